@@ -1,0 +1,70 @@
+"""What one crawl of one source is handed: its config, the URLs already stored, and the mode.
+
+Spiders read this instead of the database, so that they stay small and testable: which
+transcripts are known, which to re-fetch, whether to walk the whole archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REVISIT_MODES = ("recent", "all", "none")
+
+
+@dataclass(frozen=True)
+class CrawlContext:
+    source: str
+    start_urls: tuple[str, ...]
+    options: dict = field(default_factory=dict)
+    db_path: Path | None = None
+    run: int | None = None
+    known: frozenset[str] = frozenset()
+    revisit: tuple[str, ...] = ()
+    backfill: bool = False
+
+    @property
+    def first_crawl(self) -> bool:
+        return not self.known
+
+
+def revisit_urls(known: list[dict], mode: str, days: int, today: dt.date | None = None,
+                 ) -> tuple[str, ...]:
+    """Transcripts to re-fetch so that edits are seen: recent ones, all, or none.
+
+    'Recent' goes by the conference date; a transcript with none goes by when it was first seen.
+    """
+    if mode == "none":
+        return ()
+    if mode == "all":
+        return tuple(sorted(row["url"] for row in known))
+    cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
+    chosen = []
+    for row in known:
+        day = row.get("published") or (row.get("first_seen") or "")[:10]
+        try:
+            recent = dt.date.fromisoformat(day) >= cutoff
+        except ValueError:
+            recent = True
+        if recent:
+            chosen.append(row["url"])
+    return tuple(sorted(chosen))
+
+
+def build_context(source, db, *, db_path: Path, run: int | None, backfill: bool, revisit: str,
+                  revisit_days: int) -> CrawlContext:
+    from storage.versions import known_documents
+
+    known = known_documents(db, source.name)
+    return CrawlContext(
+        source=source.name,
+        start_urls=tuple(source.start_urls),
+        options=dict(source.options),
+        db_path=db_path,
+        run=run,
+        known=frozenset(row["url"] for row in known),
+        revisit=revisit_urls(known, revisit, revisit_days),
+        # The first crawl of a source walks the whole archive.
+        backfill=backfill or not known,
+    )

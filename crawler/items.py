@@ -1,0 +1,23 @@
+"""What a spider hands to the pipelines: a transcript page as fetched, not yet interpreted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class FetchedPage:
+    source: str
+    url: str  # the URL the transcript is known by (before any redirect)
+    final_url: str  # where the body came from
+    status: int
+    body: bytes
+    html: str  # the body decoded (header charset, else the page's meta charset, else detected)
+    etag: str | None = None
+    last_modified: str | None = None
+    listing_title: str = ""
+    listing_date: str = ""
+    # Set by the ExtractPipeline: a crawler.extract.Transcript, or why the page is not one.
+    transcript: Any = None
+    rejected: str = ""

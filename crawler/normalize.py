@@ -1,0 +1,49 @@
+"""The canonical form of a transcript: what decides whether a fetch is a new version.
+
+A reader does not call it an edit when a site swaps straight quotes for curly ones, pads a
+sentence with a non-breaking or ideographic space, or re-flows a paragraph. Those differences
+vanish here; the stored text keeps them, because it is the evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Typographic variants that NFKC leaves alone.
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+})
+# Zero-width characters and soft hyphens that some CMS editors scatter through text.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def canonical_paragraph(paragraph: str) -> str:
+    text = unicodedata.normalize("NFKC", paragraph)
+    text = _INVISIBLE.sub("", text).translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip()
+
+
+def canonical_text(text: str) -> str:
+    paragraphs = (canonical_paragraph(p) for p in text.split("\n"))
+    return "\n".join(p for p in paragraphs if p)
+
+
+def canonical_hash(title: str, text: str) -> str:
+    """A retitled transcript is an edit too, so the title is part of the hash."""
+    payload = canonical_paragraph(title) + "\n\n" + canonical_text(text)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clean_paragraphs(text: str) -> list[str]:
+    """The stored form: one paragraph a line, outer whitespace (incl. U+3000 indents) trimmed."""
+    paragraphs = (p.strip() for p in text.replace("\r", "\n").split("\n"))
+    return [p for p in paragraphs if p]

@@ -1,0 +1,94 @@
+"""One crawl, in its own process: `python -m crawler.run --config F --run N [--source S]...`.
+
+Scrapy's reactor cannot be restarted inside a process, so every crawl gets a fresh one
+(crawler.runner starts this). It writes JSON lines to stdout: one per transcript handled
+({"event": "page", ...}) and one per source at the end ({"event": "source", "stats": ...}).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from crawler.context import REVISIT_MODES, build_context
+
+
+def settings_for(crawl) -> dict:
+    """Scrapy settings for the config file's [crawl] table."""
+    delay = crawl.download_delay
+    return {
+        "DOWNLOAD_DELAY": delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
+        "USER_AGENT": crawl.user_agent,
+        # AutoThrottle only ever slows down from DOWNLOAD_DELAY; with no delay asked for
+        # (a local copy) it would only add its start delay.
+        "AUTOTHROTTLE_ENABLED": delay > 0,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run")
+    parser.add_argument("--config", required=True, type=Path)
+    parser.add_argument("--run", required=True, type=int)
+    parser.add_argument("--source", action="append", required=True)
+    parser.add_argument("--backfill", action="store_true")
+    parser.add_argument("--revisit", choices=REVISIT_MODES, default="recent")
+    parser.add_argument("--log-level", default="WARNING")
+    args = parser.parse_args(argv)
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from jobs.config import load_config
+    from storage.db import open_db
+
+    config = load_config(args.config)
+    sources = [config.source(name) for name in args.source]
+    db = open_db(config.storage_path)
+    try:
+        contexts = [
+            build_context(s, db, db_path=config.storage_path, run=args.run,
+                          backfill=args.backfill, revisit=args.revisit,
+                          revisit_days=config.crawl.revisit_days)
+            for s in sources
+        ]
+    finally:
+        db.close()
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(settings_for(config.crawl), priority="cmdline")
+    settings.set("BRIEFWATCH_PROGRESS", True, priority="cmdline")
+    settings.set("BRIEFWATCH_CHILD", True, priority="cmdline")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    process = CrawlerProcess(settings)
+    loader = SpiderLoader.from_settings(settings)
+    crawlers = []
+    for source, context in zip(sources, contexts, strict=True):
+        crawler = process.create_crawler(loader.load(source.spider))
+        process.crawl(crawler, context=context)
+        crawlers.append((source, context, crawler))
+    process.start()
+
+    for source, context, crawler in crawlers:
+        stats = crawler.stats.get_stats()
+        summary = {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("briefwatch/")}
+        summary.update({
+            "requests": stats.get("downloader/request_count", 0),
+            "responses": stats.get("downloader/response_count", 0),
+            "errors": stats.get("downloader/exception_count", 0),
+            "finish_reason": stats.get("finish_reason", "unknown"),
+            "backfill": context.backfill,
+        })
+        line = {"event": "source", "source": source.name, "stats": summary}
+        sys.stdout.write(json.dumps(line, default=str) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""The configuration file (TOML): read once, validated, merged with defaults, frozen.
+
+The file is a contract with users (documented in the README); every error names the file, the
+section or source, and the key, so that a user can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from spiders.registry import SPIDERS
+
+DEFAULT_CONFIG_NAME = "briefwatch.toml"
+CONFIG_ENV = "BRIEFWATCH_CONFIG"
+PROJECT_URL = "https://github.com/briefwatch/briefwatch"
+DEFAULT_USER_AGENT = f"briefwatch/0.1 (+{PROJECT_URL})"
+SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class ConfigError(Exception):
+    """A problem with the configuration file; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    download_delay: float = 1.0
+    concurrency_per_domain: int = 2
+    revisit_days: int = 30
+    user_agent: str = DEFAULT_USER_AGENT
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    spider: str
+    start_urls: tuple[str, ...]
+    options: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "spider": self.spider,
+            "start_urls": list(self.start_urls),
+            **dict(self.options),
+        }
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    storage_path: Path
+    crawl: CrawlSettings
+    notify_urls: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"unknown source {name!r} (configured: {known}) in {self.path}")
+
+
+def resolve_config_path(option: str | None) -> Path:
+    """--config wins, then $BRIEFWATCH_CONFIG, then ./briefwatch.toml."""
+    return Path(option or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_NAME)
+
+
+def load_config(path: Path) -> Config:
+    if not path.exists():
+        raise ConfigError(
+            f"no config file at {path}: create one with 'briefwatch init {path}' "
+            f"or pass --config PATH"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: dict[str, Any], path: Path) -> Config:
+    where = str(path)
+    _only_keys(data, {"storage", "crawl", "notify", "sources"}, where, "top level")
+    storage = _table(data, "storage", where)
+    _only_keys(storage, {"path"}, where, "[storage]")
+    storage_path = Path(_get(storage, "path", str, where, "[storage]", "briefwatch.db"))
+    if not storage_path.is_absolute():
+        # Relative to the config file, so a crontab can run from any directory.
+        storage_path = path.resolve().parent / storage_path
+
+    crawl_table = _table(data, "crawl", where)
+    _only_keys(crawl_table, set(CrawlSettings.__dataclass_fields__), where, "[crawl]")
+    defaults = CrawlSettings()
+    crawl = CrawlSettings(
+        download_delay=float(
+            _get(crawl_table, "download_delay", (int, float), where, "[crawl]",
+                 defaults.download_delay)
+        ),
+        concurrency_per_domain=_get(
+            crawl_table, "concurrency_per_domain", int, where, "[crawl]",
+            defaults.concurrency_per_domain,
+        ),
+        revisit_days=_get(crawl_table, "revisit_days", int, where, "[crawl]",
+                          defaults.revisit_days),
+        user_agent=_get(crawl_table, "user_agent", str, where, "[crawl]", defaults.user_agent),
+    )
+    if crawl.download_delay < 0:
+        raise ConfigError(f"{where}: [crawl] download_delay must be 0 or more seconds")
+    if crawl.concurrency_per_domain < 1:
+        raise ConfigError(f"{where}: [crawl] concurrency_per_domain must be at least 1")
+    if crawl.revisit_days < 0:
+        raise ConfigError(f"{where}: [crawl] revisit_days must be 0 or more days")
+    if not crawl.user_agent.strip():
+        raise ConfigError(f"{where}: [crawl] user_agent must not be empty")
+
+    notify = _table(data, "notify", where)
+    _only_keys(notify, {"urls"}, where, "[notify]")
+    notify_urls = tuple(_string_list(notify, "urls", where, "[notify]"))
+    _validate_apprise_urls(notify_urls, where)
+
+    raw_sources = data.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise ConfigError(f"{where}: 'sources' must be an array of tables: [[sources]]")
+    sources = tuple(_parse_source(raw, i, where) for i, raw in enumerate(raw_sources))
+    seen: set[str] = set()
+    for source in sources:
+        if source.name in seen:
+            raise ConfigError(
+                f"{where}: two sources are named {source.name!r}; names must be unique"
+            )
+        seen.add(source.name)
+    return Config(path, storage_path, crawl, notify_urls, sources)
+
+
+def _parse_source(raw: Any, index: int, where: str) -> Source:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: sources[{index}] must be a table")
+    name = raw.get("name")
+    label = f"source {name!r}" if isinstance(name, str) else f"sources[{index}]"
+    if not isinstance(name, str) or not SOURCE_NAME.match(name):
+        raise ConfigError(
+            f"{where}: {label}: 'name' must be lower-case letters, digits, '-' or '_' "
+            f"(e.g. name = \"mfa-en\")"
+        )
+    spider = raw.get("spider")
+    if spider not in SPIDERS:
+        raise ConfigError(
+            f"{where}: {label}: unknown spider {spider!r}; "
+            f"choose one of: {', '.join(sorted(SPIDERS))}"
+        )
+    start_urls = _string_list(raw, "start_urls", where, label)
+    if not start_urls:
+        raise ConfigError(
+            f"{where}: {label}: 'start_urls' is missing or empty; give the listing URL(s)"
+        )
+    for url in start_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{where}: {label}: start URL {url!r} is not an http(s) URL")
+    spec = SPIDERS[spider]
+    options = {k: v for k, v in raw.items() if k not in ("name", "spider", "start_urls")}
+    unknown = sorted(set(options) - set(spec.options))
+    if unknown:
+        allowed = ", ".join(sorted(spec.options)) or "none"
+        raise ConfigError(
+            f"{where}: {label}: unknown key {unknown[0]!r} for spider {spider!r} "
+            f"(allowed: {allowed})"
+        )
+    for key, value in options.items():
+        expected = spec.options[key]
+        if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
+            raise ConfigError(f"{where}: {label}: {key!r} must be {_type_name(expected)}")
+    return Source(name, spider, tuple(start_urls), MappingProxyType(options))
+
+
+def _validate_apprise_urls(urls: tuple[str, ...], where: str) -> None:
+    if not urls:
+        return
+    import apprise  # imported here: it costs start-up time and most commands never notify
+
+    for url in urls:
+        if not apprise.Apprise().add(url):
+            scheme = url.split("://", 1)[0]
+            raise ConfigError(
+                f"{where}: [notify] urls: {scheme}://… is not a valid apprise URL "
+                f"(see https://github.com/caronc/apprise/wiki)"
+            )
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _only_keys(table: dict[str, Any], allowed: set[str], where: str, label: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"{where}: {label}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
+def _get(table: dict[str, Any], key: str, kind: Any, where: str, label: str, default: Any) -> Any:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise ConfigError(f"{where}: {label} {key!r} must be {_type_name(kind)}")
+    return value
+
+
+def _string_list(table: dict[str, Any], key: str, where: str, label: str) -> list[str]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: {label}: {key!r} must be a list of strings")
+    return value
+
+
+def _type_name(kind: Any) -> str:
+    names = {int: "a whole number", float: "a number", str: "a string", bool: "true or false",
+             list: "a list"}
+    if isinstance(kind, tuple):
+        return "a number" if float in kind else " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)

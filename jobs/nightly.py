@@ -1,0 +1,63 @@
+"""One crawl run of the configured sources: lock, record the run, crawl, record the outcome."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from jobs.config import Config
+
+COUNTERS = ("new", "edited", "unchanged", "rejected", "failed")
+
+
+@dataclass
+class RunSummary:
+    run: int
+    status: str  # completed | failed | interrupted
+    sources: dict[str, dict] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def total(self, key: str) -> int:
+        return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
+
+    def line(self) -> str:
+        counts = ", ".join(f"{self.total(k)} {k}" for k in COUNTERS)
+        return (f"run {self.run} {self.status}: {counts} "
+                f"({len(self.sources)} source{'s' if len(self.sources) != 1 else ''}, "
+                f"{self.total('requests')} requests, {self.seconds:.1f}s)")
+
+    def as_dict(self) -> dict:
+        return {"run": self.run, "status": self.status, "seconds": round(self.seconds, 2),
+                **{k: self.total(k) for k in COUNTERS}, "sources": self.sources}
+
+
+def run(config: Config, source_names: list[str] | None = None, *, backfill: bool = False,
+        revisit: str = "recent", log_level: str = "WARNING",
+        on_page: Callable[[dict], None] | None = None) -> RunSummary:
+    from crawler import runner
+    from storage import runs
+    from storage.db import open_db
+    from storage.lock import crawl_lock
+
+    names = source_names or [s.name for s in config.sources]
+    for name in names:
+        config.source(name)  # unknown names fail before anything starts
+    started = time.monotonic()
+    with crawl_lock(config.storage_path):
+        db = open_db(config.storage_path)
+        try:
+            runs.mark_abandoned(db)
+            run_id = runs.start(db, names, {"backfill": backfill, "revisit": revisit})
+            status = "interrupted"
+            result = None
+            try:
+                result = runner.crawl(config.path, run_id, names, backfill=backfill,
+                                      revisit=revisit, log_level=log_level, on_page=on_page)
+                status = "completed" if result.completed else "failed"
+            finally:
+                stats = result.sources if result else {}
+                runs.finish(db, run_id, status, stats)
+        finally:
+            db.close()
+    return RunSummary(run_id, status, stats, time.monotonic() - started)

@@ -1,0 +1,220 @@
+"""The listing → transcript pattern shared by every briefing archive.
+
+A listing page links transcripts and says (in a script) how many listing pages there are.
+The first crawl, or --backfill, walks every page; later crawls read page after page only while
+each brings a transcript not seen before. Known transcripts are re-fetched only when the
+context says so (recent ones, to catch edits).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response
+from w3lib.url import canonicalize_url
+
+from crawler.context import CrawlContext
+from crawler.items import FetchedPage
+
+COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
+CURRENT_PAGE = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
+CREATE_PAGE_HTML = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,"
+    r"\s*['\"](\w+)['\"]"
+)
+SCRIPT_STEM = re.compile(r"['\"](\w+)['\"]\s*\+\s*['\"]_['\"]")
+SCRIPT_EXT = re.compile(r"['\"]\.['\"]\s*\+\s*['\"](\w+)['\"]")
+FILE_STEM = re.compile(r"([A-Za-z]\w*?)(?:_\d+)?\.(\w+)$")
+LISTING_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+# An injected bot trap on fmprc.gov.cn: following it gets a crawler banned.
+TRAP = re.compile(r"pepp4_", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ListingItem:
+    url: str
+    title: str
+    date: str  # YYYY-MM-DD or ""
+
+
+@dataclass(frozen=True)
+class Pagination:
+    count: int
+    current: int
+    stem: str
+    ext: str
+
+    def url(self, base: str, page: int) -> str:
+        name = f"{self.stem}.{self.ext}" if page == 0 else f"{self.stem}_{page}.{self.ext}"
+        return urljoin(base, name)
+
+
+class ListingSpider(scrapy.Spider):
+    """Subclasses set `article_path` and, optionally, `listing_containers`."""
+
+    article_path: re.Pattern = re.compile(r"$^")
+    listing_containers: tuple[str, ...] = ()
+
+    def __init__(self, *args, context: CrawlContext | None = None, source: str | None = None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = context
+        self.source_name = source
+        self._requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.context is None:
+            # Started by plain `scrapy crawl NAME`: take the source from the config file.
+            from crawler.standalone import context_for
+
+            spider.context = context_for(crawler.settings, cls.name, spider.source_name)
+        spider.hosts = {urlsplit(u).hostname for u in spider.context.start_urls}
+        spider.allowed_domains = sorted(spider.hosts)
+        return spider
+
+    async def start(self):
+        for url in self.context.start_urls:
+            yield scrapy.Request(url, callback=self.parse_listing, priority=10,
+                                 meta={"listing_root": url}, dont_filter=True)
+        for url in self.context.revisit:
+            request = self.article_request(url, ListingItem(url, "", ""))
+            if request:
+                yield request
+
+    # -- listing pages -------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response):
+        if not isinstance(response, scrapy.http.TextResponse):
+            return
+        self.crawler.stats.inc_value("briefwatch/listing_pages")
+        items = self.listing_items(response)
+        fresh = [item for item in items if self._key(item.url) not in self._known_keys]
+        for item in fresh:
+            request = self.article_request(item.url, item)
+            if request:
+                yield request
+        pagination = self.pagination(response)
+        if pagination is None:
+            return
+        last = pagination.count - 1
+        max_pages = self.context.options.get("max_pages")
+        if max_pages:
+            last = min(last, max_pages - 1)
+        if self.context.backfill:
+            if pagination.current == 0:
+                for page in range(1, last + 1):
+                    yield scrapy.Request(pagination.url(response.url, page),
+                                         callback=self.parse_listing, priority=5)
+        elif fresh and pagination.current < last:
+            yield scrapy.Request(pagination.url(response.url, pagination.current + 1),
+                                 callback=self.parse_listing, priority=5)
+
+    def listing_items(self, response: Response) -> list[ListingItem]:
+        scope = response
+        for css in self.listing_containers:
+            found = response.css(css)
+            if found:
+                scope = found
+                break
+        folder = urlsplit(response.url).path.rsplit("/", 1)[0] + "/"
+        seen: set[str] = set()
+        items = []
+        for link in scope.css("a[href]"):
+            url = urljoin(response.url, link.attrib["href"].strip())
+            parts = urlsplit(url)
+            if (parts.scheme not in ("http", "https") or parts.hostname not in self.hosts
+                    or TRAP.search(url) or not parts.path.startswith(folder)
+                    or not self.article_path.search(parts.path)):
+                continue
+            if url in seen:
+                continue
+            seen.add(url)
+            title = " ".join(" ".join(link.css("::text").getall()).split())
+            around = " ".join(link.xpath("ancestor::li[1]//text()").getall())
+            date = LISTING_DATE.search(around)
+            items.append(ListingItem(
+                url, title,
+                f"{int(date[1]):04d}-{int(date[2]):02d}-{int(date[3]):02d}" if date else "",
+            ))
+        return items
+
+    def pagination(self, response: Response) -> Pagination | None:
+        text = response.text
+        match = CREATE_PAGE_HTML.search(text)
+        if match:
+            return Pagination(int(match[1]), int(match[2]), match[3], match[4])
+        count, current = COUNT_PAGE.search(text), CURRENT_PAGE.search(text)
+        if not count:
+            return None
+        stem, ext = SCRIPT_STEM.search(text), SCRIPT_EXT.search(text)
+        from_url = FILE_STEM.search(urlsplit(response.url).path.rsplit("/", 1)[-1])
+        return Pagination(
+            count=int(count[1]),
+            current=int(current[1]) if current else 0,
+            stem=stem[1] if stem else (from_url[1] if from_url else "index"),
+            ext=ext[1] if ext else (from_url[2] if from_url else "html"),
+        )
+
+    # -- transcripts -------------------------------------------------------------------------
+
+    def article_request(self, url: str, item: ListingItem) -> scrapy.Request | None:
+        key = self._key(url)
+        if key in self._requested:
+            return None
+        self._requested.add(key)
+        # dont_filter: removed transcripts all redirect to one error page, and Scrapy's
+        # duplicate filter would silently drop every redirect after the first; this spider
+        # de-duplicates transcript URLs itself.
+        return scrapy.Request(
+            url, callback=self.parse_article, errback=self.article_failed, dont_filter=True,
+            meta={"listing_title": item.title, "listing_date": item.date, "transcript_url": url},
+        )
+
+    def parse_article(self, response: Response):
+        if not isinstance(response, scrapy.http.TextResponse):
+            self.crawler.stats.inc_value("briefwatch/rejected")
+            return
+        yield FetchedPage(
+            source=self.context.source,
+            url=response.meta["transcript_url"],
+            final_url=response.url,
+            status=response.status,
+            body=response.body,
+            html=response.text,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            listing_title=response.meta.get("listing_title", ""),
+            listing_date=response.meta.get("listing_date", ""),
+        )
+
+    def article_failed(self, failure):
+        self.crawler.stats.inc_value("briefwatch/failed")
+        request = failure.request
+        self.logger.warning("failed to fetch %s: %s", request.url, failure.getErrorMessage())
+        failed = self.crawler.stats.get_value("briefwatch/failed_urls") or []
+        if len(failed) < 20:
+            self.crawler.stats.set_value("briefwatch/failed_urls", [*failed, request.url])
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @property
+    def _known_keys(self) -> frozenset[str]:
+        keys = getattr(self, "_known_key_cache", None)
+        if keys is None:
+            keys = self._known_key_cache = frozenset(self._key(u) for u in self.context.known)
+        return keys
+
+    @staticmethod
+    def _key(url: str) -> str:
+        # http and https links to the same page are one transcript.
+        return canonicalize_url(url).split("://", 1)[-1]
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

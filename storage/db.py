@@ -1,0 +1,62 @@
+"""Opening the database: WAL, foreign keys, migrations, and clear errors for foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from storage.migrations import migrations
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message is one line meant for the user."""
+
+
+def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise StorageError(
+                f"no database at {path} yet: run 'briefwatch crawl' first"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not _looks_like_sqlite(path):
+        raise StorageError(
+            f"{path} is not a briefwatch database (not an SQLite file); it was left untouched: "
+            f"point [storage] path at another file"
+        )
+    try:
+        db = sqlite_utils.Database(path)
+        db.conn.execute("PRAGMA busy_timeout = 30000")
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        _check_schema(db, path)
+        db.enable_wal()
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path}: cannot use the database: {exc}") from None
+    return db
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    return header == b"SQLite format 3\x00" or header == b""
+
+
+def _check_schema(db: sqlite_utils.Database, path: Path) -> None:
+    known = {m.name for m in migrations._migrations}
+    newer = [m.name for m in migrations.applied(db) if m.name not in known]
+    if newer:
+        raise StorageError(
+            f"{path} was written by a newer briefwatch (schema {newer[-1]}); upgrade briefwatch "
+            f"to use it"
+        )
+    tables = set(db.table_names())
+    if tables and "_sqlite_migrations" not in tables:
+        raise StorageError(
+            f"{path} is an SQLite database of another program (tables: "
+            f"{', '.join(sorted(tables)[:5])}); it was left untouched"
+        )

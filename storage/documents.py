@@ -1,0 +1,90 @@
+"""Read-only queries behind list, show, history, changes and export."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+
+class NotFound(LookupError):
+    """No transcript matches what the user named; the message says what was looked for."""
+
+
+def find(db: sqlite_utils.Database, ref: str) -> dict:
+    """A transcript by its URL or numeric ID."""
+    row = None
+    if ref.isdigit():
+        row = next(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]), None)
+    if row is None:
+        row = next(db.query("SELECT * FROM documents WHERE url = ?", [ref]), None)
+    if row is None:
+        raise NotFound(
+            f"no transcript with URL or ID {ref!r}: 'briefwatch list' shows the stored ones"
+        )
+    return row
+
+
+def list_documents(db: sqlite_utils.Database, source: str | None = None) -> list[dict]:
+    where, params = ("WHERE source = ?", [source]) if source else ("", [])
+    return list(db.query(
+        f"SELECT id, source, url, title, published, first_seen, last_seen, status, versions "
+        f"FROM documents {where} ORDER BY published DESC, id DESC",
+        params,
+    ))
+
+
+def versions(db: sqlite_utils.Database, document: int) -> list[dict]:
+    return list(db.query(
+        "SELECT id, n, run, fetched_at, title, published, text, canonical_hash, extractor, "
+        "http_status FROM versions WHERE document = ? ORDER BY n",
+        [document],
+    ))
+
+
+def version(db: sqlite_utils.Database, document: int, n: int | None = None) -> dict:
+    rows = versions(db, document)
+    if not rows:
+        raise NotFound(f"transcript {document} has no stored version")
+    if n is None:
+        return rows[-1]
+    for row in rows:
+        if row["n"] == n:
+            return row
+    raise NotFound(f"transcript {document} has no version {n} (it has 1 to {rows[-1]['n']})")
+
+
+def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
+           source: str | None = None) -> list[dict]:
+    clauses, params = [], []
+    if since:
+        clauses.append("e.detected_at >= ?")
+        params.append(since)
+    if kind:
+        clauses.append("e.kind = ?")
+        params.append(kind)
+    if source:
+        clauses.append("d.source = ?")
+        params.append(source)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = list(db.query(
+        f"SELECT e.id, e.kind, d.url, COALESCE(v.title, d.title) AS title, d.source, "
+        f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document "
+        f"FROM events e JOIN documents d ON d.id = e.document "
+        f"LEFT JOIN versions v ON v.id = e.version {where} ORDER BY e.id",
+        params,
+    ))
+    for row in rows:
+        row["summary"] = json.loads(row["summary"]) if row["summary"] else None
+    return rows
+
+
+def export_rows(db: sqlite_utils.Database, source: str | None = None):
+    where, params = ("WHERE d.source = ?", [source]) if source else ("", [])
+    yield from db.query(
+        f"SELECT d.url, d.source, v.title, d.published, d.first_seen, d.last_seen, "
+        f"d.versions, d.status, v.text FROM documents d "
+        f"JOIN versions v ON v.document = d.id AND v.n = d.versions {where} "
+        f"ORDER BY d.published, d.id",
+        params,
+    )

@@ -1,0 +1,73 @@
+"""The schema, as named, ordered, transactional migrations (sqlite-utils `Migrations`).
+
+Never edit a migration that has shipped: add a new one. tests/test_storage.py pins the schema.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("briefwatch")
+
+
+@migrations()
+def m001_initial(db) -> None:
+    db.execute("""
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL,           -- running | completed | failed | interrupted
+            pid INTEGER,
+            sources TEXT NOT NULL,          -- JSON list of source names
+            options TEXT NOT NULL,          -- JSON: backfill, revisit
+            stats TEXT                      -- JSON: counts by outcome, per source
+        )""")
+    db.execute("""
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            published TEXT,                 -- conference date, YYYY-MM-DD
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,        -- last successful fetch
+            status TEXT NOT NULL DEFAULT 'active',  -- active | removed
+            versions INTEGER NOT NULL DEFAULT 0
+        )""")
+    db.execute("CREATE INDEX documents_source ON documents(source, published)")
+    db.execute("""
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            document INTEGER NOT NULL REFERENCES documents(id),
+            n INTEGER NOT NULL,             -- 1, 2, 3 … per document
+            run INTEGER REFERENCES runs(id),
+            fetched_at TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT,
+            text TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            canonical_hash TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            http_status INTEGER,
+            etag TEXT,
+            last_modified TEXT,
+            raw_html BLOB,                  -- zlib-compressed bytes as served
+            UNIQUE (document, n)
+        )""")
+    db.execute("""
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            run INTEGER REFERENCES runs(id),
+            document INTEGER NOT NULL REFERENCES documents(id),
+            version INTEGER REFERENCES versions(id),
+            kind TEXT NOT NULL,             -- new | edited | removed | restored
+            detected_at TEXT NOT NULL,
+            summary TEXT,                   -- JSON change summary, for edits
+            notified_at TEXT
+        )""")
+    db.execute("CREATE INDEX events_detected ON events(detected_at)")
+    # Trigram: Chinese has no spaces between words, and users search for passages, not tokens.
+    db["versions"].enable_fts(
+        ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="trigram"
+    )

@@ -1,0 +1,57 @@
+"""Crawl runs: started, finished, status and the counts of what each found."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import sqlite_utils
+
+from storage.clock import now
+
+
+def start(db: sqlite_utils.Database, sources: list[str], options: dict) -> int:
+    return db.execute(
+        "INSERT INTO runs (started, status, pid, sources, options) VALUES (?, 'running', ?, ?, ?)",
+        [now(), os.getpid(), json.dumps(sources), json.dumps(options, sort_keys=True)],
+    ).lastrowid
+
+
+def finish(db: sqlite_utils.Database, run: int, status: str, stats: dict) -> None:
+    db.execute(
+        "UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?",
+        [now(), status, json.dumps(stats, sort_keys=True), run],
+    )
+
+
+def mark_abandoned(db: sqlite_utils.Database) -> int:
+    """Runs left 'running' by a process that no longer exists were interrupted."""
+    stale = [
+        row["id"] for row in db.query("SELECT id, pid FROM runs WHERE status = 'running'")
+        if not _alive(row["pid"])
+    ]
+    for run in stale:
+        db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", [run])
+    return len(stale)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def list_runs(db: sqlite_utils.Database, limit: int | None = None) -> list[dict]:
+    sql = "SELECT * FROM runs ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+    rows = list(db.query(sql))
+    for row in rows:
+        row["sources"] = json.loads(row["sources"])
+        row["options"] = json.loads(row["options"])
+        row["stats"] = json.loads(row["stats"]) if row["stats"] else {}
+    return rows[::-1]

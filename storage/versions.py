@@ -1,0 +1,131 @@
+"""Recording a fetched transcript: a new version only when its canonical form changed.
+
+A version and its event are written in one transaction, so a crash leaves either both or
+neither. The caller computes the hashes (crawler.normalize); storage only compares them.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from storage.clock import now
+from storage.diff import change_summary
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One successful fetch of a transcript page, extracted."""
+
+    source: str
+    url: str
+    title: str
+    published: str | None  # YYYY-MM-DD
+    text: str
+    text_hash: str
+    canonical_hash: str
+    extractor: str
+    http_status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
+    raw_html: bytes = b""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verb: str  # new | edited | unchanged
+    document: int
+    version: int  # the version number (n) now latest
+    event: int | None = None
+
+
+def record(
+    db: sqlite_utils.Database,
+    run: int | None,
+    page: Fetched,
+    *,
+    rehash_previous: Callable[[bytes], str | None] | None = None,
+) -> Outcome:
+    """Store `page` if it is a new version of its URL.
+
+    `rehash_previous` re-extracts a stored version's raw HTML with the current extractor and
+    returns its canonical hash; it is used only when the extractor changed since the latest
+    version, so that a better extractor is not reported as an edit of every transcript.
+    """
+    at = now()
+    with db.atomic():
+        doc = _document(db, page.url)
+        if doc is None:
+            doc_id = db.execute(
+                "INSERT INTO documents (source, url, title, published, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [page.source, page.url, page.title, page.published, at, at],
+            ).lastrowid
+            version_id = _insert_version(db, doc_id, 1, run, at, page)
+            event = _insert_event(db, run, doc_id, version_id, "new", at, None)
+            return Outcome("new", doc_id, 1, event)
+
+        latest = db.execute(
+            "SELECT id, n, canonical_hash, extractor, raw_html, text FROM versions "
+            "WHERE document = ? ORDER BY n DESC LIMIT 1",
+            [doc["id"]],
+        ).fetchone()
+        unchanged = latest[2] == page.canonical_hash
+        if not unchanged and latest[3] != page.extractor and rehash_previous and latest[4]:
+            unchanged = rehash_previous(zlib.decompress(latest[4])) == page.canonical_hash
+        if unchanged:
+            db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", [at, doc["id"]])
+            return Outcome("unchanged", doc["id"], latest[1])
+
+        n = latest[1] + 1
+        version_id = _insert_version(db, doc["id"], n, run, at, page)
+        summary = change_summary(latest[5], page.text)
+        event = _insert_event(db, run, doc["id"], version_id, "edited", at, summary)
+        db.execute(
+            "UPDATE documents SET title = ?, published = COALESCE(?, published), last_seen = ? "
+            "WHERE id = ?",
+            [page.title, page.published, at, doc["id"]],
+        )
+        return Outcome("edited", doc["id"], n, event)
+
+
+def _document(db: sqlite_utils.Database, url: str) -> dict | None:
+    row = db.execute("SELECT id, status FROM documents WHERE url = ?", [url]).fetchone()
+    return {"id": row[0], "status": row[1]} if row else None
+
+
+def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fetched) -> int:
+    version_id = db.execute(
+        "INSERT INTO versions (document, n, run, fetched_at, title, published, text, text_hash, "
+        "canonical_hash, extractor, http_status, etag, last_modified, raw_html) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [doc_id, n, run, at, page.title, page.published, page.text, page.text_hash,
+         page.canonical_hash, page.extractor, page.http_status, page.etag, page.last_modified,
+         zlib.compress(page.raw_html, 6) if page.raw_html else None],
+    ).lastrowid
+    db.execute("UPDATE documents SET versions = ? WHERE id = ?", [n, doc_id])
+    return version_id
+
+
+def _insert_event(db, run, doc_id, version_id, kind, at, summary) -> int:
+    return db.execute(
+        "INSERT INTO events (run, document, version, kind, detected_at, summary) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [run, doc_id, version_id, kind, at, json.dumps(summary) if summary else None],
+    ).lastrowid
+
+
+def known_documents(db: sqlite_utils.Database, source: str) -> list[dict]:
+    """What a crawl of `source` is handed: every URL it has stored, with its conference date."""
+    return list(db.query(
+        "SELECT url, published, first_seen, status FROM documents WHERE source = ?", [source]
+    ))
+
+
+def raw_html(db: sqlite_utils.Database, version_id: int) -> bytes:
+    row = db.execute("SELECT raw_html FROM versions WHERE id = ?", [version_id]).fetchone()
+    return zlib.decompress(row[0]) if row and row[0] else b""
