@@ -118,13 +118,12 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
     text = _extract_body(body) if body is not None else _extract_page(html)
     paragraphs = clean_paragraphs(text or "")
     title = _title(tree, template, listing_title)
-    if not paragraphs:
-        page_text = " ".join(tree.text_content().split())
-        if any(marker in page_text for marker in SOFT_404_MARKERS):
-            return Rejected("soft 404: the site's 'page not found' or maintenance page")
-        return Rejected("no transcript text on the page")
-    if len(paragraphs) <= 3 and any(m in "\n".join(paragraphs) for m in SOFT_404_MARKERS):
+    # A transcript may quote these words; a page that has no transcript template, or only a
+    # few lines, and says them is the site's error or maintenance page.
+    if (body is None or len(paragraphs) <= 3) and _says_not_found(tree):
         return Rejected("soft 404: the site's 'page not found' or maintenance page")
+    if not paragraphs:
+        return Rejected("no transcript text on the page")
     if not title:
         return Rejected("no title on the page")
     published = _date(tree, template, title, listing_date)
@@ -136,6 +135,11 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
     )
 
 
+def _says_not_found(tree) -> bool:
+    page_text = " ".join(tree.text_content().split())
+    return any(marker in page_text for marker in SOFT_404_MARKERS)
+
+
 def _find_body(tree) -> tuple[Template | None, object | None]:
     for template in TEMPLATES:
         for css in template.body:
@@ -145,9 +149,17 @@ def _find_body(tree) -> tuple[Template | None, object | None]:
     return None, None
 
 
+# Inline markup inside a known body container: unwrapped before extraction, because the
+# ministry's editor splits words across <SPAN>s (`warm</SPAN><SPAN>ly`) and trafilatura's
+# fallback for short bodies breaks lines at every element.
+_INLINE = ("span", "font", "b", "strong", "em", "i", "u", "a", "sup", "sub", "small", "big")
+
+
 def _extract_body(node) -> str:
     wrapper = lxml.html.fromstring("<html><body></body></html>")
-    wrapper.find("body").append(copy.deepcopy(node))
+    body = copy.deepcopy(node)
+    etree.strip_tags(body, *_INLINE)
+    wrapper.find("body").append(body)
     text = trafilatura.extract(
         wrapper,
         include_comments=False,

@@ -1,0 +1,102 @@
+from pathlib import Path
+
+import pytest
+
+from jobs.config import ConfigError, CrawlSettings, load_config
+
+GOOD = """
+[storage]
+path = "data/bw.db"
+
+[crawl]
+download_delay = 0.5
+
+[[sources]]
+name = "mfa-en"
+spider = "mfa"
+start_urls = ["https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/"]
+max_pages = 3
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "briefwatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_and_relative_storage_path(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert config.storage_path == tmp_path / "data" / "bw.db"
+    assert config.crawl.download_delay == 0.5
+    assert config.crawl.concurrency_per_domain == CrawlSettings().concurrency_per_domain == 2
+    assert config.crawl.revisit_days == 30
+    assert "+https://" in config.crawl.user_agent
+    source = config.source("mfa-en")
+    assert source.spider == "mfa"
+    assert source.options["max_pages"] == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("[crawl\n", "TOML syntax error", id="syntax"),
+        pytest.param("[crawl]\ndelay = 1\n", "[crawl]: unknown key 'delay'", id="unknown-key"),
+        pytest.param("[crawl]\ndownload_delay = 'slow'\n", "download_delay' must be a number",
+                     id="wrong-type"),
+        pytest.param("[crawl]\ndownload_delay = -1\n", "0 or more", id="negative"),
+        pytest.param('[[sources]]\nname = "x"\nspider = "nope"\nstart_urls = ["http://a/"]\n',
+                     "unknown spider 'nope'", id="unknown-spider"),
+        pytest.param('[[sources]]\nname = "x"\nspider = "mfa"\n', "'start_urls' is missing",
+                     id="missing-start-urls"),
+        pytest.param('[[sources]]\nname = "x"\nspider = "mfa"\nstart_urls = ["ftp://a/"]\n',
+                     "not an http(s) URL", id="bad-url"),
+        pytest.param('[[sources]]\nname = "x"\nspider = "mfa"\nstart_urls = ["http://a/"]\n'
+                     'colour = "red"\n', "unknown key 'colour' for spider 'mfa'",
+                     id="unknown-source-key"),
+        pytest.param('[[sources]]\nname = "Bad Name"\nspider = "mfa"\nstart_urls = ["http://a/"]\n',
+                     "'name' must be", id="bad-name"),
+        pytest.param('[[sources]]\nname = "a"\nspider = "mfa"\nstart_urls = ["http://a/"]\n'
+                     '[[sources]]\nname = "a"\nspider = "mfa"\nstart_urls = ["http://b/"]\n',
+                     "two sources are named 'a'", id="duplicate-name"),
+        pytest.param('[notify]\nurls = ["nosuchscheme://x"]\n', "not a valid apprise URL",
+                     id="bad-apprise-url"),
+    ],
+)
+def test_bad_config_is_named(tmp_path, text, message):
+    with pytest.raises(ConfigError) as raised:
+        load_config(write(tmp_path, text))
+    assert message in str(raised.value)
+    assert str(tmp_path / "briefwatch.toml") in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_syntax_error_names_the_line(tmp_path):
+    with pytest.raises(ConfigError, match="line 3"):
+        load_config(write(tmp_path, "[storage]\npath = 'x'\n[crawl\n"))
+
+
+def test_valid_apprise_url_is_accepted(tmp_path):
+    config = load_config(write(tmp_path, '[notify]\nurls = ["json://127.0.0.1:9/hook"]\n'))
+    assert config.notify_urls == ("json://127.0.0.1:9/hook",)
+
+
+def test_missing_file_says_how_to_create_one(tmp_path):
+    with pytest.raises(ConfigError, match="briefwatch init"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_unknown_source_lists_the_configured_ones(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    with pytest.raises(ConfigError, match="configured: mfa-en"):
+        config.source("mfa-fr")
+
+
+def test_init_template_is_a_valid_config(tmp_path):
+    from importlib.resources import files
+
+    text = files("jobs").joinpath("default_config.toml").read_text("utf-8")
+    config = load_config(write(tmp_path, text))
+    urls = [u for s in config.sources for u in s.start_urls]
+    assert "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/" in urls
+    assert "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/" in urls

@@ -1,0 +1,49 @@
+import pytest
+
+from crawler.normalize import canonical_hash, canonical_text, clean_paragraphs
+
+BASE = "Wang Lan: China's position is clear. We don't accept \"so-called\" protests."
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(BASE.replace(" is clear", "\u00a0is clear"), id="non-breaking-space"),
+        pytest.param(BASE.replace(". We", ".\u3000We"), id="ideographic-space"),
+        pytest.param(BASE.replace(". We", ".\u2002 We"), id="en-space"),
+        pytest.param(BASE.replace("China's", "China\u2019s"), id="curly-apostrophe"),
+        pytest.param(BASE.replace('"so-called"', "\u201cso-called\u201d"), id="curly-quotes"),
+        pytest.param(BASE.replace("Wang Lan:", "Wang Lan\uff1a"), id="full-width-colon"),
+        pytest.param(BASE.replace("clear", "cl\u200bear"), id="zero-width-space"),
+        pytest.param("  " + BASE.replace(" We", "\n  We").replace("\n", " ") + "   ",
+                     id="whitespace-runs"),
+    ],
+)
+def test_typography_is_not_an_edit(variant):
+    assert variant != BASE
+    assert canonical_hash("Title", variant) == canonical_hash("Title", BASE)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(BASE.replace("clear", "firm"), id="word"),
+        pytest.param(BASE.replace(" We don't accept \"so-called\" protests.", ""), id="sentence"),
+        pytest.param(BASE.replace("don't", "do not"), id="contraction"),
+    ],
+)
+def test_wording_is_an_edit(edit):
+    assert canonical_hash("Title", edit) != canonical_hash("Title", BASE)
+
+
+def test_title_change_is_an_edit():
+    assert canonical_hash("Press Conference", BASE) != canonical_hash("Press Briefing", BASE)
+
+
+def test_paragraph_split_is_an_edit():
+    assert canonical_text("a b\nc") != canonical_text("a b c")
+
+
+def test_clean_paragraphs_trims_ideographic_indent_and_blank_lines():
+    assert clean_paragraphs("\u3000\u3000问：你好？\n\n \u3000答：谢谢。 \n") == [
+        "问：你好？", "答：谢谢。"]

@@ -1,0 +1,129 @@
+"""Storage on real SQLite files: schema, versions, events, transactions, bad files."""
+
+import sqlite3
+
+import pytest
+
+from crawler.normalize import canonical_hash, text_hash
+from storage import runs
+from storage.db import StorageError, open_db
+from storage.documents import NotFound, events, find, versions
+from storage.search import BadQuery, search
+from storage.versions import Fetched, record
+
+URL = "http://127.0.0.1/t1.shtml"
+
+
+def page(text: str, title: str = "Regular Press Conference on July 3, 2020", **kw) -> Fetched:
+    return Fetched(source="mfa-en", url=kw.pop("url", URL), title=title, published="2020-07-03",
+                   text=text, text_hash=text_hash(text),
+                   canonical_hash=canonical_hash(title, text),
+                   extractor=kw.pop("extractor", "x/1"), raw_html=b"<html>" + text.encode(), **kw)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "bw.db")
+    yield database
+    database.close()
+
+
+def test_schema(db):
+    assert set(db.table_names()) >= {"runs", "documents", "versions", "events", "versions_fts",
+                                      "_sqlite_migrations"}
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [c.name for c in db["versions"].columns] == [
+        "id", "document", "n", "run", "fetched_at", "title", "published", "text", "text_hash",
+        "canonical_hash", "extractor", "http_status", "etag", "last_modified", "raw_html"]
+    assert [c.name for c in db["events"].columns] == [
+        "id", "run", "document", "version", "kind", "detected_at", "summary", "notified_at"]
+    assert [m["name"] for m in db["_sqlite_migrations"].rows] == ["m001_initial"]
+
+
+def test_new_unchanged_edited(db):
+    run = runs.start(db, ["mfa-en"], {})
+    assert record(db, run, page("A: one.\nB: two.")).verb == "new"
+    assert record(db, run, page("A: one.\nB: two.")).verb == "unchanged"
+    assert record(db, run, page("A:\u00a0one.\nB: two.  ")).verb == "unchanged"
+    outcome = record(db, run, page("A: one.\nB: three."))
+    assert (outcome.verb, outcome.version) == ("edited", 2)
+    doc = find(db, URL)
+    assert doc["versions"] == 2
+    assert [v["n"] for v in versions(db, doc["id"])] == [1, 2]
+    kinds = [(e["kind"], e["version"], e["run"]) for e in events(db)]
+    assert kinds == [("new", 1, run), ("edited", 2, run)]
+    assert events(db, kind="edited")[0]["summary"] == {
+        "paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
+        "words_changed": 1}
+
+
+def test_extractor_change_is_not_an_edit_when_old_html_reextracts_the_same(db):
+    record(db, None, page("A: one."))
+    same = page("A: one, reformatted.", extractor="x/2")
+    assert record(db, None, same, rehash_previous=lambda raw: same.canonical_hash).verb == \
+        "unchanged"
+    assert record(db, None, same, rehash_previous=lambda raw: "other").verb == "edited"
+
+
+def test_version_and_event_are_one_transaction(db):
+    record(db, None, page("A: one."))
+
+    def explode(raw):
+        raise RuntimeError("crash while recording")
+
+    with pytest.raises(RuntimeError):
+        record(db, None, page("A: two.", extractor="x/2"), rehash_previous=explode)
+    assert db.execute("SELECT count(*) FROM versions").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+
+
+def test_search_finds_a_removed_passage_and_names_its_version(db):
+    record(db, None, page("Reuters: Time will prove who is right.\nA: Yes."))
+    record(db, None, page("A: Yes."))
+    record(db, None, page("中央电视台记者：钓鱼岛问题。", url="http://127.0.0.1/t2.shtml"))
+    hits = search(db, "time will PROVE")
+    assert [(h["url"], h["versions"]) for h in hits] == [(URL, [1])]
+    assert "[" in hits[0]["snippet"]
+    assert [h["url"] for h in search(db, "钓鱼岛")] == ["http://127.0.0.1/t2.shtml"]
+    with pytest.raises(BadQuery):
+        search(db, "ab")
+
+
+def test_not_found(db):
+    with pytest.raises(NotFound, match="briefwatch list"):
+        find(db, "http://nowhere/")
+    with pytest.raises(NotFound):
+        find(db, "42")
+
+
+def test_abandoned_run_is_marked_interrupted(db):
+    run = runs.start(db, ["a"], {})
+    db.execute("UPDATE runs SET pid = 2147483646 WHERE id = ?", [run])
+    assert runs.mark_abandoned(db) == 1
+    assert runs.list_runs(db)[0]["status"] == "interrupted"
+
+
+def test_a_file_that_is_not_a_database_is_left_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"my precious notes\n" * 100)
+    with pytest.raises(StorageError, match="not a briefwatch database"):
+        open_db(path)
+    assert path.read_bytes() == b"my precious notes\n" * 100
+
+
+def test_another_programs_database_is_left_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+    with pytest.raises(StorageError, match="another program"):
+        open_db(path)
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "bw.db"
+    db = open_db(path)
+    db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+               "VALUES ('briefwatch', 'm999_future', '2030-01-01')")
+    db.close()
+    with pytest.raises(StorageError, match="newer briefwatch"):
+        open_db(path)
