@@ -20,12 +20,16 @@ _QUOTES = str.maketrans({
 # Zero-width characters and soft hyphens that some CMS editors scatter through text.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
+# Chinese puts no spaces between words or sentences: a space beside a CJK character or CJK
+# punctuation is layout, not text.
+_CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
 
 
 def canonical_paragraph(paragraph: str) -> str:
     text = unicodedata.normalize("NFKC", paragraph)
     text = _INVISIBLE.sub("", text).translate(_QUOTES)
-    return _SPACES.sub(" ", text).strip()
+    return _CJK_SPACE.sub("", _SPACES.sub(" ", text)).strip()
 
 
 def canonical_text(text: str) -> str:

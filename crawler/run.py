@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backfill", action="store_true")
     parser.add_argument("--revisit", choices=REVISIT_MODES, default="recent")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--log-file", type=Path, help="Scrapy's log [default: stderr]")
     args = parser.parse_args(argv)
 
     from scrapy.crawler import CrawlerProcess
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     settings.set("BRIEFWATCH_PROGRESS", True, priority="cmdline")
     settings.set("BRIEFWATCH_CHILD", True, priority="cmdline")
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if args.log_file:
+        args.log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(args.log_file), priority="cmdline")
     process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)
     crawlers = []
@@ -81,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             "requests": stats.get("downloader/request_count", 0),
             "responses": stats.get("downloader/response_count", 0),
             "errors": stats.get("downloader/exception_count", 0),
+            "log_errors": stats.get("log_count/ERROR", 0) + stats.get("log_count/CRITICAL", 0),
             "finish_reason": stats.get("finish_reason", "unknown"),
             "backfill": context.backfill,
         })

@@ -21,16 +21,18 @@ class CrawlResult:
 
 
 def crawl(config_path: Path, run: int, sources: list[str], *, backfill: bool = False,
-          revisit: str = "recent", log_level: str = "WARNING",
+          revisit: str = "recent", log_level: str = "WARNING", log_file: Path | None = None,
           on_page: Callable[[dict], None] | None = None) -> CrawlResult:
     cmd = [sys.executable, "-m", "crawler.run", "--config", str(config_path), "--run", str(run),
            "--revisit", revisit, "--log-level", log_level]
+    if log_file:
+        cmd += ["--log-file", str(log_file)]
     for name in sources:
         cmd += ["--source", name]
     if backfill:
         cmd.append("--backfill")
     result = CrawlResult(returncode=-1)
-    # stderr is inherited: Scrapy's warnings (failed fetches) reach the user's terminal or log.
+    # stderr is inherited: with no log file, Scrapy's log reaches the user's terminal.
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, encoding="utf-8") as proc:
         try:
             for line in proc.stdout:

@@ -89,7 +89,8 @@ def cli(ctx: click.Context, config_option: str | None, debug: bool) -> None:
               help="Re-fetch stored transcripts: those published within [crawl] revisit_days, "
                    "all of them, or none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO) on stderr.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show Scrapy's log (INFO) on stderr instead of logs/run-N.log.")
 @pass_ctx
 def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
     """Crawl every configured source (or the SOURCEs named) once.
@@ -113,8 +114,7 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
     progress = _Progress() if sys.stderr.isatty() and not as_json else None
     try:
         summary = run(config, list(sources) or None, backfill=backfill, revisit=revisit,
-                      log_level="INFO" if verbose else "WARNING",
-                      on_page=progress.update if progress else None)
+                      verbose=verbose, on_page=progress.update if progress else None)
     except Locked as exc:
         raise Failure(str(exc)) from None
     finally:
@@ -127,6 +127,17 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
     if summary.status != "completed":
         raise Failure(f"run {summary.run} {summary.status}: the crawl process did not complete; "
                       f"run with --verbose to see why")
+    log_errors = summary.total("log_errors")
+    if log_errors and summary.log_file:
+        click.echo(f"briefwatch: warning: {log_errors} errors logged; see {summary.log_file}",
+                   err=True)
+    unreachable = summary.unreachable()
+    for name, failure in unreachable.items():
+        click.echo(f"briefwatch: warning: source {name}: listing unreachable: {safe(failure)}",
+                   err=True)
+    if unreachable and len(unreachable) == len(summary.sources):
+        raise Failure(f"no source could be reached (run {summary.run}); check the start_urls "
+                      f"and the network")
 
 
 class _Progress:
@@ -153,14 +164,16 @@ class _Progress:
 @click.option("--since", metavar="ISO", help="Only events detected at or after this time.")
 @click.option("--kind", type=click.Choice(EVENT_KINDS), help="Only events of this kind.")
 @click.option("--source", metavar="S", help="Only events of this source.")
+@click.option("--run", "run_id", type=int, metavar="N", help="Only events found by run N.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @pass_ctx
-def changes(obj: Context, since, kind, source, as_json) -> None:
+def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
     """What was new, edited, removed or restored, oldest first.
 
     \b
     Examples:
       briefwatch changes --kind edited
+      briefwatch changes --run 12
       briefwatch changes --since 2026-11-01 --json | jq .url
     """
     from storage.diff import describe
@@ -169,7 +182,7 @@ def changes(obj: Context, since, kind, source, as_json) -> None:
     if since:
         since = _iso(since)
     db = obj.db()
-    for event in events(db, since=since, kind=kind, source=source):
+    for event in events(db, since=since, kind=kind, source=source, run=run_id):
         if as_json:
             emit_json({
                 "kind": event["kind"], "url": event["url"], "title": event["title"],

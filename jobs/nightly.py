@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jobs.config import Config
 
@@ -17,6 +18,7 @@ class RunSummary:
     status: str  # completed | failed | interrupted
     sources: dict[str, dict] = field(default_factory=dict)
     seconds: float = 0.0
+    log_file: Path | None = None
 
     def total(self, key: str) -> int:
         return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
@@ -27,14 +29,25 @@ class RunSummary:
                 f"({len(self.sources)} source{'s' if len(self.sources) != 1 else ''}, "
                 f"{self.total('requests')} requests, {self.seconds:.1f}s)")
 
+    def unreachable(self) -> dict[str, str]:
+        """Sources none of whose listing pages could be fetched, with the first failure."""
+        return {
+            name: (stats.get("listing_failed_urls") or ["?"])[0]
+            for name, stats in self.sources.items()
+            if stats.get("listing_failed") and not stats.get("listing_pages")
+        }
+
     def as_dict(self) -> dict:
         return {"run": self.run, "status": self.status, "seconds": round(self.seconds, 2),
-                **{k: self.total(k) for k in COUNTERS}, "sources": self.sources}
+                **{k: self.total(k) for k in COUNTERS}, "unreachable": self.unreachable(),
+                "sources": self.sources}
 
 
 def run(config: Config, source_names: list[str] | None = None, *, backfill: bool = False,
-        revisit: str = "recent", log_level: str = "WARNING",
+        revisit: str = "recent", verbose: bool = False,
         on_page: Callable[[dict], None] | None = None) -> RunSummary:
+    """Crawl `source_names` (default: all). Scrapy's log goes to logs/run-N.log beside the
+    database, or to stderr at INFO level when `verbose`."""
     from crawler import runner
     from storage import runs
     from storage.db import open_db
@@ -49,15 +62,21 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
         try:
             runs.mark_abandoned(db)
             run_id = runs.start(db, names, {"backfill": backfill, "revisit": revisit})
+            log_file = None if verbose else log_path(config, run_id)
             status = "interrupted"
             result = None
             try:
                 result = runner.crawl(config.path, run_id, names, backfill=backfill,
-                                      revisit=revisit, log_level=log_level, on_page=on_page)
+                                      revisit=revisit, log_level="INFO" if verbose else "WARNING",
+                                      log_file=log_file, on_page=on_page)
                 status = "completed" if result.completed else "failed"
             finally:
                 stats = result.sources if result else {}
                 runs.finish(db, run_id, status, stats)
         finally:
             db.close()
-    return RunSummary(run_id, status, stats, time.monotonic() - started)
+    return RunSummary(run_id, status, stats, time.monotonic() - started, log_file)
+
+
+def log_path(config: Config, run_id: int) -> Path:
+    return config.storage_path.parent / "logs" / f"run-{run_id}.log"

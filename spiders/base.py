@@ -79,8 +79,8 @@ class ListingSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.context.start_urls:
-            yield scrapy.Request(url, callback=self.parse_listing, priority=10,
-                                 meta={"listing_root": url}, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
+                                 priority=10, meta={"listing_root": url}, dont_filter=True)
         for url in self.context.revisit:
             request = self.article_request(url, ListingItem(url, "", ""))
             if request:
@@ -109,10 +109,12 @@ class ListingSpider(scrapy.Spider):
             if pagination.current == 0:
                 for page in range(1, last + 1):
                     yield scrapy.Request(pagination.url(response.url, page),
-                                         callback=self.parse_listing, priority=5)
+                                         callback=self.parse_listing,
+                                         errback=self.listing_failed, priority=5)
         elif fresh and pagination.current < last:
             yield scrapy.Request(pagination.url(response.url, pagination.current + 1),
-                                 callback=self.parse_listing, priority=5)
+                                 callback=self.parse_listing, errback=self.listing_failed,
+                                 priority=5)
 
     def listing_items(self, response: Response) -> list[ListingItem]:
         scope = response
@@ -193,12 +195,21 @@ class ListingSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure):
-        self.crawler.stats.inc_value("briefwatch/failed")
-        request = failure.request
-        self.logger.warning("failed to fetch %s: %s", request.url, failure.getErrorMessage())
-        failed = self.crawler.stats.get_value("briefwatch/failed_urls") or []
+        self._failed("failed", failure)
+
+    def listing_failed(self, failure):
+        self._failed("listing_failed", failure)
+
+    def _failed(self, kind: str, failure) -> None:
+        """Counted and named in the run's stats; nothing is stored, so the next run retries."""
+        stats = self.crawler.stats
+        stats.inc_value(f"briefwatch/{kind}")
+        url = failure.request.url
+        reason = failure.getErrorMessage() or failure.type.__name__
+        self.logger.warning("failed to fetch %s: %s", url, reason)
+        failed = stats.get_value(f"briefwatch/{kind}_urls") or []
         if len(failed) < 20:
-            self.crawler.stats.set_value("briefwatch/failed_urls", [*failed, request.url])
+            stats.set_value(f"briefwatch/{kind}_urls", [*failed, f"{url} ({reason})"])
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -55,8 +55,11 @@ def version(db: sqlite_utils.Database, document: int, n: int | None = None) -> d
 
 
 def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
-           source: str | None = None) -> list[dict]:
+           source: str | None = None, run: int | None = None) -> list[dict]:
     clauses, params = [], []
+    if run is not None:
+        clauses.append("e.run = ?")
+        params.append(run)
     if since:
         clauses.append("e.detected_at >= ?")
         params.append(since)

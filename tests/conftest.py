@@ -31,8 +31,8 @@ def run_cli(*args: str, config: Path | None = None, cwd: Path | None = None,
     if config is not None:
         cmd += ["--config", str(config)]
     cmd += [str(a) for a in args]
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-    full_env.pop("BRIEFWATCH_CONFIG", None)
+    full_env = {k: v for k, v in os.environ.items() if k != "BRIEFWATCH_CONFIG"}
+    full_env.update({"PYTHONIOENCODING": "utf-8", **(env or {})})
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd or REPO, env=full_env,
                           timeout=timeout, encoding="utf-8")
     return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -44,6 +44,21 @@ def test_paragraph_split_is_an_edit():
     assert canonical_text("a b\nc") != canonical_text("a b c")
 
 
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "中方注意到有关消息。 我们再次敦促有关方面。",
+        "中方注意到有关消息。  \t 我们再次敦促有关方面。",
+        "中方注意到 有关消息。我们再次敦促有关方面。",
+        "中方注意到有关消息。\u3000我们再次敦促有关方面。",
+    ],
+)
+def test_spaces_in_chinese_are_layout(variant):
+    base = "中方注意到有关消息。我们再次敦促有关方面。"
+    assert canonical_hash("标题", variant) == canonical_hash("标题", base)
+    assert canonical_hash("标题", base.replace("再次", "")) != canonical_hash("标题", base)
+
+
 def test_clean_paragraphs_trims_ideographic_indent_and_blank_lines():
     assert clean_paragraphs("\u3000\u3000问：你好？\n\n \u3000答：谢谢。 \n") == [
         "问：你好？", "答：谢谢。"]

@@ -1,0 +1,99 @@
+"""The CLI contract, through the real command in a subprocess."""
+
+import sqlite3
+
+import pytest
+
+from tests.conftest import run_cli, write_config
+
+COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
+            "init", "demo"]
+
+
+def test_top_level_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.code == 0
+    for command in COMMANDS:
+        assert f"  {command} " in result.out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    result = run_cli(command, "--help")
+    assert result.code == 0, result.err
+    assert "Example" in result.out
+    assert f"briefwatch {command}" in result.out
+
+
+def test_init_writes_a_config_and_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "conf" / "briefwatch.toml"
+    assert run_cli("init", path).code == 0
+    assert "fmprc.gov.cn" in path.read_text(encoding="utf-8")
+    again = run_cli("init", path)
+    assert again.code == 2
+    assert "already exists" in again.err and "--force" in again.err
+    assert run_cli("init", path, "--force").code == 0
+
+
+def test_init_uses_the_config_option(tmp_path):
+    path = tmp_path / "x.toml"
+    assert run_cli("init", config=path).code == 0
+    assert path.exists()
+
+
+def one_line_error(result, code: int, *needles: str) -> None:
+    assert result.code == code, (result.code, result.out, result.err)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("briefwatch: error: ")
+    assert "Traceback" not in result.err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_missing_config(tmp_path):
+    one_line_error(run_cli("list", config=tmp_path / "none.toml"), 2, "briefwatch init")
+
+
+def test_config_from_environment(tmp_path):
+    path = write_config(tmp_path / "env.toml", [])
+    result = run_cli("runs", env={"BRIEFWATCH_CONFIG": str(path)}, cwd=tmp_path)
+    # the file named by $BRIEFWATCH_CONFIG was read: its database is the one missing
+    one_line_error(result, 1, "no database at", str(tmp_path / "briefwatch.db"))
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[crawl]\ndownload_delay = 1\n[[sources]\n", encoding="utf-8")
+    one_line_error(run_cli("crawl", config=path), 2, "line 3", str(path))
+
+
+def test_unknown_source(tmp_path):
+    path = write_config(tmp_path / "c.toml", [
+        {"name": "mfa-en", "spider": "mfa", "start_urls": ["http://127.0.0.1:9/x/"]}])
+    one_line_error(run_cli("crawl", "mfa-fr", config=path), 2, "unknown source 'mfa-fr'",
+                   "mfa-en")
+
+
+def test_unknown_option_is_one_line_usage_error(tmp_path):
+    one_line_error(run_cli("crawl", "--revisit", "sometimes"), 2, "--revisit", "--help")
+
+
+def test_bad_since(tmp_path):
+    path = write_config(tmp_path / "c.toml", [])
+    sqlite3.connect(tmp_path / "briefwatch.db").close()
+    one_line_error(run_cli("changes", "--since", "yesterday", config=path), 2, "ISO 8601")
+
+
+def test_not_a_database_is_left_untouched(tmp_path):
+    path = write_config(tmp_path / "c.toml", [], db="notes.db")
+    notes = tmp_path / "notes.db"
+    notes.write_text("dear diary\n", encoding="utf-8")
+    one_line_error(run_cli("list", config=path), 1, "not a briefwatch database")
+    assert notes.read_text(encoding="utf-8") == "dear diary\n"
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run_cli("--debug", "list", config=tmp_path / "none.toml")
+    assert result.code == 2
+    assert "Traceback" in result.err
