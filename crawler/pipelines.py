@@ -58,8 +58,8 @@ class StorePipeline:
 
         if self.own_run:
             stats = {k.split("/", 1)[1]: v for k, v in self.crawler.stats.get_stats().items()
-                     if k.startswith("briefwatch/") and not k.endswith("_urls")}
-            runs.finish(self.db, self.run, "completed", stats)
+                     if k.startswith("briefwatch/")}
+            runs.finish(self.db, self.run, "completed", {self.crawler.spider.context.source: stats})
         self.db.close()
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
