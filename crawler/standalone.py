@@ -7,6 +7,15 @@ from pathlib import Path
 from crawler.context import CrawlContext, build_context
 
 
+def apply_crawl_settings(settings) -> None:
+    from crawler.run import settings_for
+    from jobs.config import load_config, resolve_config_path
+
+    path = resolve_config_path(settings.get("BRIEFWATCH_CONFIG"))
+    if path.exists():
+        settings.setdict(settings_for(load_config(path).crawl), priority="spider")
+
+
 def context_for(settings, spider: str, source_name: str | None) -> CrawlContext:
     from jobs.config import ConfigError, load_config, resolve_config_path
     from storage.db import open_db

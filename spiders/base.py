@@ -66,6 +66,15 @@ class ListingSpider(scrapy.Spider):
         self._requested: set[str] = set()
 
     @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if not settings.getbool("BRIEFWATCH_CHILD"):
+            # Plain `scrapy crawl NAME`: the config file's [crawl] table still applies.
+            from crawler.standalone import apply_crawl_settings
+
+            apply_crawl_settings(settings)
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.context is None:

@@ -163,3 +163,21 @@ def test_real_pages(name, title, date, count, first, last):
 def test_real_error_page_is_a_soft_404_at_any_url():
     html = (REAL_PAGES / "error.htm").read_text(encoding="utf-8")
     assert isinstance(extract(html, "https://www.fmprc.gov.cn/x/t1.shtml"), Rejected)
+
+
+@pytest.mark.parametrize(
+    ("body", "allowed"),
+    [
+        pytest.param(b"<!DOCTYPE HTML><html><body>Disallow: /</body></html>", True,
+                     id="html-error-page"),
+        pytest.param(b"  <html><p>User-agent: *</p><p>Disallow: /</p></html>", True,
+                     id="html-with-rule-text"),
+        pytest.param(b"User-agent: *\nDisallow: /mfa_eng/\n", False, id="real-rules"),
+        pytest.param(b"", True, id="empty"),
+    ],
+)
+def test_robots_txt_that_is_an_html_page_means_no_rules(body, allowed):
+    from crawler.robots import HtmlTolerantRobotParser
+
+    parser = HtmlTolerantRobotParser(body, None)
+    assert parser.allowed("https://www.fmprc.gov.cn/mfa_eng/t1.shtml", "briefwatch") is allowed
