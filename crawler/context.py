@@ -23,6 +23,8 @@ class CrawlContext:
     known: frozenset[str] = frozenset()
     revisit: tuple[str, ...] = ()
     backfill: bool = False
+    # url -> (ETag, Last-Modified) of its last 200 answer, for conditional revisits
+    validators: dict = field(default_factory=dict)
 
     @property
     def first_crawl(self) -> bool:
@@ -65,6 +67,8 @@ def build_context(source, db, *, db_path: Path, run: int | None, backfill: bool,
         run=run,
         known=frozenset(row["url"] for row in known),
         revisit=revisit_urls(known, revisit, revisit_days),
+        validators={row["url"]: (row["etag"], row["last_modified"]) for row in known
+                    if row.get("etag") or row.get("last_modified")},
         # The first crawl of a source walks the whole archive.
         backfill=backfill or not known,
     )

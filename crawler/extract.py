@@ -1,9 +1,12 @@
 """From a fetched page to a Transcript (title, conference date, text), or the reason it is none.
 
-Where the page's template is known, the body container is cut out first and only that goes to
-trafilatura: whole-page extraction lets language bars, "Suggest to a friend" and copyright lines
-in, and flattens the old table layouts. Titles and dates come from the template's own elements,
-TRS meta tags or the title text, never from trafilatura's date guess (it picks sidebar dates).
+Where the page's template is known, its body container is read directly, a line per block:
+whole-page extraction lets language bars, "Suggest to a friend" and copyright lines in and
+flattens the old table layouts, and trafilatura run on the cut-out container still dropped
+paragraphs it took for repeats (1 of 14 on a consulate page, 5 of 34 "Name:" lines on a SCIO
+page). Pages of no known template go to trafilatura (comments off, precision favoured). Titles
+and dates come from the template's own elements, TRS meta tags or the title text, never from
+trafilatura's date guess (it picks sidebar dates).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from crawler.normalize import clean_paragraphs
 
 # Bump when our own extraction rules change what is extracted: versions record it, so that a
 # change of rules is never mistaken for an edit of the transcript.
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class Template:
     body: tuple[str, ...]  # CSS, tried in order; the first that matches is the body container
     title: tuple[str, ...] = ()
     date: tuple[str, ...] = ()
+    date_format: str = ""  # strptime format of the date element's text, when it is unusual
+    # Labels of header paragraphs at the top of the body that are metadata, not transcript
+    header: tuple[str, ...] = ()
+    # Paragraphs that are page furniture inside the body
+    drop: re.Pattern | None = None
 
 
 # Most specific first: the 2024 Chinese page also has #News_Body_Txt_A.
@@ -49,10 +57,32 @@ TEMPLATES = (
         date=(".news_header_time .xltime", ".news_header_time"),
     ),
     Template(
+        "scio",
+        body=("#container_txt",),
+        title=("h1#title",),
+        header=("speaker", "speakers", "speaker(s)", "chairperson", "chairpersons", "date"),
+        drop=re.compile(
+            r"^(?:Follow China\.org\.cn|Go to Forum|No comments\.|Add your comments|"
+            r"Racist, abusive|Send your stories|Adjust font size|\d+ Comment\(s\)Print)",
+            re.IGNORECASE),
+    ),
+    Template(
+        "mission-table",
+        body=("td.font14",),
+        title=("td.title",),
+        date=("td.time",),
+    ),
+    Template(
         "mfa-en-2014",
         body=("div.content_mod div.content",),
         title=("div.content_mod h2.title",),
         date=("#News_Body_Time",),
+    ),
+    Template(
+        "mission-2022",
+        body=("div.trs_editor_view",),
+        title=("div.title",),
+        date=("div.view-date",),
     ),
     Template(
         "trs-news-body",
@@ -67,6 +97,8 @@ SOFT_404_MARKERS = (
     "对不起，我们没有找到您要的网页",
     "系统维护",
 )
+# Joins the pages of a transcript split over several URLs (SCIO's content_N_2.htm …).
+PAGE_SEPARATOR = "\n<!-- briefwatch: next page -->\n"
 ERROR_PATHS = re.compile(r"/error\.s?html?$", re.IGNORECASE)
 TITLE_SUFFIX = re.compile(
     r"\s*[—–|_-]\s*(?:中华人民共和国外交部|外交部"
@@ -91,6 +123,7 @@ class Transcript:
     published: dt.date | None
     text: str  # one paragraph a line
     extractor: str
+    meta: dict | None = None  # header lines the template knows (SCIO: speakers, chairperson)
 
 
 @dataclass(frozen=True)
@@ -103,20 +136,38 @@ def extractor_fingerprint(template: str) -> str:
 
 
 def extract(html: str, url: str, *, listing_title: str = "", listing_date: str = "",
-            ) -> Transcript | Rejected:
-    """One pure function from a page to its transcript. `url` is where the page was served from."""
+            template: Template | None = None) -> Transcript | Rejected:
+    """One pure function from a page to its transcript. `url` is where the page was served from;
+    `template` (from a source's config) is tried before the known templates."""
     if ERROR_PATHS.search(url.split("?", 1)[0]):
         return Rejected("redirected to the site's error page")
     if not html.strip():
         return Rejected("empty page")
+    first, *more = html.split(PAGE_SEPARATOR)
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(first)
     except (etree.ParserError, ValueError) as exc:
         return Rejected(f"unparseable HTML: {exc}")
 
-    template, body = _find_body(tree)
-    text = _extract_body(body) if body is not None else _extract_page(html)
-    paragraphs = clean_paragraphs(text or "")
+    configured = template
+    templates = ((configured,) if configured else ()) + TEMPLATES
+    template, body = _find_body(tree, templates)
+    if template is None:
+        # A configured title or date selector still applies to a page without its body.
+        template = configured
+    meta = {}
+    if body is not None:
+        body = copy.deepcopy(body)
+        meta = _take_header(body, template.header) if template.header else {}
+        paragraphs = _paragraphs(body, template)
+        for page in more:
+            # The later pages of a split transcript, in the same template.
+            _, later = _find_body(lxml.html.document_fromstring(page), (template,))
+            if later is None:
+                return Rejected("a later page of the transcript has no transcript text")
+            paragraphs += _paragraphs(later, template)
+    else:
+        paragraphs = clean_paragraphs(_extract_page(first))
     title = _title(tree, template, listing_title)
     # A transcript may quote these words; a page that has no transcript template, or only a
     # few lines, and says them is the site's error or maintenance page.
@@ -126,13 +177,45 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
         return Rejected("no transcript text on the page")
     if not title:
         return Rejected("no title on the page")
-    published = _date(tree, template, title, listing_date)
+    published = _date(tree, template, title, listing_date, meta.get("date", ""))
     return Transcript(
         title=title,
         published=published,
         text="\n".join(paragraphs),
         extractor=extractor_fingerprint(template.name if template else "generic"),
+        meta=meta or None,
     )
+
+
+def _paragraphs(body, template: Template) -> list[str]:
+    paragraphs = clean_paragraphs(_block_text(body))
+    if template.drop is not None:
+        paragraphs = [p for p in paragraphs if not template.drop.match(p)]
+    return paragraphs
+
+
+def _take_header(body, labels: tuple[str, ...]) -> dict[str, str]:
+    """Leading paragraphs like "Speakers: A, role; B, role" become metadata, not text.
+
+    The header ends at the first paragraph that is not a known label; it is removed from
+    `body` (a copy)."""
+    meta: dict[str, str] = {}
+    for element in list(body):
+        if not isinstance(element.tag, str) or element.tag.lower() in ("script", "style"):
+            continue
+        lines = [" ".join(line.split()) for line in _block_text(element).split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        label, _, rest = lines[0].partition(":")
+        if label.strip().lower() not in labels or not _:
+            break
+        values = ([rest.strip()] if rest.strip() else []) + lines[1:]
+        key = {"speakers": "speakers", "speaker": "speakers", "speaker(s)": "speakers",
+               "chairpersons": "chairperson"}.get(label.strip().lower(), label.strip().lower())
+        meta[key] = "; ".join(values)
+        body.remove(element)
+    return meta
 
 
 def _says_not_found(tree) -> bool:
@@ -140,37 +223,13 @@ def _says_not_found(tree) -> bool:
     return any(marker in page_text for marker in SOFT_404_MARKERS)
 
 
-def _find_body(tree) -> tuple[Template | None, object | None]:
-    for template in TEMPLATES:
+def _find_body(tree, templates) -> tuple[Template | None, object | None]:
+    for template in templates:
         for css in template.body:
             found = tree.cssselect(css)
             if found:
                 return template, found[0]
     return None, None
-
-
-# Inline markup inside a known body container: unwrapped before extraction, because the
-# ministry's editor splits words across <SPAN>s (`warm</SPAN><SPAN>ly`) and trafilatura's
-# fallback for short bodies breaks lines at every element.
-_INLINE = ("span", "font", "b", "strong", "em", "i", "u", "a", "sup", "sub", "small", "big")
-
-
-def _extract_body(node) -> str:
-    wrapper = lxml.html.fromstring("<html><body></body></html>")
-    body = copy.deepcopy(node)
-    etree.strip_tags(body, *_INLINE)
-    wrapper.find("body").append(body)
-    text = trafilatura.extract(
-        wrapper,
-        include_comments=False,
-        include_tables=True,  # inside a cut-out body a table is part of the transcript
-        include_images=False,
-        include_links=False,
-        deduplicate=False,
-        favor_recall=True,
-    )
-    # trafilatura declines very short bodies; the container is known, so read it directly.
-    return text or _block_text(node)
 
 
 def _extract_page(html: str) -> str:
@@ -185,31 +244,38 @@ def _extract_page(html: str) -> str:
     ) or ""
 
 
+# Whitespace in the HTML source, which a browser shows as one space, and the no-break and
+# narrow spaces that only make searching fail; U+3000 is Chinese typography and stays.
+_SOURCE_SPACE = re.compile(r"[ \t\r\n\f\xa0\u2000-\u200a\u202f\u205f]+")
 _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "br"}
 
 
 def _block_text(node) -> str:
-    """Text of a container with a line break at every block boundary."""
+    """Text of a container with a line break at every block boundary.
+
+    Inline elements join without spaces (the ministry's editor splits words across <SPAN>s),
+    runs of source whitespace become one space, and the walk is iterative, so deeply nested
+    markup cannot exhaust the stack."""
     parts: list[str] = []
-
-    def walk(el) -> None:
-        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
-            if el.tail:
-                parts.append(el.tail)
-            return
-        block = el.tag.lower() in _BLOCKS
-        if block:
+    hidden = 0  # depth inside script/style, whose text is not shown
+    for event, el in etree.iterwalk(node, events=("start", "end")):
+        visible = isinstance(el.tag, str) and el.tag.lower() not in ("script", "style")
+        block = visible and el.tag.lower() in _BLOCKS
+        if event == "start":
+            if not visible:
+                hidden += 1
+                continue
+            if block:
+                parts.append("\n")
+            if el.text and not hidden:
+                parts.append(_SOURCE_SPACE.sub(" ", el.text))
+            continue
+        if not visible:
+            hidden -= 1
+        elif block:
             parts.append("\n")
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
-
-    walk(node)
+        if el.tail and not hidden and el is not node:
+            parts.append(_SOURCE_SPACE.sub(" ", el.tail))
     return "".join(parts)
 
 
@@ -260,12 +326,19 @@ def date_from_text(text: str) -> dt.date | None:
     return None
 
 
-def _date(tree, template: Template | None, title: str, listing_date: str) -> dt.date | None:
+def _date(tree, template: Template | None, title: str, listing_date: str,
+          header_date: str = "") -> dt.date | None:
     # The title names the conference; the page's date line says when the URL was published,
     # which for re-published transcripts is years later.
-    candidates = [title]
+    candidates = [title, header_date]
     if template:
-        candidates.append(_first_text(tree, template.date))
+        element = _first_text(tree, template.date)
+        if element and template.date_format:
+            try:
+                return dt.datetime.strptime(element, template.date_format).date()
+            except ValueError:
+                pass
+        candidates.append(element)
     candidates += [_meta(tree, "PubDate"), listing_date]
     for text in candidates:
         found = date_from_text(text) if text else None

@@ -51,3 +51,14 @@ def clean_paragraphs(text: str) -> list[str]:
     """The stored form: one paragraph a line, outer whitespace (incl. U+3000 indents) trimmed."""
     paragraphs = (p.strip() for p in text.replace("\r", "\n").split("\n"))
     return [p for p in paragraphs if p]
+
+
+def conference_key(published, title: str) -> str | None:
+    """What copies of one conference share: its date and its title, letters and digits only.
+
+    A conference re-published under a new URL, or mirrored by an embassy, keeps both.
+    """
+    if published is None:
+        return None
+    words = re.sub(r"[\W_]+", " ", canonical_paragraph(title).casefold()).strip()
+    return f"{published.isoformat()}|{words}"

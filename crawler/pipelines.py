@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 
@@ -9,17 +10,27 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.extract import Rejected, extract
 from crawler.items import FetchedPage
-from crawler.normalize import canonical_hash, text_hash
+from crawler.normalize import canonical_hash, conference_key, text_hash
+from crawler.turns import split_turns
 
 
 class ExtractPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.template = None
+
     @classmethod
     def from_crawler(cls, crawler):
-        return cls()
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.template = configured_template(self.crawler.spider)
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
+        if item.status == 304:
+            return item  # not modified: nothing to extract
         result = extract(item.html, item.final_url, listing_title=item.listing_title,
-                         listing_date=item.listing_date)
+                         listing_date=item.listing_date, template=self.template)
         if isinstance(result, Rejected):
             item.rejected = result.reason
         else:
@@ -46,6 +57,7 @@ class StorePipeline:
         from storage.db import open_db
 
         context = self.crawler.spider.context
+        self.template = configured_template(self.crawler.spider)
         self.db = open_db(context.db_path)
         self.run = context.run
         if self.run is None:
@@ -59,13 +71,21 @@ class StorePipeline:
         if self.own_run:
             stats = {k.split("/", 1)[1]: v for k, v in self.crawler.stats.get_stats().items()
                      if k.startswith("briefwatch/")}
+            stats["first_crawl"] = self.crawler.spider.context.first_crawl
             runs.finish(self.db, self.run, "completed", {self.crawler.spider.context.source: stats})
         self.db.close()
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
-        from storage.versions import Fetched, record
+        from storage.versions import Fetched, record, record_not_modified
 
         stats = self.crawler.stats
+        if item.status == 304:
+            outcome = record_not_modified(self.db, item.url)
+            if outcome is not None:
+                stats.inc_value("briefwatch/not_modified")
+                stats.inc_value("briefwatch/unchanged")
+                self._emit(item, "unchanged", "304 Not Modified")
+            return item
         if item.rejected:
             stats.inc_value("briefwatch/rejected")
             self._emit(item, "rejected", item.rejected)
@@ -87,8 +107,12 @@ class StorePipeline:
                 etag=item.etag,
                 last_modified=item.last_modified,
                 raw_html=item.body,
+                turns=split_turns(transcript.text, transcript.title),
+                conference=conference_key(transcript.published, transcript.title),
+                meta=transcript.meta,
             ),
-            rehash_previous=_rehash,
+            rehash_previous=functools.partial(_rehash, template=self.template),
+            split_turns=split_turns,
         )
         stats.inc_value(f"briefwatch/{outcome.verb}")
         self._emit(item, outcome.verb, transcript.title)
@@ -102,8 +126,14 @@ class StorePipeline:
             sys.stdout.flush()
 
 
-def _rehash(raw: bytes) -> str | None:
+def configured_template(spider):
+    """A source configured with its own selectors (the `listing` spider) brings a template."""
+    hints = getattr(spider, "extract_template", None)
+    return hints() if hints else None
+
+
+def _rehash(raw: bytes, template=None) -> str | None:
     """The canonical hash the current extractor gives a stored page's raw HTML."""
     _, html = html_to_unicode(None, raw)
-    result = extract(html, "")
+    result = extract(html, "", template=template)
     return None if isinstance(result, Rejected) else canonical_hash(result.title, result.text)

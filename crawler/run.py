@@ -85,14 +85,27 @@ def main(argv: list[str] | None = None) -> int:
             "requests": stats.get("downloader/request_count", 0),
             "responses": stats.get("downloader/response_count", 0),
             "errors": stats.get("downloader/exception_count", 0),
+            "blocked": _blocked(stats),
             "log_errors": stats.get("log_count/ERROR", 0) + stats.get("log_count/CRITICAL", 0),
             "finish_reason": stats.get("finish_reason", "unknown"),
             "backfill": context.backfill,
+            "first_crawl": context.first_crawl,
         })
         line = {"event": "source", "source": source.name, "stats": summary}
         sys.stdout.write(json.dumps(line, default=str) + "\n")
     sys.stdout.flush()
     return 0
+
+
+def _blocked(stats: dict) -> bool:
+    """Every answer was 403 or 429: the site turns us away, and hammering will not help."""
+    def count(prefix: str, codes) -> int:
+        return sum(stats.get(f"{prefix}/response_status_count/{code}", 0) for code in codes)
+
+    refused = count("downloader", (403, 429))
+    # robots.txt may well be served to a crawler that is refused everything else
+    served = count("downloader", range(200, 300)) - count("robotstxt", range(200, 300))
+    return refused > 0 and served <= 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -112,6 +113,9 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
         raise ConfigError(f"{config.path}: no [[sources]] configured; 'briefwatch init' writes "
                           f"an example")
     progress = _Progress() if sys.stderr.isatty() and not as_json else None
+    # systemd and `kill` stop a crawl with SIGTERM: treat it like Ctrl-C, so the crawl process
+    # closes its spiders and the run is recorded as interrupted.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         summary = run(config, list(sources) or None, backfill=backfill, revisit=revisit,
                       verbose=verbose, on_page=progress.update if progress else None)
@@ -124,12 +128,23 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
         emit_json(summary.as_dict())
     else:
         click.echo(summary.line())
+    for delivery in summary.deliveries:
+        if not delivery.ok:
+            click.echo(f"briefwatch: warning: notification to {delivery.channel} failed "
+                       f"({safe(delivery.error)}); it will be sent at the next run", err=True)
+    if summary.status == "interrupted":
+        raise Failure(f"run {summary.run} interrupted; what it stored is kept, and the next "
+                      f"crawl carries on", 130)
     if summary.status != "completed":
         raise Failure(f"run {summary.run} {summary.status}: the crawl process did not complete; "
                       f"run with --verbose to see why")
     log_errors = summary.total("log_errors")
     if log_errors and summary.log_file:
         click.echo(f"briefwatch: warning: {log_errors} errors logged; see {summary.log_file}",
+                   err=True)
+    for name in summary.blocked():
+        click.echo(f"briefwatch: warning: source {name}: blocked: the site answered 403/429 to "
+                   f"every request; not retried. Check [crawl] user_agent, or ask the site",
                    err=True)
     unreachable = summary.unreachable()
     for name, failure in unreachable.items():
@@ -191,7 +206,7 @@ def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
                 "summary": event["summary"],
             })
         else:
-            detail = describe(event["summary"])
+            detail = safe(describe(event["summary"]))
             click.echo(f"{event['detected_at']}  {event['kind']:<8} {safe(event['source'])}  "
                        f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
@@ -231,23 +246,31 @@ def show(obj: Context, ref, n, as_json) -> None:
       briefwatch show 12
       briefwatch show https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202402/t20240207_11240863.html
     """
-    from storage.documents import find, version
+    from storage.documents import copies, find, version
 
     db = obj.db()
     doc = _lookup(find, db, ref)
     ver = _lookup(version, db, doc["id"], n)
+    others = copies(db, doc)
     if as_json:
         emit_json({
             "id": doc["id"], "url": doc["url"], "source": doc["source"], "title": ver["title"],
             "published": ver["published"], "status": doc["status"], "version": ver["n"],
             "versions": doc["versions"], "fetched_at": ver["fetched_at"],
-            "first_seen": doc["first_seen"], "last_seen": doc["last_seen"], "text": ver["text"],
+            "first_seen": doc["first_seen"], "last_seen": doc["last_seen"],
+            "meta": ver["meta"] or {}, "copies": others, "text": ver["text"],
         })
         return
     click.echo(safe(ver["title"]))
     click.echo(f"{safe(doc['url'])}\nsource {safe(doc['source'])} · conference "
                f"{ver['published'] or 'unknown'} · version {ver['n']} of {doc['versions']} · "
-               f"fetched {ver['fetched_at']} · {doc['status']}\n")
+               f"fetched {ver['fetched_at']} · {doc['status']}")
+    for key, value in (ver["meta"] or {}).items():
+        click.echo(f"{key}: {safe(value)}")
+    for other in others:
+        click.echo(f"also at: {safe(other['url'])} (source {safe(other['source'])}, "
+                   f"id {other['id']})")
+    click.echo("")
     click.echo(safe(ver["text"]).replace("\n", "\n\n"))
 
 
@@ -269,17 +292,21 @@ def history(obj: Context, ref, as_json) -> None:
     doc = _lookup(find, db, ref)
     previous = None
     for ver in versions(db, doc["id"]):
-        summary = change_summary(previous, ver["text"]) if previous is not None else None
+        summary = (change_summary(previous["text"], ver["text"], _turns(previous), _turns(ver))
+                   if previous is not None else None)
         size = len(paragraphs(ver["text"]))
         if as_json:
             emit_json({"version": ver["n"], "fetched_at": ver["fetched_at"], "run": ver["run"],
                        "title": ver["title"], "paragraphs": size, "characters": len(ver["text"]),
                        "change": summary})
         else:
-            change = describe(summary) if summary else "first version"
+            change = safe(describe(summary)) if summary else "first version"
             click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {size} paragraphs, "
                        f"{len(ver['text'])} characters  {change}")
-        previous = ver["text"]
+        previous = ver
+
+
+DIFF_FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
 
 
 @cli.command()
@@ -288,16 +315,29 @@ def history(obj: Context, ref, as_json) -> None:
 @click.option("--to", "new", type=int, metavar="M", help="New version [default: latest].")
 @click.option("-U", "--context", "context_lines", type=click.IntRange(0), default=1,
               show_default=True, help="Unchanged paragraphs shown around each change.")
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="unified",
+              show_default=True, help="How to show the changes (see above).")
 @pass_ctx
-def diff(obj: Context, ref, old, new, context_lines) -> None:
-    """What changed between two versions: a unified diff, one paragraph a line.
+def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
+    """What changed between two versions of a transcript.
 
-    '-' lines were removed, '+' lines added; colour on a terminal only.
+    \b
+    Formats:
+      unified       one paragraph a line, '-' removed, '+' added
+      words         changed paragraphs, words marked [-removed-]{+added+}
+      side-by-side  two columns, as wide as the terminal ($COLUMNS, else 120)
+      html          a standalone page, two columns, <del> and <ins>
+      json          one object: the summary, the turns, every aligned paragraph
+      turns         in words: questions and answers removed, added, reworded
+    Colour on a terminal only. Words are compared only inside changed paragraphs;
+    Chinese character by character.
 
     \b
     Examples:
       briefwatch diff 12
       briefwatch diff 12 --from 1 --to 3 | less
+      briefwatch diff 12 --format turns
+      briefwatch diff 12 --format html > diff.html
     """
     from storage.diff import unified
     from storage.documents import find, version, versions
@@ -314,6 +354,9 @@ def diff(obj: Context, ref, old, new, context_lines) -> None:
                    err=True)
         return
     a, b = _lookup(version, db, doc["id"], old), _lookup(version, db, doc["id"], new)
+    if fmt != "unified":
+        _diff_formatted(fmt, doc, a, b, context_lines)
+        return
     title_a, title_b = safe(a["title"]), safe(b["title"])
     if title_a != title_b:
         click.echo(click.style(f"title: - {title_a}\n       + {title_b}", bold=True))
@@ -325,6 +368,53 @@ def diff(obj: Context, ref, old, new, context_lines) -> None:
     for line in lines:
         fg = None if line.startswith(("---", "+++")) else colours.get(line[:1])
         click.echo(click.style(line, fg=fg, bold=line.startswith(("---", "+++"))))
+
+
+def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None:
+    import shutil
+
+    from jobs import diffview
+    from storage.diff import compare
+
+    comparison = compare(a["text"], b["text"], _turns(a), _turns(b))
+    labels = f"v{a['n']} {a['fetched_at']}", f"v{b['n']} {b['fetched_at']}"
+    same = not any(block.op != "equal" for block in comparison.blocks)
+    colour = sys.stdout.isatty()
+    if fmt == "json":
+        emit_json(diffview.as_json(comparison, doc, a, b))
+        return
+    if fmt == "html":
+        from jobs.pages import diff_document
+
+        click.echo(diff_document(doc, a, b, comparison, context))
+        return
+    title_a, title_b = safe(a["title"]), safe(b["title"])
+    if title_a != title_b and fmt != "turns":
+        click.echo(click.style(f"title: - {title_a}\n       + {title_b}", bold=True))
+    if same:
+        click.echo(f"v{a['n']} and v{b['n']} have the same text", err=True)
+        if fmt != "turns" or title_a == title_b:
+            return
+    if fmt == "words":
+        lines = diffview.words(comparison, *labels, context, colour, safe)
+    elif fmt == "side-by-side":
+        width = shutil.get_terminal_size((120, 24)).columns
+        lines = [diffview.side_by_side(comparison, *labels, context, width, colour, safe)]
+    else:
+        title_change = (a["title"], b["title"]) if title_a != title_b else None
+        lines = diffview.turns(comparison, title_change, safe)
+    for line in lines:
+        click.echo(line)
+
+
+def _turns(ver: dict) -> list[dict]:
+    """A version's speaker turns: as recorded, else (versions stored before turns were
+    recorded) computed from its text."""
+    if ver.get("turns") is not None:
+        return ver["turns"]
+    from crawler.turns import split_turns
+
+    return split_turns(ver["text"], ver["title"])
 
 
 @cli.command()
@@ -359,6 +449,52 @@ def search(obj: Context, query, as_json, limit) -> None:
                        f"({listed})\n    {safe(hit['url'])}\n    {safe(hit['snippet'])}")
     if not hits and not as_json:
         click.echo(f"nothing matches {query!r}", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines read.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port to listen on (0: any free port; the URL is printed).")
+@pass_ctx
+def serve(obj: Context, host, port) -> None:
+    """A read-only local web view: sources, latest briefings, the timeline of changes, each
+    transcript with its history, any two versions side by side, search, and an Atom feed
+    at /feed.atom.
+
+    The database is opened read-only; crawls may run meanwhile. Ctrl-C stops it.
+
+    \b
+    Examples:
+      briefwatch serve
+      briefwatch serve --port 9000
+    """
+    import ipaddress
+
+    from jobs.web import make
+
+    obj.db().close()  # a clear error when there is no database yet, and the schema is current
+    try:
+        server = make(obj.config.storage_path, host, port)
+    except OSError as exc:
+        raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    bound_host, bound_port = server.server_address[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    try:
+        loopback = ipaddress.ip_address(bound_host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        click.echo(f"briefwatch: warning: listening on {bound_host}: anyone who can reach this "
+                   f"machine can read the database", err=True)
+    click.echo(f"serving http://{shown}:{bound_port}/ (read-only; Ctrl-C to stop)")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @cli.command()
@@ -416,6 +552,132 @@ def export(obj: Context, fmt, source) -> None:
             writer.writerow(record)
         else:
             emit_json(record)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one source per line.")
+@pass_ctx
+def sources(obj: Context, as_json) -> None:
+    """Each configured source: its spider, how many transcripts, its last run and its newest
+    transcript.
+
+    \b
+    Example:
+      briefwatch sources --json
+    """
+    from storage.documents import source_summaries
+
+    config = obj.config
+    db = obj.db(create=True)
+    spiders = {s.name: s for s in config.sources}
+    for row in source_summaries(db, list(spiders)):
+        source = spiders[row["source"]]
+        row = {"source": source.name, "spider": source.spider,
+               "start_urls": list(source.start_urls), **row}
+        if as_json:
+            emit_json(row)
+            continue
+        run, newest = row["last_run"], row["newest"]
+        last = f"run {run['id']} {run['started']} {run['status']}" if run else "never crawled"
+        latest = f"{newest['published'] or '?'}  {safe(newest['title'])}" if newest else "-"
+        click.echo(f"{source.name:<16} {source.spider:<8} {row['transcripts']:>6} transcripts  "
+                   f"{last}\n    newest: {latest}")
+
+
+# -- running nightly -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the log to this file.")
+@pass_ctx
+def schedule(obj: Context, log_file) -> None:
+    """Run the scheduler daemon: crawl each source on its schedule, until SIGTERM or Ctrl-C.
+
+    Each source crawls on its `schedule` (default [crawl] schedule, nightly at 02:00 in
+    [crawl] timezone); every source is fully revisited on [crawl] full_revisit (weekly).
+    A run missed while the daemon was down runs once when it starts. Logs go to stderr.
+
+    \b
+    Example:
+      briefwatch schedule --log-file /var/log/briefwatch.log
+    """
+    from jobs.scheduler import configure_logging, run_daemon
+
+    config = obj.config
+    if not config.sources:
+        raise ConfigError(f"{config.path}: no [[sources]] configured; nothing to schedule")
+    configure_logging(log_file)
+    sys.exit(run_daemon(config))
+
+
+@cli.command("jobs")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one job per line.")
+@pass_ctx
+def jobs_(obj: Context, as_json) -> None:
+    """The scheduler's jobs and when each runs next.
+
+    \b
+    Example:
+      briefwatch jobs
+    """
+    from jobs.scheduler import list_jobs
+
+    for job in list_jobs(obj.config):
+        if as_json:
+            emit_json(job)
+        else:
+            click.echo(f"{job['id']:<24} next {job['next_run']}  cron \"{job['schedule']}\" "
+                       f"{job['timezone']}  revisit {job['revisit']}  "
+                       f"[{', '.join(job['sources'])}]")
+
+
+@cli.command("notify")
+@click.option("--test", "test_message", is_flag=True,
+              help="Send a test message to every channel instead.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one channel per line.")
+@pass_ctx
+def notify_(obj: Context, test_message, as_json) -> None:
+    """Send each notification channel the digest it is owed (a crawl does this by itself),
+    or a test message. Channel URLs are shown with their secrets masked.
+
+    \b
+    Examples:
+      briefwatch notify --test
+      briefwatch notify
+    """
+    from jobs import notify as notifications
+
+    config = obj.config
+    if not config.channels and not any(s.notify for s in config.sources):
+        raise Failure(f"{config.path}: no [notify] urls configured", EXIT_USAGE)
+    if test_message:
+        results = notifications.send_test(config)
+    else:
+        from storage.lock import Locked, crawl_lock
+
+        try:
+            # The crawl lock also keeps two senders from delivering one digest twice.
+            with crawl_lock(config.storage_path):
+                db = obj.db(create=True)
+                try:
+                    results = notifications.send_pending(config, db)
+                finally:
+                    db.close()
+        except Locked as exc:
+            raise Failure(str(exc)) from None
+    for result in results:
+        if as_json:
+            emit_json({"channel": result.channel, "ok": result.ok, "events": result.events,
+                       "error": result.error or None})
+        else:
+            state = "ok" if result.ok else f"FAILED: {safe(result.error)}"
+            click.echo(f"{result.channel}  {state}"
+                       + (f"  ({result.events} events)" if result.events else ""))
+    if not results and not as_json:
+        click.echo("nothing to send", err=True)
+    if any(not r.ok for r in results):
+        raise Failure(f"{sum(not r.ok for r in results)} of {len(results)} channels failed")
 
 
 # -- setting up -----------------------------------------------------------------------------------

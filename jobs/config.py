@@ -22,6 +22,11 @@ CONFIG_ENV = "BRIEFWATCH_CONFIG"
 PROJECT_URL = "https://github.com/briefwatch/briefwatch"
 DEFAULT_USER_AGENT = f"briefwatch/0.1 (+{PROJECT_URL})"
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+DEFAULT_SCHEDULE = "0 2 * * *"  # nightly at 02:00
+DEFAULT_FULL_REVISIT = "0 3 * * 0"  # Sundays at 03:00
+# Keys every source may have, whatever its spider.
+COMMON_SOURCE_KEYS = {"name", "spider", "start_urls", "schedule", "notify"}
+TAGGED_URL = re.compile(r"^(?P<tags>[\w,\s-]+)=(?P<url>\w+://.*)$")
 
 
 class ConfigError(Exception):
@@ -34,6 +39,17 @@ class CrawlSettings:
     concurrency_per_domain: int = 2
     revisit_days: int = 30
     user_agent: str = DEFAULT_USER_AGENT
+    timezone: str = "UTC"
+    schedule: str = DEFAULT_SCHEDULE  # every source's crawl, unless the source says otherwise
+    full_revisit: str = DEFAULT_FULL_REVISIT  # re-fetch every stored transcript
+
+
+@dataclass(frozen=True)
+class Channel:
+    """An apprise URL to notify, with the tags that sources may route by."""
+
+    url: str
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,8 @@ class Source:
     spider: str
     start_urls: tuple[str, ...]
     options: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    schedule: str | None = None  # cron; None: [crawl] schedule
+    notify: tuple[str, ...] | None = None  # apprise URLs or tags; None: every [notify] channel
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,14 +69,22 @@ class Source:
             **dict(self.options),
         }
 
+    def schedule_or(self, crawl: CrawlSettings) -> str:
+        return self.schedule or crawl.schedule
+
 
 @dataclass(frozen=True)
 class Config:
     path: Path
     storage_path: Path
     crawl: CrawlSettings
-    notify_urls: tuple[str, ...]
+    channels: tuple[Channel, ...]
     sources: tuple[Source, ...]
+    feed_path: Path | None = None
+
+    @property
+    def notify_urls(self) -> tuple[str, ...]:
+        return tuple(channel.url for channel in self.channels)
 
     def source(self, name: str) -> Source:
         for source in self.sources:
@@ -90,7 +116,7 @@ def load_config(path: Path) -> Config:
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     where = str(path)
-    _only_keys(data, {"storage", "crawl", "notify", "sources"}, where, "top level")
+    _only_keys(data, {"storage", "crawl", "notify", "feed", "sources"}, where, "top level")
     storage = _table(data, "storage", where)
     _only_keys(storage, {"path"}, where, "[storage]")
     storage_path = Path(_get(storage, "path", str, where, "[storage]", "briefwatch.db"))
@@ -113,6 +139,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         revisit_days=_get(crawl_table, "revisit_days", int, where, "[crawl]",
                           defaults.revisit_days),
         user_agent=_get(crawl_table, "user_agent", str, where, "[crawl]", defaults.user_agent),
+        timezone=_get(crawl_table, "timezone", str, where, "[crawl]", defaults.timezone),
+        schedule=_get(crawl_table, "schedule", str, where, "[crawl]", defaults.schedule),
+        full_revisit=_get(crawl_table, "full_revisit", str, where, "[crawl]",
+                          defaults.full_revisit),
     )
     if crawl.download_delay < 0:
         raise ConfigError(f"{where}: [crawl] download_delay must be 0 or more seconds")
@@ -122,16 +152,30 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError(f"{where}: [crawl] revisit_days must be 0 or more days")
     if not crawl.user_agent.strip():
         raise ConfigError(f"{where}: [crawl] user_agent must not be empty")
+    _validate_timezone(crawl.timezone, where)
+    if crawl.schedule != DEFAULT_SCHEDULE:
+        _validate_cron(crawl.schedule, crawl.timezone, where, "[crawl] schedule")
+    if crawl.full_revisit != DEFAULT_FULL_REVISIT:
+        _validate_cron(crawl.full_revisit, crawl.timezone, where, "[crawl] full_revisit")
 
     notify = _table(data, "notify", where)
     _only_keys(notify, {"urls"}, where, "[notify]")
-    notify_urls = tuple(_string_list(notify, "urls", where, "[notify]"))
-    _validate_apprise_urls(notify_urls, where)
+    channels = tuple(_channel(url) for url in _string_list(notify, "urls", where, "[notify]"))
+    _validate_apprise_urls(tuple(c.url for c in channels), where, "[notify] urls")
+
+    feed = _table(data, "feed", where)
+    _only_keys(feed, {"path"}, where, "[feed]")
+    feed_path = None
+    if "path" in feed:
+        feed_path = Path(_get(feed, "path", str, where, "[feed]", ""))
+        if not feed_path.is_absolute():
+            feed_path = path.resolve().parent / feed_path
 
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list):
         raise ConfigError(f"{where}: 'sources' must be an array of tables: [[sources]]")
-    sources = tuple(_parse_source(raw, i, where) for i, raw in enumerate(raw_sources))
+    sources = tuple(_parse_source(raw, i, where, crawl, channels)
+                    for i, raw in enumerate(raw_sources))
     seen: set[str] = set()
     for source in sources:
         if source.name in seen:
@@ -139,10 +183,20 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                 f"{where}: two sources are named {source.name!r}; names must be unique"
             )
         seen.add(source.name)
-    return Config(path, storage_path, crawl, notify_urls, sources)
+    return Config(path, storage_path, crawl, channels, sources, feed_path)
 
 
-def _parse_source(raw: Any, index: int, where: str) -> Source:
+def _channel(value: str) -> Channel:
+    """`"tag1,tag2=scheme://…"` as in apprise's text config, or a bare URL."""
+    match = TAGGED_URL.match(value.strip())
+    if not match:
+        return Channel(value.strip())
+    tags = tuple(t.strip() for t in match["tags"].split(",") if t.strip())
+    return Channel(match["url"], tags)
+
+
+def _parse_source(raw: Any, index: int, where: str, crawl: CrawlSettings,
+                  channels: tuple[Channel, ...]) -> Source:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: sources[{index}] must be a table")
     name = raw.get("name")
@@ -167,8 +221,17 @@ def _parse_source(raw: Any, index: int, where: str) -> Source:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"{where}: {label}: start URL {url!r} is not an http(s) URL")
+    schedule = raw.get("schedule")
+    if schedule is not None:
+        if not isinstance(schedule, str):
+            raise ConfigError(f"{where}: {label}: 'schedule' must be a cron expression string")
+        _validate_cron(schedule, crawl.timezone, where, f"{label}: 'schedule'")
+    notify = None
+    if "notify" in raw:
+        notify = tuple(_string_list(raw, "notify", where, label))
+        _validate_routes(notify, channels, where, label)
     spec = SPIDERS[spider]
-    options = {k: v for k, v in raw.items() if k not in ("name", "spider", "start_urls")}
+    options = {k: v for k, v in raw.items() if k not in COMMON_SOURCE_KEYS}
     unknown = sorted(set(options) - set(spec.options))
     if unknown:
         allowed = ", ".join(sorted(spec.options)) or "none"
@@ -176,14 +239,54 @@ def _parse_source(raw: Any, index: int, where: str) -> Source:
             f"{where}: {label}: unknown key {unknown[0]!r} for spider {spider!r} "
             f"(allowed: {allowed})"
         )
+    missing = sorted(spec.required - set(options))
+    if missing:
+        raise ConfigError(f"{where}: {label}: spider {spider!r} needs {missing[0]!r}")
     for key, value in options.items():
         expected = spec.options[key]
         if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
             raise ConfigError(f"{where}: {label}: {key!r} must be {_type_name(expected)}")
-    return Source(name, spider, tuple(start_urls), MappingProxyType(options))
+        problem = spec.checks[key](value) if key in spec.checks else None
+        if problem:
+            raise ConfigError(f"{where}: {label}: {key!r} {value!r} {problem}")
+    return Source(name, spider, tuple(start_urls), MappingProxyType(options), schedule, notify)
 
 
-def _validate_apprise_urls(urls: tuple[str, ...], where: str) -> None:
+def _validate_routes(routes: tuple[str, ...], channels: tuple[Channel, ...], where: str,
+                     label: str) -> None:
+    urls = tuple(r for r in routes if "://" in r)
+    _validate_apprise_urls(urls, where, f"{label}: 'notify'")
+    known_tags = {tag for channel in channels for tag in channel.tags}
+    for tag in (r for r in routes if "://" not in r):
+        if tag not in known_tags:
+            raise ConfigError(
+                f"{where}: {label}: 'notify' names tag {tag!r}, which no [notify] url has "
+                f"(tag a URL as \"{tag}=scheme://…\")"
+            )
+
+
+def _validate_cron(expression: str, timezone: str, where: str, label: str) -> None:
+    from jobs.cron import CronError, cron_trigger
+
+    try:
+        cron_trigger(expression, timezone)
+    except CronError as exc:
+        raise ConfigError(f"{where}: {label}: {exc}") from None
+
+
+def _validate_timezone(name: str, where: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where}: [crawl] timezone {name!r} is not a known time zone (e.g. \"UTC\", "
+            f"\"Asia/Shanghai\")"
+        ) from None
+
+
+def _validate_apprise_urls(urls: tuple[str, ...], where: str, label: str) -> None:
     if not urls:
         return
     import apprise  # imported here: it costs start-up time and most commands never notify
@@ -192,7 +295,7 @@ def _validate_apprise_urls(urls: tuple[str, ...], where: str) -> None:
         if not apprise.Apprise().add(url):
             scheme = url.split("://", 1)[0]
             raise ConfigError(
-                f"{where}: [notify] urls: {scheme}://… is not a valid apprise URL "
+                f"{where}: {label}: {scheme}://… is not a valid apprise URL "
                 f"(see https://github.com/caronc/apprise/wiki)"
             )
 

@@ -19,6 +19,8 @@ class RunSummary:
     sources: dict[str, dict] = field(default_factory=dict)
     seconds: float = 0.0
     log_file: Path | None = None
+    deliveries: list = field(default_factory=list)  # jobs.notify.Delivery, one per channel
+    feed: Path | None = None
 
     def total(self, key: str) -> int:
         return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
@@ -28,6 +30,9 @@ class RunSummary:
         return (f"run {self.run} {self.status}: {counts} "
                 f"({len(self.sources)} source{'s' if len(self.sources) != 1 else ''}, "
                 f"{self.total('requests')} requests, {self.seconds:.1f}s)")
+
+    def blocked(self) -> list[str]:
+        return [name for name, stats in self.sources.items() if stats.get("blocked")]
 
     def unreachable(self) -> dict[str, str]:
         """Sources none of whose listing pages could be fetched, with the first failure."""
@@ -40,6 +45,7 @@ class RunSummary:
     def as_dict(self) -> dict:
         return {"run": self.run, "status": self.status, "seconds": round(self.seconds, 2),
                 **{k: self.total(k) for k in COUNTERS}, "unreachable": self.unreachable(),
+                "blocked": self.blocked(),
                 "sources": self.sources}
 
 
@@ -49,6 +55,7 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
     """Crawl `source_names` (default: all). Scrapy's log goes to logs/run-N.log beside the
     database, or to stderr at INFO level when `verbose`."""
     from crawler import runner
+    from jobs import feed, notify
     from storage import runs
     from storage.db import open_db
     from storage.lock import crawl_lock
@@ -61,6 +68,7 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
         db = open_db(config.storage_path)
         try:
             runs.mark_abandoned(db)
+            notify.register_channels(config, db)
             run_id = runs.start(db, names, {"backfill": backfill, "revisit": revisit})
             log_file = None if verbose else log_path(config, run_id)
             status = "interrupted"
@@ -69,13 +77,18 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
                 result = runner.crawl(config.path, run_id, names, backfill=backfill,
                                       revisit=revisit, log_level="INFO" if verbose else "WARNING",
                                       log_file=log_file, on_page=on_page)
-                status = "completed" if result.completed else "failed"
+                if not result.interrupted:
+                    status = "completed" if result.completed else "failed"
             finally:
                 stats = result.sources if result else {}
                 runs.finish(db, run_id, status, stats)
+            summary = RunSummary(run_id, status, stats, time.monotonic() - started, log_file)
+            # Events of an interrupted run are real too: they are announced like any other.
+            summary.deliveries = notify.send_pending(config, db)
+            summary.feed = feed.write(config, db)
         finally:
             db.close()
-    return RunSummary(run_id, status, stats, time.monotonic() - started, log_file)
+    return summary
 
 
 def log_path(config: Config, run_id: int) -> Path:

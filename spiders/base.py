@@ -31,6 +31,7 @@ FILE_STEM = re.compile(r"([A-Za-z]\w*?)(?:_\d+)?\.(\w+)$")
 LISTING_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # An injected bot trap on fmprc.gov.cn: following it gets a crawler banned.
 TRAP = re.compile(r"pepp4_", re.IGNORECASE)
+NEXT_TEXT = re.compile(r"^(?:next(?: page)?|下一页|下页|>|»|›|next\s*[>»›])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ListingSpider(scrapy.Spider):
 
     article_path: re.Pattern = re.compile(r"$^")
     listing_containers: tuple[str, ...] = ()
+    conditional_revisits = True
 
     def __init__(self, *args, context: CrawlContext | None = None, source: str | None = None,
                  **kwargs):
@@ -64,6 +66,7 @@ class ListingSpider(scrapy.Spider):
         self.context = context
         self.source_name = source
         self._requested: set[str] = set()
+        self._listings_seen: set[str] = set()
 
     @classmethod
     def update_settings(cls, settings):
@@ -93,7 +96,7 @@ class ListingSpider(scrapy.Spider):
         for url in self.context.revisit:
             request = self.article_request(url, ListingItem(url, "", ""))
             if request:
-                yield request
+                yield self.conditional(request)
 
     # -- listing pages -------------------------------------------------------------------------
 
@@ -101,29 +104,59 @@ class ListingSpider(scrapy.Spider):
         if not isinstance(response, scrapy.http.TextResponse):
             return
         self.crawler.stats.inc_value("briefwatch/listing_pages")
+        self._listings_seen.add(self._key(response.url))
         items = self.listing_items(response)
         fresh = [item for item in items if self._key(item.url) not in self._known_keys]
         for item in fresh:
             request = self.article_request(item.url, item)
             if request:
                 yield request
-        pagination = self.pagination(response)
-        if pagination is None:
-            return
-        last = pagination.count - 1
+        further = [u for u in self.listing_links(response)
+                   if self._key(u) not in self._listings_seen]
+        if not self.context.backfill:
+            # Later crawls read on only while a page brings something new.
+            further = further[:1] if fresh else []
+        for url in further:
+            if self._listing_budget_left():
+                self._listings_seen.add(self._key(url))
+                yield scrapy.Request(url, callback=self.parse_listing,
+                                     errback=self.listing_failed, priority=5)
+
+    def _listing_budget_left(self) -> bool:
         max_pages = self.context.options.get("max_pages")
-        if max_pages:
-            last = min(last, max_pages - 1)
-        if self.context.backfill:
-            if pagination.current == 0:
-                for page in range(1, last + 1):
-                    yield scrapy.Request(pagination.url(response.url, page),
-                                         callback=self.parse_listing,
-                                         errback=self.listing_failed, priority=5)
-        elif fresh and pagination.current < last:
-            yield scrapy.Request(pagination.url(response.url, pagination.current + 1),
-                                 callback=self.parse_listing, errback=self.listing_failed,
-                                 priority=5)
+        return not max_pages or len(self._listings_seen) < max_pages
+
+    def listing_links(self, response: Response) -> list[str]:
+        """The further listing pages this page leads to, in reading order."""
+        pagination = self.pagination(response)
+        if pagination is not None:
+            if self.context.backfill:
+                # Every page is known from the first; later pages repeat the same script.
+                pages = range(1, pagination.count) if pagination.current == 0 else []
+            else:
+                pages = [pagination.current + 1] if pagination.current + 1 < pagination.count \
+                    else []
+            return [pagination.url(response.url, page) for page in pages]
+        return self.linked_pages(response)
+
+    def linked_pages(self, response: Response) -> list[str]:
+        """Pages reached by a "Next" link or numbered links, for listings without a script."""
+        nexts, numbered = [], []
+        folder = _folder(response.url)
+        for link in response.css("a[href]"):
+            href = link.attrib["href"].strip()
+            if href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            url = urljoin(response.url, href)
+            if not self._allowed(url) or self._key(url) == self._key(response.url):
+                continue
+            text = " ".join(" ".join(link.css("::text").getall()).split())
+            rel = link.attrib.get("rel", "") + " " + link.attrib.get("class", "")
+            if NEXT_TEXT.match(text) or re.search(r"\bnext\b", rel, re.IGNORECASE):
+                nexts.append(url)
+            elif text.isdigit() and urlsplit(url).path.startswith(folder):
+                numbered.append((int(text), url))
+        return list(dict.fromkeys(nexts + [url for _, url in sorted(numbered)]))
 
     def listing_items(self, response: Response) -> list[ListingItem]:
         scope = response
@@ -132,27 +165,32 @@ class ListingSpider(scrapy.Spider):
             if found:
                 scope = found
                 break
-        folder = urlsplit(response.url).path.rsplit("/", 1)[0] + "/"
         seen: set[str] = set()
         items = []
         for link in scope.css("a[href]"):
             url = urljoin(response.url, link.attrib["href"].strip())
-            parts = urlsplit(url)
-            if (parts.scheme not in ("http", "https") or parts.hostname not in self.hosts
-                    or TRAP.search(url) or not parts.path.startswith(folder)
-                    or not self.article_path.search(parts.path)):
-                continue
-            if url in seen:
+            title = " ".join(" ".join(link.css("::text").getall()).split())
+            if url in seen or not self._allowed(url) or not self.is_article(url, title, response):
                 continue
             seen.add(url)
-            title = " ".join(" ".join(link.css("::text").getall()).split())
-            around = " ".join(link.xpath("ancestor::li[1]//text()").getall())
+            around = " ".join(link.xpath("ancestor::li[1]//text()").getall()) or \
+                " ".join(link.xpath("..//text()").getall())
             date = LISTING_DATE.search(around)
             items.append(ListingItem(
                 url, title,
                 f"{int(date[1]):04d}-{int(date[2]):02d}-{int(date[3]):02d}" if date else "",
             ))
         return items
+
+    def is_article(self, url: str, title: str, listing: Response) -> bool:
+        """A transcript link: under the listing's folder, with the family's URL pattern."""
+        path = urlsplit(url).path
+        return path.startswith(_folder(listing.url)) and bool(self.article_path.search(path))
+
+    def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return (parts.scheme in ("http", "https") and parts.hostname in self.hosts
+                and not TRAP.search(url))
 
     def pagination(self, response: Response) -> Pagination | None:
         text = response.text
@@ -186,7 +224,27 @@ class ListingSpider(scrapy.Spider):
             meta={"listing_title": item.title, "listing_date": item.date, "transcript_url": url},
         )
 
+    def conditional(self, request: scrapy.Request) -> scrapy.Request:
+        """A revisit asks "changed since?": a 304 answer costs no body and no extraction."""
+        etag, modified = self.context.validators.get(request.url, (None, None))
+        if not self.conditional_revisits:
+            return request
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        if not headers:
+            return request
+        request.headers.update(headers)
+        request.meta["handle_httpstatus_list"] = [304]
+        return request
+
     def parse_article(self, response: Response):
+        if response.status == 304:
+            yield FetchedPage(source=self.context.source, url=response.meta["transcript_url"],
+                              final_url=response.url, status=304, body=b"", html="")
+            return
         if not isinstance(response, scrapy.http.TextResponse):
             self.crawler.stats.inc_value("briefwatch/rejected")
             return
@@ -233,6 +291,10 @@ class ListingSpider(scrapy.Spider):
     def _key(url: str) -> str:
         # http and https links to the same page are one transcript.
         return canonicalize_url(url).split("://", 1)[-1]
+
+
+def _folder(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[0] + "/"
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -1,8 +1,32 @@
-"""Comparing two versions of a transcript: pure functions over their paragraphs."""
+"""Comparing two versions of a transcript: pure functions over their paragraphs and turns.
+
+Paragraphs are aligned first (difflib over whole paragraphs, then, inside each run of
+differing paragraphs, pairs of similar paragraphs are matched), and words are compared only
+inside the pairs: two 150 KB transcripts that differ in a few paragraphs compare in
+milliseconds, and a rewritten answer shows as that answer reworded rather than as a removal and
+an insertion. Words are runs of letters and digits; Chinese, which has no spaces, is compared
+character by character.
+
+The turns (who speaks which paragraphs) come from the caller (crawler.turns computes them);
+this module only maps the paragraph changes onto them.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A CJK character alone, a run of other letters/digits (with inner apostrophes and hyphens),
+# a run of spaces, or any other single character (punctuation).
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['’\-][^\W{_CJK}]+)*|\s+|.", re.S)
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]")
+# Two paragraphs this similar (Dice coefficient of their words) are one paragraph reworded.
+PAIR_THRESHOLD = 0.35
+# Past this many cells, a run of differing paragraphs is paired by position, not by search.
+_PAIRING_CELLS = 40_000
 
 
 def paragraphs(text: str) -> list[str]:
@@ -18,47 +42,429 @@ def unified(old_text: str, new_text: str, old_label: str, new_label: str,
     ))
 
 
-def change_summary(old_text: str, new_text: str) -> dict[str, int]:
-    """Counts a reader takes in at a glance: paragraphs added, removed, changed; words changed."""
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def is_word(token: str) -> bool:
+    return bool(_WORD.match(token))
+
+
+def count_words(text: str) -> int:
+    return sum(1 for t in tokens(text) if is_word(t))
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the comparison: kept, removed, added, or reworded (replace)."""
+
+    op: str  # equal | delete | insert | replace
+    old: int | None  # index of the paragraph in the old version, None for an insert
+    new: int | None
+    old_text: str | None
+    new_text: str | None
+    # For a replace: the words, as (op, text) with op "=", "-" or "+", in reading order.
+    words: tuple[tuple[str, str], ...] = ()
+    words_changed: int = 0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    blocks: list[Block]
+    turns: list[dict]  # what happened to each turn: see turn_changes()
+    summary: dict
+
+
+def compare(old_text: str, new_text: str, old_turns: list[dict] | None = None,
+            new_turns: list[dict] | None = None) -> Comparison:
+    """Everything the diff formats show, computed once."""
     old, new = paragraphs(old_text), paragraphs(new_text)
-    added = removed = changed = words = 0
+    blocks = align(old, new)
+    old_turns = old_turns if old_turns is not None else _one_block(old)
+    new_turns = new_turns if new_turns is not None else _one_block(new)
+    changes = turn_changes(blocks, old, new, old_turns, new_turns)
+    return Comparison(blocks, changes, _summary(blocks, changes))
+
+
+def change_summary(old_text: str, new_text: str, old_turns: list[dict] | None = None,
+                   new_turns: list[dict] | None = None) -> dict:
+    """Counts a reader takes in at a glance (the contract of `changes --json`' summary).
+
+    paragraphs_added, paragraphs_removed, paragraphs_changed, words_changed, turns_added,
+    turns_removed, turns_changed, questions_removed ([{"outlet", "first_words"}]). Without
+    turns, each text counts as a single block.
+    """
+    return compare(old_text, new_text, old_turns, new_turns).summary
+
+
+def _one_block(paras: list[str]) -> list[dict]:
+    return [{"role": "announcements", "speaker": None, "name": None, "start": 0,
+             "end": len(paras)}] if paras else []
+
+
+# -- paragraphs ------------------------------------------------------------------------------
+
+
+def align(old: list[str], new: list[str]) -> list[Block]:
+    blocks: list[Block] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "insert":
-            added += j2 - j1
-            words += sum(len(p.split()) for p in new[j1:j2])
+        if op == "equal":
+            blocks += [Block("equal", i, j, old[i], new[j]) for i, j in
+                       zip(range(i1, i2), range(j1, j2), strict=True)]
         elif op == "delete":
-            removed += i2 - i1
-            words += sum(len(p.split()) for p in old[i1:i2])
-        elif op == "replace":
-            pairs = min(i2 - i1, j2 - j1)
-            changed += pairs
-            removed += (i2 - i1) - pairs
-            added += (j2 - j1) - pairs
-            words += _words_changed(" ".join(old[i1:i2]), " ".join(new[j1:j2]))
-    return {"paragraphs_added": added, "paragraphs_removed": removed,
-            "paragraphs_changed": changed, "words_changed": words}
+            blocks += [Block("delete", i, None, old[i], None) for i in range(i1, i2)]
+        elif op == "insert":
+            blocks += [Block("insert", None, j, None, new[j]) for j in range(j1, j2)]
+        else:
+            blocks += _pair(old, new, i1, i2, j1, j2)
+    return blocks
 
 
-def _words_changed(old: str, new: str) -> int:
-    a, b = old.split(), new.split()
-    if len(a) <= 1 and len(b) <= 1 and a != b:
-        # Chinese has no spaces between words: count characters instead.
+def _bag(text: str) -> Counter:
+    return Counter(t.lower() for t in tokens(text) if is_word(t))
+
+
+def _similarity(a: Counter, b: Counter) -> float:
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum((a & b).values()) / total if total else 1.0
+
+
+def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
+    """A run of differing paragraphs: pair the similar ones, in order; the rest are removed
+    or added."""
+    n, m = i2 - i1, j2 - j1
+    bags_old = [_bag(p) for p in old[i1:i2]]
+    bags_new = [_bag(p) for p in new[j1:j2]]
+    pairs: list[tuple[int, int]] = []
+    if n * m <= _PAIRING_CELLS:
+        # Best total similarity over order-keeping pairings (an alignment, like an LCS).
+        sim = [[_similarity(a, b) for b in bags_new] for a in bags_old]
+        score = [[0.0] * (m + 1) for _ in range(n + 1)]
+        for i in range(n - 1, -1, -1):
+            for j in range(m - 1, -1, -1):
+                best = max(score[i + 1][j], score[i][j + 1])
+                if sim[i][j] >= PAIR_THRESHOLD:
+                    best = max(best, sim[i][j] + score[i + 1][j + 1])
+                score[i][j] = best
+        i = j = 0
+        while i < n and j < m:
+            if sim[i][j] >= PAIR_THRESHOLD and score[i][j] == sim[i][j] + score[i + 1][j + 1]:
+                pairs.append((i, j))
+                i, j = i + 1, j + 1
+            elif score[i][j] == score[i + 1][j]:
+                i += 1
+            else:
+                j += 1
+    else:
+        pairs = [(k, k) for k in range(min(n, m))
+                 if _similarity(bags_old[k], bags_new[k]) >= PAIR_THRESHOLD]
+    blocks: list[Block] = []
+    i = j = 0
+    for pi, pj in [*pairs, (n, m)]:
+        blocks += [Block("delete", i1 + k, None, old[i1 + k], None) for k in range(i, pi)]
+        blocks += [Block("insert", None, j1 + k, None, new[j1 + k]) for k in range(j, pj)]
+        if pi < n:
+            a, b = old[i1 + pi], new[j1 + pj]
+            words = word_diff(a, b)
+            blocks.append(Block("replace", i1 + pi, j1 + pj, a, b, tuple(words),
+                                words_changed(words)))
+        i, j = pi + 1, pj + 1
+    return blocks
+
+
+# -- words -----------------------------------------------------------------------------------
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level differences of two paragraphs: (op, text) with op '=', '-' or '+'."""
+    from diff_match_patch import diff_match_patch
+
+    a, b = tokens(old), tokens(new)
+    codes: dict[str, str] = {}
+    if len(set(a) | set(b)) > 60_000:  # more distinct words than codes: compare characters
         a, b = list(old), list(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes()
-               if op != "equal")
+    # Each distinct token becomes one character of a private-use plane, so that the
+    # character-level algorithm compares tokens; its semantic clean-up then merges edits
+    # separated by a lone equal word, which reads better.
+    encode = [codes.setdefault(t, chr(0xF0000 + len(codes))) for t in a]
+    encoded_b = [codes.setdefault(t, chr(0xF0000 + len(codes))) for t in b]
+    decode = {c: t for t, c in codes.items()}
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 2.0
+    diffs = dmp.diff_main("".join(encode), "".join(encoded_b), False)
+    dmp.diff_cleanupSemantic(diffs)
+    out: list[tuple[str, str]] = []
+    for op, chars in diffs:
+        text = "".join(decode[c] for c in chars)
+        mark = "=" if op == 0 else ("-" if op < 0 else "+")
+        if out and out[-1][0] == mark:
+            out[-1] = (mark, out[-1][1] + text)
+        elif text:
+            out.append((mark, text))
+    return _deletions_first(out)
 
 
-def describe(summary: dict[str, int] | None) -> str:
+def _deletions_first(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Within each run of edits, the removed words before the added ones: `[-a-]{+b+}`."""
+    out: list[tuple[str, str]] = []
+    run: dict[str, str] = {"-": "", "+": ""}
+    for op, text in [*ops, ("=", "")]:
+        if op == "=":
+            out += [(k, run[k]) for k in "-+" if run[k]]
+            run = {"-": "", "+": ""}
+            if text:
+                out.append(("=", text))
+        else:
+            run[op] += text
+    return out
+
+
+def words_changed(ops: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> int:
+    """Per run of edits, the larger of words removed and words added."""
+    total, removed, added = 0, 0, 0
+    for op, text in [*ops, ("=", "")]:
+        if op == "=":
+            total += max(removed, added)
+            removed = added = 0
+        elif op == "-":
+            removed += count_words(text)
+        else:
+            added += count_words(text)
+    return total
+
+
+# -- turns -----------------------------------------------------------------------------------
+
+
+def first_words(text: str, n: int = 8) -> str:
+    """The opening of a passage, for a reader to recognise it: n words, or 2n characters of
+    Chinese."""
+    toks, count, out = tokens(text.strip()), 0, []
+    for tok in toks:
+        if is_word(tok):
+            count += 1 if re.match(f"[{_CJK}]", tok) is None else 0.5
+        out.append(tok)
+        if count >= n:
+            break
+    head = "".join(out).strip()
+    return head + ("…" if len(head) < len(text.strip()) else "")
+
+
+def _body(paras: list[str], turn: dict) -> str:
+    """A turn's words without its speaker prefix."""
+    text = " ".join(paras[turn["start"]:turn["end"]])
+    if turn.get("speaker"):
+        for colon in (":", "："):
+            head = turn["speaker"] + colon
+            if text.startswith(head):
+                return text[len(head):].strip()
+    return text
+
+
+def turn_changes(blocks: list[Block], old: list[str], new: list[str], old_turns: list[dict],
+                 new_turns: list[dict]) -> list[dict]:
+    """What happened to each turn, in reading order: one dict per removed, added or changed
+    turn.
+
+    Keys: change (removed | added | changed), role, speaker, name, first_words, question
+    (for an answer: {"outlet", "first_words"} of the question it answers), with_answer (for a
+    removed or added question: its answer went or came with it), words_changed,
+    paragraphs_added, paragraphs_removed, paragraphs_changed, old and new ([start, end] of the
+    turn's paragraphs in each version, or null).
+    """
+    old_of = _owner(old_turns, len(old))
+    new_of = _owner(new_turns, len(new))
+    links: Counter = Counter()
+    position_old: dict[int, int] = {}
+    position_new: dict[int, int] = {}
+    # The differing blocks that touch each turn, so that each turn's counts cost its own size.
+    touching_old: dict[int, list[Block]] = {}
+    touching_new: dict[int, list[Block]] = {}
+    for pos, block in enumerate(blocks):
+        ot = old_of[block.old] if block.old is not None else None
+        nt = new_of[block.new] if block.new is not None else None
+        if ot is not None:
+            position_old.setdefault(ot, pos)
+            if block.op != "equal":
+                touching_old.setdefault(ot, []).append(block)
+        if nt is not None:
+            position_new.setdefault(nt, pos)
+            if block.op != "equal":
+                touching_new.setdefault(nt, []).append(block)
+        if ot is not None and nt is not None:
+            links[(ot, nt)] += 1
+    pairs: set[tuple[int, int]] = set()
+    for side in (0, 1):
+        best: dict[int, tuple[int, int]] = {}
+        for pair, count in links.items():
+            if pair[side] not in best or count > links[best[pair[side]]]:
+                best[pair[side]] = pair
+        pairs.update(best.values())
+    linked_old = {p[0] for p in pairs}
+    linked_new = {p[1] for p in pairs}
+
+    records: list[tuple[int, dict]] = []
+    for ot, turn in enumerate(old_turns):
+        if ot not in linked_old:
+            records.append((position_old.get(ot, 0), _record(
+                "removed", turn, None, old, old_turns, ot, touching_old.get(ot, []))))
+    for nt, turn in enumerate(new_turns):
+        if nt not in linked_new:
+            records.append((position_new.get(nt, 0), _record(
+                "added", None, turn, new, new_turns, nt, touching_new.get(nt, []))))
+    for ot, nt in pairs:
+        touching = {id(b): b for b in [*touching_old.get(ot, []), *touching_new.get(nt, [])]}
+        if touching:
+            records.append((min(position_old.get(ot, 0), position_new.get(nt, 0)), _record(
+                "changed", old_turns[ot], new_turns[nt], new, new_turns, nt,
+                list(touching.values()))))
+    records.sort(key=lambda r: r[0])
+    return _fold_answers([r for _, r in records])
+
+
+def _owner(turns: list[dict], size: int) -> list[int | None]:
+    owner: list[int | None] = [None] * size
+    for k, turn in enumerate(turns):
+        for i in range(turn["start"], min(turn["end"], size)):
+            owner[i] = k
+    return owner
+
+
+def _record(change: str, old_turn: dict | None, new_turn: dict | None, paras: list[str],
+            turns: list[dict], k: int, touching: list[Block]) -> dict:
+    turn = new_turn or old_turn
+    stats = {"words_changed": 0, "paragraphs_added": 0, "paragraphs_removed": 0,
+             "paragraphs_changed": 0}
+    for block in touching:
+        if block.op == "replace":
+            stats["paragraphs_changed"] += 1
+            stats["words_changed"] += block.words_changed
+        elif block.op == "delete":
+            stats["paragraphs_removed"] += 1
+            stats["words_changed"] += count_words(block.old_text)
+        else:
+            stats["paragraphs_added"] += 1
+            stats["words_changed"] += count_words(block.new_text)
+    question = None
+    if turn["role"] == "answer":
+        asked = next((t for t in reversed(turns[:k]) if t["role"] == "question"), None)
+        if asked is not None:
+            question = {"outlet": asked.get("name"),
+                        "first_words": first_words(_body(paras, asked))}
+    return {
+        "change": change, "role": turn["role"], "speaker": turn.get("speaker"),
+        "name": turn.get("name"), "first_words": first_words(_body(paras, turn)),
+        "question": question, "with_answer": False, **stats,
+        "old": [old_turn["start"], old_turn["end"]] if old_turn else None,
+        "new": [new_turn["start"], new_turn["end"]] if new_turn else None,
+    }
+
+
+def _fold_answers(records: list[dict]) -> list[dict]:
+    """A question removed (or added) together with its answer reads as one change."""
+    out: list[dict] = []
+    for record in records:
+        last = out[-1] if out else None
+        if (last is not None and record["role"] == "answer" and last["role"] == "question"
+                and record["change"] == last["change"] and last["change"] in ("removed", "added")
+                and _adjacent(last, record)):
+            last["with_answer"] = True
+            last.setdefault("answers", []).append(record)
+            continue
+        if (last is not None and record["role"] == "answer" and last.get("answers")
+                and record["change"] == last["change"] and _adjacent(last["answers"][-1], record)):
+            last["answers"].append(record)
+            continue
+        out.append(record)
+    return out
+
+
+def _adjacent(a: dict, b: dict) -> bool:
+    side = "old" if a["change"] == "removed" else "new"
+    return a[side] is not None and b[side] is not None and a[side][1] == b[side][0]
+
+
+def _summary(blocks: list[Block], changes: list[dict]) -> dict:
+    counts = Counter(b.op for b in blocks)
+    words = sum(b.words_changed for b in blocks if b.op == "replace")
+    words += sum(count_words(b.old_text) for b in blocks if b.op == "delete")
+    words += sum(count_words(b.new_text) for b in blocks if b.op == "insert")
+
+    def turns_with(change: str) -> int:
+        return sum(1 + len(r.get("answers", ())) for r in changes if r["change"] == change)
+
+    return {
+        "paragraphs_added": counts["insert"], "paragraphs_removed": counts["delete"],
+        "paragraphs_changed": counts["replace"], "words_changed": words,
+        "turns_added": turns_with("added"), "turns_removed": turns_with("removed"),
+        "turns_changed": turns_with("changed"),
+        "questions_removed": [{"outlet": r["name"], "first_words": r["first_words"]}
+                              for r in changes
+                              if r["change"] == "removed" and r["role"] == "question"],
+    }
+
+
+# -- in words --------------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _who(record: dict) -> str:
+    role, name = record["role"], record.get("name")
+    if role == "question":
+        return f"Question from {name}" if name else "Question"
+    if role == "answer":
+        return f"Answer by {name}" if name else "Answer"
+    if role == "remarks":
+        return f"Remarks by {name}" if name else "Remarks"
+    if role == "note":
+        return "Note"
+    return "Announcements"
+
+
+def turn_sentence(record: dict) -> str:
+    """One change to a turn, as a reader would say it:
+    `Question from Reuters ("China today started…") removed, with its answer`."""
+    who = _who(record)
+    quote = f" (“{record['first_words']}”)" if record["first_words"] else ""
+    question = record.get("question")
+    if question:
+        to = question["outlet"] or f"“{question['first_words']}”"
+        who += f" (to {to})" if record["change"] == "changed" else f" to {to}"
+    if record["change"] in ("removed", "added"):
+        text = f"{who}{quote} {record['change']}"
+        if record.get("with_answer"):
+            text += ", with its answer" if len(record["answers"]) == 1 else ", with its answers"
+        return text
+    details = []
+    for key, label in (("paragraphs_removed", "removed"), ("paragraphs_added", "added")):
+        if record[key]:
+            details.append(f"{_plural(record[key], 'paragraph')} {label}")
+    details.append(f"{_plural(record['words_changed'], 'word')} changed")
+    verb = "changed" if record["paragraphs_added"] or record["paragraphs_removed"] else "reworded"
+    return f"{who} {verb}: {', '.join(details)}"
+
+
+def describe(summary: dict | None) -> str:
+    """A change summary in one line, e.g. `question from Reuters removed, 2 paragraphs removed,
+    61 words changed`."""
     if not summary:
         return ""
-    parts = [
-        f"{summary[key]} paragraph{'s' if summary[key] != 1 else ''} {label}"
+    parts = []
+    gone = [f"from {q['outlet']}" if q.get("outlet") else f"“{q.get('first_words', '')}”"
+            for q in summary.get("questions_removed") or ()]
+    if gone:
+        listed = gone[0] if len(gone) == 1 else ", ".join(gone[:-1]) + " and " + gone[-1]
+        parts.append(f"question{'s' if len(gone) > 1 else ''} {listed} removed")
+    parts += [
+        f"{_plural(summary[key], 'paragraph')} {label}"
         for key, label in (("paragraphs_removed", "removed"), ("paragraphs_added", "added"),
                            ("paragraphs_changed", "changed"))
         if summary.get(key)
     ]
     if summary.get("words_changed"):
-        parts.append(f"{summary['words_changed']} words changed")
+        parts.append(f"{_plural(summary['words_changed'], 'word')} changed")
     return ", ".join(parts) or "no visible change"

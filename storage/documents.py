@@ -35,11 +35,16 @@ def list_documents(db: sqlite_utils.Database, source: str | None = None) -> list
 
 
 def versions(db: sqlite_utils.Database, document: int) -> list[dict]:
-    return list(db.query(
+    """Every version, oldest first; `turns` is None where it was not recorded."""
+    rows = list(db.query(
         "SELECT id, n, run, fetched_at, title, published, text, canonical_hash, extractor, "
-        "http_status FROM versions WHERE document = ? ORDER BY n",
+        "http_status, turns, meta FROM versions WHERE document = ? ORDER BY n",
         [document],
     ))
+    for row in rows:
+        row["turns"] = json.loads(row["turns"]) if row["turns"] else None
+        row["meta"] = json.loads(row["meta"]) if row["meta"] else None
+    return rows
 
 
 def version(db: sqlite_utils.Database, document: int, n: int | None = None) -> dict:
@@ -91,3 +96,33 @@ def export_rows(db: sqlite_utils.Database, source: str | None = None):
         f"ORDER BY d.published, d.id",
         params,
     )
+
+
+def source_summaries(db: sqlite_utils.Database, names: list[str]) -> list[dict]:
+    """For each source: how many transcripts, its last run and its newest transcript."""
+    rows = []
+    for name in names:
+        count, removed = db.execute(
+            "SELECT count(*), COALESCE(sum(status = 'removed'), 0) FROM documents "
+            "WHERE source = ?", [name]).fetchone()
+        newest = next(db.query(
+            "SELECT id, url, title, published FROM documents WHERE source = ? "
+            "ORDER BY published DESC, id DESC LIMIT 1", [name]), None)
+        last_run = next(db.query(
+            "SELECT r.id, r.started, r.finished, r.status FROM runs r, json_each(r.sources) s "
+            "WHERE s.value = ? ORDER BY r.id DESC LIMIT 1", [name]), None)
+        rows.append({"source": name, "transcripts": count, "removed": removed,
+                     "last_run": last_run, "newest": newest})
+    return rows
+
+
+def copies(db: sqlite_utils.Database, document: dict) -> list[dict]:
+    """Other URLs carrying the same conference (same date and title): re-publications and
+    mirrors, from any source."""
+    if not document.get("conference"):
+        return []
+    return list(db.query(
+        "SELECT id, source, url, title, published, versions, status FROM documents "
+        "WHERE conference = ? AND id != ? ORDER BY id",
+        [document["conference"], document["id"]],
+    ))

@@ -71,3 +71,44 @@ def m001_initial(db) -> None:
     db["versions"].enable_fts(
         ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="trigram"
     )
+
+
+@migrations()
+def m002_version_turns(db) -> None:
+    # JSON list of the version's speaker turns (crawler.turns). NULL for versions stored before
+    # this column: readers compute them from the text.
+    db.execute("ALTER TABLE versions ADD COLUMN turns TEXT")
+
+
+@migrations()
+def m003_notifications(db) -> None:
+    # A channel is known by a hash of its apprise URL: the URL's secrets stay in the config.
+    db.execute("""
+        CREATE TABLE channels (
+            key TEXT PRIMARY KEY,
+            label TEXT NOT NULL,            -- the URL with its secrets masked
+            since_event INTEGER NOT NULL,   -- events after this one are owed to the channel
+            added TEXT NOT NULL,
+            last_attempt TEXT,
+            last_error TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE deliveries (
+            event INTEGER NOT NULL REFERENCES events(id),
+            channel TEXT NOT NULL REFERENCES channels(key),
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (event, channel)
+        )""")
+
+
+@migrations()
+def m004_revisits_and_copies(db) -> None:
+    # The validators of a transcript's last 200 answer, for conditional revisits.
+    db.execute("ALTER TABLE documents ADD COLUMN etag TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN last_modified TEXT")
+    # "date|normalised title": one conference published under several URLs (re-published,
+    # or mirrored by a mission) shares this key; documents stay keyed by URL.
+    db.execute("ALTER TABLE documents ADD COLUMN conference TEXT")
+    db.execute("CREATE INDEX documents_conference ON documents(conference)")
+    # Header lines a template knows (SCIO: speakers, chairperson, date), as JSON.
+    db.execute("ALTER TABLE versions ADD COLUMN meta TEXT")

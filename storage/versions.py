@@ -33,6 +33,10 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     raw_html: bytes = b""
+    # Speaker turns (crawler.turns.split_turns); None when the caller did not compute them.
+    turns: list[dict] | None = None
+    conference: str | None = None  # "date|normalised title", relating copies of a conference
+    meta: dict | None = None  # header lines the template knows (speakers, chairperson, …)
 
 
 @dataclass(frozen=True)
@@ -49,28 +53,32 @@ def record(
     page: Fetched,
     *,
     rehash_previous: Callable[[bytes], str | None] | None = None,
+    split_turns: Callable[[str, str], list[dict]] | None = None,
 ) -> Outcome:
     """Store `page` if it is a new version of its URL.
 
     `rehash_previous` re-extracts a stored version's raw HTML with the current extractor and
     returns its canonical hash; it is used only when the extractor changed since the latest
     version, so that a better extractor is not reported as an edit of every transcript.
+    `split_turns(text, title)` gives the turns of a stored version that has none recorded, so
+    that an edit's summary can say which turns changed.
     """
     at = now()
     with db.atomic():
         doc = _document(db, page.url)
         if doc is None:
             doc_id = db.execute(
-                "INSERT INTO documents (source, url, title, published, first_seen, last_seen) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [page.source, page.url, page.title, page.published, at, at],
+                "INSERT INTO documents (source, url, title, published, first_seen, last_seen, "
+                "etag, last_modified, conference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [page.source, page.url, page.title, page.published, at, at, page.etag,
+                 page.last_modified, page.conference],
             ).lastrowid
             version_id = _insert_version(db, doc_id, 1, run, at, page)
             event = _insert_event(db, run, doc_id, version_id, "new", at, None)
             return Outcome("new", doc_id, 1, event)
 
         latest = db.execute(
-            "SELECT id, n, canonical_hash, extractor, raw_html, text FROM versions "
+            "SELECT id, n, canonical_hash, extractor, raw_html, text, turns, title FROM versions "
             "WHERE document = ? ORDER BY n DESC LIMIT 1",
             [doc["id"]],
         ).fetchone()
@@ -78,19 +86,35 @@ def record(
         if not unchanged and latest[3] != page.extractor and rehash_previous and latest[4]:
             unchanged = rehash_previous(zlib.decompress(latest[4])) == page.canonical_hash
         if unchanged:
-            db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", [at, doc["id"]])
+            db.execute(
+                "UPDATE documents SET last_seen = ?, etag = ?, last_modified = ? WHERE id = ?",
+                [at, page.etag, page.last_modified, doc["id"]],
+            )
             return Outcome("unchanged", doc["id"], latest[1])
 
         n = latest[1] + 1
         version_id = _insert_version(db, doc["id"], n, run, at, page)
-        summary = change_summary(latest[5], page.text)
+        old_turns = json.loads(latest[6]) if latest[6] else None
+        if old_turns is None and split_turns is not None:
+            old_turns = split_turns(latest[5], latest[7])
+        summary = change_summary(latest[5], page.text, old_turns, page.turns)
         event = _insert_event(db, run, doc["id"], version_id, "edited", at, summary)
         db.execute(
-            "UPDATE documents SET title = ?, published = COALESCE(?, published), last_seen = ? "
-            "WHERE id = ?",
-            [page.title, page.published, at, doc["id"]],
+            "UPDATE documents SET title = ?, published = COALESCE(?, published), last_seen = ?, "
+            "etag = ?, last_modified = ?, conference = COALESCE(?, conference) WHERE id = ?",
+            [page.title, page.published, at, page.etag, page.last_modified, page.conference,
+             doc["id"]],
         )
         return Outcome("edited", doc["id"], n, event)
+
+
+def record_not_modified(db: sqlite_utils.Database, url: str) -> Outcome | None:
+    """A conditional revisit answered 304: the stored latest version still stands."""
+    row = db.execute("SELECT id, versions FROM documents WHERE url = ?", [url]).fetchone()
+    if row is None:
+        return None
+    db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", [now(), row[0]])
+    return Outcome("unchanged", row[0], row[1])
 
 
 def _document(db: sqlite_utils.Database, url: str) -> dict | None:
@@ -101,11 +125,13 @@ def _document(db: sqlite_utils.Database, url: str) -> dict | None:
 def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fetched) -> int:
     version_id = db.execute(
         "INSERT INTO versions (document, n, run, fetched_at, title, published, text, text_hash, "
-        "canonical_hash, extractor, http_status, etag, last_modified, raw_html) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "canonical_hash, extractor, http_status, etag, last_modified, raw_html, turns, meta) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc_id, n, run, at, page.title, page.published, page.text, page.text_hash,
          page.canonical_hash, page.extractor, page.http_status, page.etag, page.last_modified,
-         zlib.compress(page.raw_html, 6) if page.raw_html else None],
+         zlib.compress(page.raw_html, 6) if page.raw_html else None,
+         json.dumps(page.turns, ensure_ascii=False) if page.turns is not None else None,
+         json.dumps(page.meta, ensure_ascii=False) if page.meta else None],
     ).lastrowid
     db.execute("UPDATE documents SET versions = ? WHERE id = ?", [n, doc_id])
     return version_id
@@ -122,7 +148,8 @@ def _insert_event(db, run, doc_id, version_id, kind, at, summary) -> int:
 def known_documents(db: sqlite_utils.Database, source: str) -> list[dict]:
     """What a crawl of `source` is handed: every URL it has stored, with its conference date."""
     return list(db.query(
-        "SELECT url, published, first_seen, status FROM documents WHERE source = ?", [source]
+        "SELECT url, published, first_seen, status, etag, last_modified FROM documents "
+        "WHERE source = ?", [source]
     ))
 
 

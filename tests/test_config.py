@@ -100,3 +100,37 @@ def test_init_template_is_a_valid_config(tmp_path):
     urls = [u for s in config.sources for u in s.start_urls]
     assert "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/" in urls
     assert "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/" in urls
+
+
+LISTING = '[[sources]]\nname = "state"\nspider = "listing"\nstart_urls = ["http://a/b/"]\n'
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        pytest.param("", "spider 'listing' needs 'article_pattern'", id="missing-required"),
+        pytest.param('article_pattern = "/briefings/(["\n', "'article_pattern' '/briefings/(['"
+                     " is not a valid regular expression", id="bad-regex"),
+        pytest.param('article_pattern = "/b/"\nnext_pattern = "*page"\n',
+                     "'next_pattern' '*page' is not a valid regular expression",
+                     id="bad-next-regex"),
+        pytest.param('article_pattern = "/b/"\nbody_selector = "div..entry"\n',
+                     "'body_selector' 'div..entry' is not a valid CSS selector", id="bad-css"),
+        pytest.param('article_pattern = "/b/"\ndate_format = "YYYY-MM-DD"\n',
+                     "must be a strptime format", id="bad-date-format"),
+        pytest.param('article_pattern = "/b/"\nmax_pages = 0\n', "must be 1 or more",
+                     id="zero-pages"),
+    ],
+)
+def test_listing_spider_keys_are_checked_when_the_config_is_read(tmp_path, extra, message):
+    with pytest.raises(ConfigError) as raised:
+        load_config(write(tmp_path, LISTING + extra))
+    assert "source 'state'" in str(raised.value)
+    assert message in str(raised.value)
+
+
+def test_a_valid_listing_source(tmp_path):
+    config = load_config(write(tmp_path, LISTING + 'article_pattern = "/briefings/[^/]+/$"\n'
+                               'next_pattern = "/page/\\\\d+/$"\n'
+                               'body_selector = "div.entry-content"\n'))
+    assert config.source("state").options["body_selector"] == "div.entry-content"

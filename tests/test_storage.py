@@ -34,10 +34,18 @@ def test_schema(db):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [c.name for c in db["versions"].columns] == [
         "id", "document", "n", "run", "fetched_at", "title", "published", "text", "text_hash",
-        "canonical_hash", "extractor", "http_status", "etag", "last_modified", "raw_html"]
+        "canonical_hash", "extractor", "http_status", "etag", "last_modified", "raw_html", "turns",
+        "meta"]
+    assert [c.name for c in db["documents"].columns] == [
+        "id", "source", "url", "title", "published", "first_seen", "last_seen", "status",
+        "versions", "etag", "last_modified", "conference"]
     assert [c.name for c in db["events"].columns] == [
         "id", "run", "document", "version", "kind", "detected_at", "summary", "notified_at"]
-    assert [m["name"] for m in db["_sqlite_migrations"].rows] == ["m001_initial"]
+    assert [c.name for c in db["channels"].columns] == [
+        "key", "label", "since_event", "added", "last_attempt", "last_error"]
+    assert [c.name for c in db["deliveries"].columns] == ["event", "channel", "sent_at"]
+    assert [m["name"] for m in db["_sqlite_migrations"].rows] == [
+        "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies"]
 
 
 def test_new_unchanged_edited(db):
@@ -52,9 +60,11 @@ def test_new_unchanged_edited(db):
     assert [v["n"] for v in versions(db, doc["id"])] == [1, 2]
     kinds = [(e["kind"], e["version"], e["run"]) for e in events(db)]
     assert kinds == [("new", 1, run), ("edited", 2, run)]
+    # Without turns from the crawler, the whole text counts as one block.
     assert events(db, kind="edited")[0]["summary"] == {
         "paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
-        "words_changed": 1}
+        "words_changed": 1, "turns_added": 0, "turns_removed": 0, "turns_changed": 1,
+        "questions_removed": []}
 
 
 def test_extractor_change_is_not_an_edit_when_old_html_reextracts_the_same(db):

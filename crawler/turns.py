@@ -1,0 +1,197 @@
+"""Speaker turns: who says which paragraphs of a transcript.
+
+A turn starts at a paragraph that opens with a speaker prefix and runs until the next one; a
+paragraph without a prefix belongs to the turn before it (answers often have several
+paragraphs). A prefix alone on its line (`Liu Zhenmin:` above the paragraph, as on SCIO pages)
+starts a turn just the same. Paragraphs before the first turn are the *announcements* block.
+
+Prefixes recognised:
+
+* English: a short name-like phrase and a colon — `Reuters:`, `Wang Wenbin:`, `Q:`, `A:`,
+  `MR MILLER:`, `QUESTION:`, `Chairperson Hu Kaihong:`, `Taiwan Central News Agency (CNA):`.
+  Name-like means at most 8 words, each capitalised (or a connector such as `of`, `the`), no
+  sentence punctuation: `Finally, in summary:` and `…with the following announcements:` are
+  text, not speakers. Page header labels (`Speaker:`, `Chairperson:`, `Date:`) are not turns.
+* Chinese, with the full-width colon: `问：`, `答：`, `中央电视台记者：`, `《北京青年报》记者：`,
+  `会后有记者问及：`, `赵立坚：` — at most 20 characters, no sentence punctuation.
+
+Who asks and who answers. On the Foreign Ministry's pages a question's speaker is an outlet
+and the answer's speaker is a person, and nothing in the prefix itself says which is which.
+The roles are decided, in this order:
+
+1. Markers: `Q`, `QUESTION`, `问`, and any Chinese prefix containing `记者` (journalist) ask;
+   `A`, `ANSWER`, `答` answer.
+2. Officials: a speaker named in the transcript's title (`Foreign Ministry Spokesperson Wang
+   Wenbin's Regular Press Conference…`, `…发言人赵立坚主持…`), a speaker with an official's title
+   (`Chairperson`, `Spokesperson`, `Minister`, `MR`, `MS`, …), and the speakers with the most
+   turns (the spokesperson answers every question, so speaks at least as often as any outlet),
+   unless every speaker speaks as often (one outlet asking one spokesperson twice).
+   The same person may appear with and without a title (`Chairperson Hu Kaihong`, `Hu Kaihong`).
+   Officials answer; every other speaker is an outlet asking.
+3. When neither settles it (no marker, no official found, e.g. a one-question transcript), the
+   position decides: the first turn asks, and the role alternates at each change of speaker.
+
+An official's turn before the first question is *remarks* (an opening statement), not an answer.
+A line such as "The following question was raised after the press conference." is a *note*.
+
+Each turn is stored as a dict: `role` (announcements | remarks | question | answer | note),
+`speaker` (the prefix as written, without its colon; null for announcements and notes), `name`
+(for a question the outlet, `记者` and `《》` removed, null for `Q:`/`问：`; for an answer or
+remarks the person, null for `A:`/`答：`), and `start`, `end`: the paragraphs it spans, as
+indices into the text's non-empty lines (end excluded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# An English prefix: name-like words, then a colon; the rest of the paragraph (maybe nothing).
+_EN_PREFIX = re.compile(r"^([A-Z\u00c0-\u00de][\w.'’&()/\- ]{0,70}?)\s*:(?:\s+|$)(.*)$", re.S)
+# A Chinese prefix: up to 20 characters without sentence punctuation, then a full-width colon.
+_ZH_PREFIX = re.compile(rf"^([{_CJK}《》〈〉A-Za-z0-9·()（） ]{{1,20}}?)\s*：\s*(.*)$", re.S)
+_ZH_PUNCT = re.compile("[，。？！；、“”]")
+_CONNECTORS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "el", "al", "da", "di",
+               "van", "von", "der", "on", "in", "news"}
+_HEADER_LABELS = {"speaker", "speakers", "speaker(s)", "chairperson", "chair", "date", "time",
+                  "venue", "location", "source", "editor", "note", "notes", "attachment",
+                  "photo", "adjust font size", "related", "keywords"}
+_ASK = {"q", "question", "问", "问题"}
+_ANSWER = {"a", "answer", "答"}
+_TITLES = {"chairperson", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman",
+           "minister", "vice", "deputy", "ambassador", "director", "director-general",
+           "secretary", "president", "premier", "consul", "consul-general", "mr", "mr.", "ms",
+           "ms.", "mrs", "mrs.", "dr", "dr.", "moderator", "host", "counselor", "undersecretary"}
+_NOTE = re.compile(r"^(?:the following questions? (?:is|was|were|are) (?:raised|asked)|"
+                   r"会后有记者问及[^：]*$)", re.I)
+
+
+def split_turns(text: str, title: str = "") -> list[dict]:
+    """The turns of a transcript's text (one paragraph a line), in order."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    raw: list[dict] = []
+    for i, paragraph in enumerate(paragraphs):
+        paragraph = paragraph.strip()
+        if _NOTE.match(paragraph):
+            raw.append({"role": "note", "speaker": None, "start": i})
+            continue
+        speaker = speaker_of(paragraph)
+        if speaker is not None:
+            raw.append({"role": None, "speaker": speaker, "start": i})
+        elif not raw:
+            raw.append({"role": "announcements", "speaker": None, "start": i})
+    for k, turn in enumerate(raw):
+        turn["end"] = raw[k + 1]["start"] if k + 1 < len(raw) else len(paragraphs)
+    _classify(raw, title)
+    return [{"role": t["role"], "speaker": t["speaker"], "name": t.get("name"),
+             "start": t["start"], "end": t["end"]} for t in raw]
+
+
+def speaker_of(paragraph: str) -> str | None:
+    """The speaker prefix a paragraph opens with (without its colon), or None."""
+    match = _ZH_PREFIX.match(paragraph)
+    if match and not _ZH_PUNCT.search(match[1]) and re.search(f"[{_CJK}]", match[1]):
+        return match[1].strip()
+    match = _EN_PREFIX.match(paragraph)
+    if match is None:
+        return None
+    candidate = match[1].strip()
+    if candidate.lower() in _HEADER_LABELS or not _name_like(candidate):
+        return None
+    return candidate
+
+
+def _name_like(candidate: str) -> bool:
+    words = candidate.split()
+    if not words or len(words) > 8:
+        return False
+    for word in words:
+        bare = word.strip("()")
+        if not bare:
+            return False
+        if bare.lower() in _CONNECTORS:
+            continue
+        if not (bare[0].isupper() or bare[0].isdigit()):
+            return False
+        # A full stop ends a sentence unless it ends an abbreviation (Mr., U.S., Dr.).
+        if "." in bare and not re.fullmatch(r"(?:[A-Z][a-z]{0,2}\.)+|(?:[A-Z]\.)+[A-Z]?", bare):
+            return False
+    return True
+
+
+def _key(speaker: str) -> tuple[str, ...]:
+    """A speaker's name without titles: `Chairperson Hu Kaihong` and `Hu Kaihong` are one."""
+    words = [w.lower().strip(".") for w in speaker.split()]
+    while len(words) > 1 and (words[0] in _TITLES or words[0] + "." in _TITLES):
+        words.pop(0)
+    return tuple(words)
+
+
+def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    return longer[len(longer) - len(shorter):] == shorter
+
+
+def _marker(speaker: str) -> str | None:
+    bare = speaker.lower()
+    if bare in _ASK or "记者" in speaker:
+        return "question"
+    if bare in _ANSWER:
+        return "answer"
+    return None
+
+
+def _classify(turns: list[dict], title: str) -> None:
+    spoken = [t for t in turns if t["speaker"] is not None]
+    unmarked = [t for t in spoken if _marker(t["speaker"]) is None]
+    keys = [_key(t["speaker"]) for t in unmarked]
+    officials: list[tuple[str, ...]] = []
+    title_words = title.lower()
+    for turn, key in zip(unmarked, keys, strict=True):
+        first = turn["speaker"].split()[0].lower()
+        # A name, not a one-word outlet that a title might mention in passing.
+        long_enough = len(turn["speaker"].split()) >= 2 or (
+            len(turn["speaker"]) >= 2 and re.match(f"[{_CJK}]", turn["speaker"]))
+        named = bool(long_enough) and turn["speaker"].lower() in title_words
+        if (named or first in _TITLES or first + "." in _TITLES) and key not in officials:
+            officials.append(key)
+    # The most frequent speakers, unless everyone speaks as often (one outlet, one answerer).
+    counts = Counter(keys)
+    top = max(counts.values(), default=0)
+    tied = [key for key, n in counts.items() if n == top]
+    if top >= 2 and (len(tied) == 1 or len(tied) < len(counts)):
+        officials += [key for key in tied if key not in officials]
+
+    asked = False
+    previous: tuple[str | None, str | None] = (None, None)  # (speaker key, role) of last turn
+    for turn in turns:
+        if turn["speaker"] is None:
+            continue
+        speaker = turn["speaker"]
+        role = _marker(speaker)
+        if role is None:
+            key = _key(speaker)
+            if officials:
+                role = "answer" if any(_same(key, o) for o in officials) else "question"
+            elif previous[0] == key:
+                role = previous[1]
+            else:
+                role = "answer" if previous[1] == "question" else "question"
+            previous = (key, role)
+        else:
+            previous = (None, role)
+        if role == "answer" and not asked:
+            role = "remarks"
+        asked = asked or role == "question"
+        turn["role"] = role
+        turn["name"] = _name(speaker, role)
+
+
+def _name(speaker: str, role: str) -> str | None:
+    if _marker(speaker) and "记者" not in speaker:
+        return None  # Q:, A:, 问：, 答： name nobody
+    if "记者" in speaker:
+        name = speaker.split("记者")[0].strip("《》〈〉 ")
+        return name if name and not name.endswith(("有", "后")) else None
+    return speaker

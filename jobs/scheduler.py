@@ -1,0 +1,211 @@
+"""`briefwatch schedule`: the long-running daemon that crawls on a timetable (APScheduler 3).
+
+One job per source (its `schedule`, default [crawl] schedule) and one full-revisit job
+([crawl] full_revisit). Jobs live in the briefwatch database (table apscheduler_jobs), so their
+next run times survive a restart: a night missed while the daemon was down runs once when it
+starts (coalesced, within the misfire grace time). They are rebuilt from the config at every
+start, since stored jobs would otherwise keep old settings.
+
+Every run is `briefwatch crawl` in a subprocess: Scrapy's reactor cannot be restarted inside one
+process, and a crawl that crashes must not take the daemon with it. Runs execute one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from jobs.config import Config
+
+log = logging.getLogger("briefwatch.schedule")
+
+JOBS_TABLE = "apscheduler_jobs"
+FULL_REVISIT_JOB = "full-revisit"
+# A night missed while the daemon was down still runs when it comes back the next day.
+MISFIRE_GRACE_SECONDS = 23 * 3600
+# How long a running crawl gets to close its spiders when the daemon is told to stop.
+STOP_GRACE_SECONDS = 90
+
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    sources: tuple[str, ...]
+    revisit: str
+    schedule: str
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "sources": list(self.sources), "revisit": self.revisit,
+                "schedule": self.schedule}
+
+
+def job_specs(config: Config) -> list[JobSpec]:
+    specs = [JobSpec(f"source:{s.name}", (s.name,), "recent", s.schedule_or(config.crawl))
+             for s in config.sources]
+    if config.sources:
+        specs.append(JobSpec(FULL_REVISIT_JOB, tuple(s.name for s in config.sources), "all",
+                             config.crawl.full_revisit))
+    return specs
+
+
+def crawl_job(config_path: str, sources: list[str], revisit: str) -> int:
+    """What a scheduled job runs (importable by name, so APScheduler can store the job)."""
+    cmd = [sys.executable, "-m", "jobs.cli", "--config", config_path, "crawl",
+           "--revisit", revisit, *sources]
+    log.info("crawl starts: %s (revisit %s)", ", ".join(sources), revisit)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            encoding="utf-8", errors="replace", start_new_session=True)
+    with _running_lock:
+        _running.add(proc)
+    try:
+        for line in proc.stdout:
+            if line.strip():
+                log.info("crawl: %s", line.rstrip())
+        code = proc.wait()
+    finally:
+        with _running_lock:
+            _running.discard(proc)
+    level = logging.INFO if code == 0 else logging.WARNING
+    log.log(level, "crawl ended: %s, exit %d", ", ".join(sources), code)
+    return code
+
+
+def _scheduler(config: Config):
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from storage.db import open_db
+
+    # The database is created and migrated by us before SQLAlchemy touches the file.
+    open_db(config.storage_path).close()
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{config.storage_path}",
+                                                 tablename=JOBS_TABLE)},
+        # One crawl at a time: they share one database lock.
+        executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": MISFIRE_GRACE_SECONDS},
+        timezone=config.crawl.timezone,
+    )
+
+
+def sync_jobs(scheduler, config: Config) -> None:
+    """Make the stored jobs exactly those of the config, keeping a missed run due."""
+    from jobs.cron import cron_trigger
+
+    now = dt.datetime.now(dt.UTC)
+    wanted = job_specs(config)
+    for job in scheduler.get_jobs():
+        if job.id not in {spec.id for spec in wanted}:
+            log.info("job %s is no longer in the config: removed", job.id)
+            job.remove()
+    for spec in wanted:
+        stored = scheduler.get_job(spec.id)
+        extra = {}
+        if stored is not None and stored.next_run_time and stored.next_run_time < now:
+            # Missed while the daemon was down: keep it due, so it runs once now.
+            extra["next_run_time"] = stored.next_run_time
+        scheduler.add_job(
+            "jobs.scheduler:crawl_job",
+            trigger=cron_trigger(spec.schedule, config.crawl.timezone),
+            args=[str(config.path.resolve()), list(spec.sources), spec.revisit],
+            id=spec.id, name=spec.id, replace_existing=True, **extra,
+        )
+
+
+def run_daemon(config: Config) -> int:
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+
+    scheduler = _scheduler(config)
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    def on_event(event):
+        if event.code == EVENT_JOB_MISSED:
+            log.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
+        elif event.code == EVENT_JOB_ERROR:
+            log.error("job %s failed: %s", event.job_id, event.exception)
+
+    scheduler.add_listener(on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+    scheduler.start(paused=True)
+    try:
+        sync_jobs(scheduler, config)
+        for job in scheduler.get_jobs():
+            log.info("job %s: next run %s", job.id, _iso(job.next_run_time))
+        scheduler.resume()
+        log.info("briefwatch schedule running (pid %d); SIGTERM or Ctrl-C stops it",
+                 os.getpid())
+        while not stop.wait(1):
+            pass
+    finally:
+        scheduler.pause()
+        _stop_running_crawls()
+        scheduler.shutdown(wait=True)
+    log.info("stopped")
+    return 0
+
+
+def _stop_running_crawls() -> None:
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        log.info("asking the running crawl (pid %d) to stop", proc.pid)
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            log.warning("crawl pid %d did not stop in %ds: killed", proc.pid, STOP_GRACE_SECONDS)
+            proc.kill()
+
+
+def list_jobs(config: Config) -> list[dict]:
+    """Each job of the config with its next run time (the stored one, if the daemon ran)."""
+    from jobs.cron import cron_trigger
+
+    scheduler = _scheduler(config)
+    scheduler.start(paused=True)
+    try:
+        stored = {job.id: job.next_run_time for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for spec in job_specs(config):
+        trigger = cron_trigger(spec.schedule, config.crawl.timezone)
+        next_run = stored.get(spec.id) or trigger.get_next_fire_time(None, now)
+        rows.append({**spec.as_dict(), "timezone": config.crawl.timezone,
+                     "next_run": _iso(next_run), "stored": spec.id in stored})
+    return rows
+
+
+def configure_logging(log_file: Path | None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler's per-run chatter duplicates our own lines.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+
+
+def _iso(value) -> str | None:
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else None

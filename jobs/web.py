@@ -1,0 +1,244 @@
+"""`briefwatch serve`: a read-only web view of the database, as a small WSGI app.
+
+Pages: / (sources, latest briefings, recent changes), /transcripts, /changes, /t/ID (a
+transcript, its history and the text of a version), /t/ID/diff?from=N&to=M (two versions side
+by side), /search?q=…, /feed.atom. Every request opens its own read-only SQLite connection
+(`mode=ro`): the view can never write, and a crawl writing at the same time is seen at the next
+request (WAL). Only GET and HEAD are answered.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import sqlite3
+import sys
+import urllib.parse
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import sqlite_utils
+
+from jobs.pages import MARK_CLOSE, MARK_OPEN, diff_rows, render
+
+PAGE_SIZE = 100
+# Scraped text is escaped by the templates; this header is a second line of defence.
+SECURITY_HEADERS = [
+    ("Content-Security-Policy",
+     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class HTTPError(Exception):
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class App:
+    def __init__(self, db_path: Path):
+        self.db_path = Path(db_path).resolve()
+        self.routes: list[tuple[re.Pattern, Callable]] = [
+            (re.compile(r"/"), self.index),
+            (re.compile(r"/transcripts"), self.transcripts),
+            (re.compile(r"/changes"), self.changes),
+            (re.compile(r"/t/(\d+)"), self.transcript),
+            (re.compile(r"/t/(\d+)/diff"), self.diff),
+            (re.compile(r"/search"), self.search),
+            (re.compile(r"/feed\.atom"), self.feed),
+        ]
+
+    def connect(self) -> sqlite_utils.Database:
+        conn = sqlite3.connect(self.db_path.as_uri() + "?mode=ro", uri=True,
+                               check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return sqlite_utils.Database(conn)
+
+    def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/") or "/"
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        params = {k: v[-1] for k, v in query.items()}
+        headers = list(SECURITY_HEADERS)
+        try:
+            if method not in ("GET", "HEAD"):
+                headers.append(("Allow", "GET, HEAD"))
+                raise HTTPError("405 Method Not Allowed", "This view is read-only.")
+            handler, match = self._route(path)
+            db = self.connect()
+            try:
+                body, ctype = handler(db, environ, params, *match.groups())
+            finally:
+                db.close()
+            status = "200 OK"
+        except HTTPError as exc:
+            status = exc.status
+            body = render("error.html", status=exc.status, message=str(exc))
+            ctype = "text/html; charset=utf-8"
+        except sqlite3.Error as exc:
+            status = "503 Service Unavailable"
+            body = render("error.html", status=status,
+                          message=f"The database cannot be read: {exc}")
+            ctype = "text/html; charset=utf-8"
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        headers += [("Content-Type", ctype), ("Content-Length", str(len(data)))]
+        start_response(status, headers)
+        return [b"" if method == "HEAD" else data]
+
+    def _route(self, path: str) -> tuple[Callable, re.Match]:
+        for pattern, handler in self.routes:
+            match = pattern.fullmatch(path)
+            if match:
+                return handler, match
+        raise HTTPError("404 Not Found", "There is no such page.")
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def index(self, db, environ, params):
+        from storage import browse
+
+        documents, _ = browse.documents(db, limit=20)
+        return render("index.html", sources=browse.sources(db), documents=documents,
+                      events=self._events(db, 20)), "text/html; charset=utf-8"
+
+    def transcripts(self, db, environ, params):
+        from storage import browse
+
+        page = _int(params.get("page"), 1)
+        source = params.get("source") or None
+        rows, total = browse.documents(db, source, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        return render("transcripts.html", documents=rows, total=total, page=page,
+                      source=source, more=page * PAGE_SIZE < total), "text/html; charset=utf-8"
+
+    def changes(self, db, environ, params):
+        kind = params.get("kind")
+        if kind not in (None, "new", "edited", "removed", "restored"):
+            raise HTTPError("400 Bad Request", "kind is one of new, edited, removed, restored.")
+        return render("changes.html", kind=kind, events=self._events(db, 500, kind)), \
+            "text/html; charset=utf-8"
+
+    def transcript(self, db, environ, params, doc_id):
+        from storage.diff import change_summary, describe, paragraphs
+
+        doc, versions = self._document(db, doc_id)
+        n = _int(params.get("v"), versions[-1]["n"])
+        version = next((v for v in versions if v["n"] == n), None)
+        if version is None:
+            raise HTTPError("404 Not Found", f"Transcript {doc_id} has no version {n}.")
+        history, previous = [], None
+        for ver in versions:
+            summary = (change_summary(previous["text"], ver["text"], _turns(previous),
+                                      _turns(ver)) if previous else None)
+            history.append({"n": ver["n"], "fetched_at": ver["fetched_at"],
+                            "paragraphs": len(paragraphs(ver["text"])),
+                            "change": describe(summary) if summary else "first version"})
+            previous = ver
+        paras = paragraphs(version["text"])
+        turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]]}
+                 for turn in _turns(version)]
+        return render("transcript.html", doc=doc, version=version, history=history,
+                      turns=turns), "text/html; charset=utf-8"
+
+    def diff(self, db, environ, params, doc_id):
+        from storage.diff import compare
+
+        doc, versions = self._document(db, doc_id)
+        numbers = [v["n"] for v in versions]
+        new = _int(params.get("to"), numbers[-1])
+        old = _int(params.get("from"), max(new - 1, 1))
+        by_n = {v["n"]: v for v in versions}
+        if old not in by_n or new not in by_n:
+            raise HTTPError("404 Not Found",
+                            f"Transcript {doc_id} has versions 1 to {numbers[-1]}.")
+        context = None if params.get("context") == "all" else _int(params.get("context"), 1)
+        a, b = by_n[old], by_n[new]
+        comparison = compare(a["text"], b["text"], _turns(a), _turns(b))
+        return render("diff.html", doc=doc, old=a, new=b, comparison=comparison,
+                      rows=diff_rows(comparison, context), numbers=numbers,
+                      context=context), "text/html; charset=utf-8"
+
+    def search(self, db, environ, params):
+        from storage.search import BadQuery, search
+
+        query = " ".join((params.get("q") or "").split())
+        hits, error = [], None
+        if query:
+            try:
+                hits = search(db, query, 50, marks=(MARK_OPEN, MARK_CLOSE))
+            except BadQuery as exc:
+                error = str(exc)
+        return render("search.html", query=query, hits=hits, error=error), \
+            "text/html; charset=utf-8"
+
+    def feed(self, db, environ, params):
+        from wsgiref.util import application_uri
+
+        from jobs.web_feed import atom_feed
+        from storage import browse
+
+        base = application_uri(environ).rstrip("/")
+        return atom_feed(browse.recent_events(db, 50), base), \
+            "application/atom+xml; charset=utf-8"
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _document(self, db, doc_id: str) -> tuple[dict, list[dict]]:
+        from storage.documents import NotFound, find, versions
+
+        try:
+            doc = find(db, doc_id)
+        except NotFound:
+            raise HTTPError("404 Not Found", f"There is no transcript {doc_id}.") from None
+        rows = versions(db, doc["id"])
+        if not rows:
+            raise HTTPError("404 Not Found", f"Transcript {doc_id} has no stored version.")
+        return doc, rows
+
+    def _events(self, db, limit: int, kind: str | None = None) -> list[dict]:
+        from storage import browse
+        from storage.diff import describe
+
+        events = browse.recent_events(db, limit, kind)
+        for event in events:
+            event["described"] = describe(event["summary"]) if event["kind"] == "edited" else ""
+        return events
+
+
+def _int(value: str | None, default: int) -> int:
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or int(value) < 0:
+        raise HTTPError("400 Bad Request", "A version, page or context is a whole number.")
+    return int(value)
+
+
+def _turns(version: dict) -> list[dict]:
+    if version.get("turns") is not None:
+        return version["turns"]
+    from crawler.turns import split_turns
+
+    return split_turns(version["text"], version["title"])
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _Handler(WSGIRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        # One access-log line on stderr, without the control characters a client may send.
+        sys.stderr.write(_CONTROL.sub("?", f"{self.address_string()} - {format % args}") + "\n")
+
+
+def make(db_path: Path, host: str, port: int) -> WSGIServer:
+    """A server bound to host:port (port 0: any free port), not yet serving."""
+    server_class = _Server
+    if ":" in host:
+        server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
+    return make_server(host, port, App(db_path), server_class=server_class,
+                       handler_class=_Handler)

@@ -1,0 +1,56 @@
+"""Any briefing archive, from configuration alone.
+
+    [[sources]]
+    name = "state"
+    spider = "listing"
+    start_urls = ["https://www.state.gov/department-press-briefings/"]
+    article_pattern = "/briefings/[^/]+/$"      # searched in each link's absolute URL
+    next_pattern = "/department-press-briefings/page/\\d+/$"
+    body_selector = "div.entry-content"         # optional: title_selector, date_selector,
+                                                #           date_format
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from crawler.extract import Template
+from spiders.base import ListingSpider
+from spiders.registry import SPIDERS
+
+
+class ConfiguredListingSpider(ListingSpider):
+    name = "listing"
+    spec = SPIDERS["listing"]
+
+    @property
+    def _options(self) -> dict:
+        return self.context.options
+
+    def is_article(self, url: str, title: str, listing) -> bool:
+        return re.search(self._options["article_pattern"], url) is not None
+
+    def linked_pages(self, response) -> list[str]:
+        pattern = self._options.get("next_pattern")
+        if not pattern:
+            return super().linked_pages(response)
+        found = []
+        for href in response.css("a::attr(href)").getall():
+            url = urljoin(response.url, href.strip())
+            if self._allowed(url) and re.search(pattern, url) and \
+                    self._key(url) != self._key(response.url):
+                found.append(url)
+        return list(dict.fromkeys(found))
+
+    def extract_template(self) -> Template | None:
+        options = self._options
+        if not any(k in options for k in ("body_selector", "title_selector", "date_selector")):
+            return None
+        return Template(
+            f"listing-{self.context.source}",
+            body=(options["body_selector"],) if "body_selector" in options else (),
+            title=(options["title_selector"],) if "title_selector" in options else (),
+            date=(options["date_selector"],) if "date_selector" in options else (),
+            date_format=options.get("date_format", ""),
+        )

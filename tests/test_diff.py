@@ -1,0 +1,244 @@
+"""Diffs a reader trusts: paragraphs aligned, words compared inside them, turns named.
+
+The pure functions of storage.diff first, then every `diff --format` through the real CLI on a
+local site crawled twice (tests/edited_site.py).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+
+import pytest
+
+from crawler.turns import split_turns
+from storage.diff import align, change_summary, compare, describe, turn_sentence, word_diff
+from tests.conftest import run_cli
+from tests.edited_site import HOSTILE, build
+
+# -- words and paragraphs ------------------------------------------------------------------
+
+
+def test_word_diff_marks_only_the_changed_words():
+    ops = word_diff("Time will prove that cooperation serves both peoples.",
+                    "History will prove that cooperation serves both peoples.")
+    assert ops == [("-", "Time"), ("+", "History"),
+                   ("=", " will prove that cooperation serves both peoples.")]
+
+
+def test_word_diff_compares_chinese_by_character():
+    ops = word_diff("时间将证明，合作符合两国利益。", "历史将证明，合作符合两国利益。")
+    assert ("-", "时间") in ops and ("+", "历史") in ops
+    assert ("=", "将证明，合作符合两国利益。") in ops
+
+
+def test_a_reworded_paragraph_is_paired_not_removed_and_added():
+    old = ["Intro.", "Reuters: What is the plan for trade talks next week?",
+           "Wang: We will release information in due course.", "CCTV: Any news on the forum?"]
+    new = ["Intro.", "Wang: We will release information in a timely manner.",
+           "CCTV: Any news on the forum?"]
+    ops = [(b.op, b.old, b.new) for b in align(old, new)]
+    assert ops == [("equal", 0, 0), ("delete", 1, None), ("replace", 2, 1), ("equal", 3, 2)]
+
+
+def test_summary_keeps_its_keys_and_names_the_removed_question():
+    old = ("Announcement one.\nReuters: Will the minister visit Kenya next week?\n"
+           "Wang Wenbin: We will release information in due course.\n"
+           "CCTV: How does China view the forum?\nWang Wenbin: It is a success.")
+    new = ("Announcement one.\nCCTV: How does China view the forum?\n"
+           "Wang Wenbin: It was a great success.")
+    title = "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference"
+    summary = change_summary(old, new, split_turns(old, title), split_turns(new, title))
+    assert summary == {
+        "paragraphs_added": 0, "paragraphs_removed": 2, "paragraphs_changed": 1,
+        "words_changed": 19, "turns_added": 0, "turns_removed": 2, "turns_changed": 1,
+        "questions_removed": [{"outlet": "Reuters",
+                               "first_words": "Will the minister visit Kenya next week?"}],
+    }
+    assert describe(summary).startswith("question from Reuters removed, 2 paragraphs removed")
+    sentences = [turn_sentence(r) for r in compare(old, new, split_turns(old, title),
+                                                   split_turns(new, title)).turns]
+    assert sentences == [
+        "Question from Reuters (“Will the minister visit Kenya next week?”) removed, "
+        "with its answer",
+        "Answer by Wang Wenbin (to CCTV) reworded: 2 words changed",
+    ]
+
+
+def test_describe_lists_several_removed_questions_and_old_summaries_still_read():
+    assert describe({"questions_removed": [{"outlet": "AFP", "first_words": "x"},
+                                           {"outlet": None, "first_words": "Will you…"}],
+                     "paragraphs_removed": 4}) == \
+        "questions from AFP and “Will you…” removed, 4 paragraphs removed"
+    # summaries stored before turns were counted
+    assert describe({"paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
+                     "words_changed": 1}) == "1 paragraph changed, 1 word changed"
+
+
+# -- through the CLI, on a site edited between two crawls ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("edited"))
+
+
+def diff(edited, key: str, *args: str, env: dict | None = None):
+    result = run_cli("diff", edited.urls[key], *args, config=edited.config, env=env)
+    assert result.code == 0, result.err
+    return result
+
+
+def test_turns_format_names_the_outlet_whose_question_was_removed(edited):
+    lines = diff(edited, "dropped", "--format", "turns").out.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Question from {edited.dropped_outlet} (“")
+    assert lines[0].endswith("”) removed, with its answer")
+    question = edited.dropped_question.split(": ", 1)[1]
+    assert question.startswith(lines[0].split("(“")[1].split("…")[0])
+
+
+def test_turns_format_in_chinese(edited):
+    lines = diff(edited, "zh_dropped", "--format", "turns").out.splitlines()
+    assert lines == [line for line in lines if line.startswith(
+        f"Question from {edited.zh_dropped_outlet} (“")]
+    assert lines and lines[0].endswith("removed, with its answer")
+
+
+def test_changes_json_carries_the_turn_counts_and_describe_names_the_question(edited):
+    result = run_cli("changes", "--json", "--kind", "edited", config=edited.config)
+    by_url = {e["url"]: e["summary"] for e in result.jsonl()}
+    summary = by_url[edited.urls["dropped"]]
+    assert summary["paragraphs_removed"] >= 2 and summary["turns_removed"] >= 2
+    assert summary["questions_removed"][0]["outlet"] == edited.dropped_outlet
+    assert by_url[edited.urls["hostile"]]["questions_removed"] == []
+    assert by_url[edited.urls["hostile"]]["turns_changed"] >= 1
+    text = run_cli("changes", "--kind", "edited", config=edited.config).out
+    assert f"question from {edited.dropped_outlet} removed" in text
+
+
+def test_json_format_carries_the_removed_text_in_aligned_blocks(edited):
+    data = json.loads(diff(edited, "dropped", "--format", "json").out)
+    assert (data["from"]["version"], data["to"]["version"]) == (1, 2)
+    assert data["url"] == edited.urls["dropped"]
+    ops = {b["op"] for b in data["blocks"]}
+    assert ops <= {"equal", "delete", "insert", "replace"} and "delete" in ops
+    deleted = [b for b in data["blocks"] if b["op"] == "delete"]
+    assert deleted[0]["old"] == edited.dropped_question and deleted[0]["new"] is None
+    assert deleted[1]["old"] == edited.dropped_answer
+    assert isinstance(deleted[0]["old_paragraph"], int) and deleted[0]["new_paragraph"] is None
+    (turn,) = data["turns"]
+    assert (turn["change"], turn["role"], turn["name"], turn["with_answer"]) == (
+        "removed", "question", edited.dropped_outlet, True)
+    assert turn["answers"][0]["role"] == "answer"
+    assert data["summary"]["questions_removed"][0]["outlet"] == edited.dropped_outlet
+
+
+def test_json_format_words_of_a_reworded_paragraph(edited):
+    data = json.loads(diff(edited, "hostile", "--format", "json").out)
+    replaced = [b for b in data["blocks"] if b["op"] == "replace"]
+    assert replaced
+    for block in replaced:
+        old = "".join(w["text"] for w in block["words"] if w["op"] != "+")
+        new = "".join(w["text"] for w in block["words"] if w["op"] != "-")
+        assert (old, new) == (block["old"], block["new"])
+        assert block["words_changed"] >= 1
+
+
+def test_html_format_is_a_standalone_page_with_the_removed_text(edited):
+    page = diff(edited, "dropped", "--format", "html").out
+    assert page.lstrip().startswith("<!doctype html>")
+    assert "<script" not in page.lower() and "<link" not in page  # needs nothing else
+    assert f"<del>{html.escape(edited.dropped_question, quote=False)}</del>" in \
+        page.replace("&#34;", '"').replace("&#39;", "'")
+    assert f"Question from {html.escape(edited.dropped_outlet)}" in page
+    assert "removed, with its answer" in page
+
+
+def test_html_format_escapes_scraped_text(edited):
+    page = diff(edited, "hostile", "--format", "html", "-U", "50").out
+    assert "&lt;script&gt;alert(" in page
+    assert "<script" not in page and "<img" not in page
+    assert "<ins>" in page and "<del>" in page
+
+
+def test_words_format_marks_words_without_colour_when_piped(edited):
+    out = diff(edited, "hostile", "--format", "words").out
+    assert "\x1b[" not in out
+    assert re.search(r"\[-[^\n]+?-\]\{\+[^\n]+?\+\}", out), out
+    assert out.splitlines()[0].startswith("--- v1 ")
+    removed = diff(edited, "dropped", "--format", "words").out.splitlines()
+    assert f"[-{edited.dropped_question}-]" in removed
+
+
+def test_side_by_side_fits_the_width(edited):
+    for columns in ("100", "160"):
+        out = diff(edited, "dropped", "--format", "side-by-side",
+                   env={"COLUMNS": columns}).out
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= int(columns)
+        assert any(line.rstrip().endswith("<") or " < " in line for line in lines)
+        assert "[-" + edited.dropped_question[:20] in out.replace("\n", " ")
+
+
+def test_unified_stays_the_default(edited):
+    out = diff(edited, "dropped").out
+    assert f"-{edited.dropped_question}" in out.splitlines()
+    assert out == diff(edited, "dropped", "--format", "unified").out
+
+
+def test_versions_without_recorded_turns_are_split_on_the_fly(edited, tmp_path):
+    before = {fmt: diff(edited, "dropped", "--format", fmt).out for fmt in ("turns", "json")}
+    history = run_cli("history", edited.urls["dropped"], "--json", config=edited.config).jsonl()
+    db_path = edited.config.parent / "briefwatch.db"
+    with sqlite3.connect(db_path) as conn:
+        stored = conn.execute("SELECT count(*) FROM versions WHERE turns IS NOT NULL").fetchone()
+        assert stored[0] > 0  # the crawl recorded them
+        saved = conn.execute("SELECT id, turns FROM versions").fetchall()
+        conn.execute("UPDATE versions SET turns = NULL")
+    try:
+        for fmt, out in before.items():
+            assert diff(edited, "dropped", "--format", fmt).out == out
+        assert run_cli("history", edited.urls["dropped"], "--json",
+                       config=edited.config).jsonl() == history
+    finally:
+        with sqlite3.connect(db_path) as conn:
+            conn.executemany("UPDATE versions SET turns = ? WHERE id = ?",
+                             [(t, i) for i, t in saved])
+
+
+def test_history_json_change_has_the_turn_keys(edited):
+    history = run_cli("history", edited.urls["dropped"], "--json", config=edited.config).jsonl()
+    assert history[0]["change"] is None
+    assert history[1]["change"]["questions_removed"][0]["outlet"] == edited.dropped_outlet
+
+
+def test_same_text_and_single_version(edited):
+    only = run_cli("diff", edited.urls["unchanged"], "--format", "turns", config=edited.config)
+    assert only.code == 0 and only.out == "" and "only version 1" in only.err
+    same = run_cli("diff", edited.urls["dropped"], "--from", "2", "--to", "2", "--format",
+                   "words", config=edited.config)
+    assert same.code == 0 and same.out == "" and "same text" in same.err
+
+
+def test_hostile_text_was_stored_as_text(edited):
+    shown = json.loads(run_cli("show", edited.urls["hostile"], "--json",
+                               config=edited.config).out)
+    assert shown["text"].split("\n")[0] == HOSTILE
+
+
+def test_turn_sentences_for_added_questions_unnamed_askers_and_announcements():
+    old = "The minister will visit Chile.\nQ: Any comment on the talks?\nA: They went well."
+    new = ("The minister will visit Chile and Peru next week.\nQ: Any comment on the talks?\n"
+           "A: They went well.\nQ: And on the forum?\nA: We will release information.\n"
+           "It will be held in Xiamen.")
+    changes = compare(old, new, split_turns(old), split_turns(new))
+    assert [turn_sentence(r) for r in changes.turns] == [
+        "Announcements reworded: 4 words changed",
+        "Question (“And on the forum?”) added, with its answer",
+    ]
+    assert changes.summary["turns_added"] == 2 and changes.summary["questions_removed"] == []
+    back = compare(new, old, split_turns(new), split_turns(old))
+    assert describe(back.summary).startswith("question “And on the forum?” removed, ")

@@ -1,0 +1,169 @@
+"""The scheduler daemon, run for real: it crawls on its own and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jobs.demosite import LocalSite, invent_briefings, write_archive
+from tests.conftest import REPO, run_cli
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def runs(db: Path) -> list[tuple[int, str]]:
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as conn:
+        try:
+            return conn.execute("SELECT id, status FROM runs ORDER BY id").fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+
+class Daemon:
+    def __init__(self, config: Path, log: Path):
+        self.log = log
+        env = {k: v for k, v in os.environ.items() if k != "BRIEFWATCH_CONFIG"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jobs.cli", "--config", str(config), "schedule",
+             "--log-file", str(log)],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: log.exists() and "schedule running" in log.read_text(), 30,
+                 "the daemon to start")
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=120)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def write(tmp_path: Path, listing: str, schedule: str) -> Path:
+    path = tmp_path / "briefwatch.toml"
+    path.write_text(
+        "[storage]\npath = \"bw.db\"\n[crawl]\ndownload_delay = 0\n"
+        f"[[sources]]\nname = \"mfa-en\"\nspider = \"mfa\"\nstart_urls = [\"{listing}\"]\n"
+        f"schedule = \"{schedule}\"\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def site(tmp_path):
+    briefings = invent_briefings("en", dt.date(2020, 7, 3), 8, seed=21)
+    archive = write_archive(tmp_path / "site", "en-2014", briefings, per_page=10)
+    with LocalSite(tmp_path / "site") as local:
+        yield local.url(archive.listing_path)
+
+
+def test_the_daemon_crawls_on_its_schedule_and_stops_on_sigterm(tmp_path, site):
+    config = write(tmp_path, site, "*/2 * * * * *")  # every two seconds
+    daemon = Daemon(config, tmp_path / "daemon.log")
+    try:
+        wait_for(lambda: any(s == "completed" for _, s in runs(tmp_path / "bw.db")), 60,
+                 "a scheduled crawl to complete")
+        assert daemon.stop() == 0
+    finally:
+        daemon.kill()
+    log = (tmp_path / "daemon.log").read_text()
+    assert "received SIGTERM: stopping" in log
+    assert log.rstrip().endswith("stopped")
+    assert "run 1 completed: 8 new" in log
+    assert all(status in ("completed", "interrupted") for _, status in runs(tmp_path / "bw.db"))
+    # every log line is timestamped
+    assert all(line[:4].isdigit() for line in log.splitlines() if line.strip())
+
+
+def test_a_run_missed_while_the_daemon_was_down_runs_once_at_start(tmp_path, site):
+    # A daily schedule whose time comes a few seconds from now, while the daemon is down.
+    due = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=4)
+    config = write(tmp_path, site, f"{due.second} {due.minute} {due.hour} * * *")
+    daemon = Daemon(config, tmp_path / "first.log")
+    assert daemon.stop() == 0
+    assert runs(tmp_path / "bw.db") == []
+    wait_for(lambda: dt.datetime.now(dt.UTC) > due + dt.timedelta(seconds=1), 10,
+             "the scheduled time to pass")
+
+    daemon = Daemon(config, tmp_path / "second.log")
+    try:
+        wait_for(lambda: runs(tmp_path / "bw.db") and runs(tmp_path / "bw.db")[-1][1]
+                 != "running", 60, "the missed run")
+        assert daemon.stop() == 0
+    finally:
+        daemon.kill()
+    assert runs(tmp_path / "bw.db") == [(1, "completed")]
+
+
+def test_jobs_lists_each_job_with_its_next_run(tmp_path, site):
+    config = write(tmp_path, site, "30 4 * * *")
+    rows = run_cli("jobs", "--json", config=config).jsonl()
+    assert [r["id"] for r in rows] == ["source:mfa-en", "full-revisit"]
+    source, full = rows
+    assert source["schedule"] == "30 4 * * *" and source["revisit"] == "recent"
+    assert source["next_run"].endswith("T04:30:00+00:00")
+    assert full["revisit"] == "all" and full["schedule"] == "0 3 * * 0"
+    assert dt.datetime.fromisoformat(full["next_run"]).weekday() == 6
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('schedule = "every night"', "not a valid cron expression"),
+        ('schedule = "0 25 * * *"', "not a valid cron expression"),
+    ],
+)
+def test_bad_schedule_is_one_line(tmp_path, line, message):
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[sources]]\nname = "a"\nspider = "mfa"\nstart_urls = ["http://x/"]\n'
+                    f"{line}\n", encoding="utf-8")
+    result = run_cli("jobs", config=path)
+    assert result.code == 2
+    assert message in result.err and "source 'a'" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_bad_timezone(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[crawl]\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
+    result = run_cli("jobs", config=path)
+    assert result.code == 2 and "not a known time zone" in result.err
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("0 3 * * 0", "Sun 2026-11-29 03:00"),  # crontab: 0 is Sunday (APScheduler: Monday)
+        ("0 3 * * 7", "Sun 2026-11-29 03:00"),
+        ("0 3 * * 1-5", "Mon 2026-11-23 03:00"),
+        ("0 9 * * 6,0", "Sat 2026-11-28 09:00"),
+        ("0 2 * * *", "Mon 2026-11-23 02:00"),
+        ("30 */2 * * * *", "Sun 2026-11-22 12:00"),
+    ],
+)
+def test_cron_expressions_mean_what_crontab_means(expression, expected):
+    from jobs.cron import cron_trigger
+
+    sunday_noon = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
+    fire = cron_trigger(expression, "UTC").get_next_fire_time(None, sunday_noon)
+    assert fire.strftime("%a %Y-%m-%d %H:%M") == expected

@@ -1,0 +1,164 @@
+"""Speaker turns in every format the briefings use (crawler.turns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from crawler.turns import speaker_of, split_turns
+from jobs.demosite import _question_indices, invent_briefings
+from tests.conftest import REPO
+
+SAMPLES = REPO.parent / "shared" / "samples"
+
+
+def roles(text: str, title: str = "") -> list[tuple[str, str | None, str | None, int, int]]:
+    return [(t["role"], t["speaker"], t["name"], t["start"], t["end"])
+            for t in split_turns(text, title)]
+
+
+def test_foreign_ministry_2024_outlets_ask_the_spokesperson_answers():
+    text = "\n".join([
+        "The Foreign Minister of Kenya will visit China from March 3 to 5.",
+        "Reuters: China today started operations at a new station. How will China respond?",
+        "Wang Wenbin: As a consultative party, China always complies with the rules.",
+        "The station will contribute to science.",
+        "CCTV: Can you give us more details?",
+        "Wang Wenbin: China is committed to opening-up.",
+    ])
+    title = ("Foreign Ministry Spokesperson Wang Wenbin’s Regular Press Conference on "
+             "February 7, 2024")
+    assert roles(text, title) == [
+        ("announcements", None, None, 0, 1),
+        ("question", "Reuters", "Reuters", 1, 2),
+        ("answer", "Wang Wenbin", "Wang Wenbin", 2, 4),  # the second paragraph has no prefix
+        ("question", "CCTV", "CCTV", 4, 5),
+        ("answer", "Wang Wenbin", "Wang Wenbin", 5, 6),
+    ]
+
+
+def test_q_and_a_markers():
+    text = "Announcement.\nQ: Will China attend?\nA: China will attend.\nMore on that.\nQ: And?"
+    assert roles(text) == [("announcements", None, None, 0, 1), ("question", "Q", None, 1, 2),
+                           ("answer", "A", None, 2, 4), ("question", "Q", None, 4, 5)]
+
+
+def test_state_department_style():
+    text = ("MR MILLER: Good afternoon, everybody.\nQUESTION: Thanks, Matt. On Gaza?\n"
+            "MR MILLER: We have been clear.\nQUESTION: Follow-up?\nMR MILLER: No.")
+    assert [r[:2] for r in roles(text)] == [
+        ("remarks", "MR MILLER"), ("question", "QUESTION"), ("answer", "MR MILLER"),
+        ("question", "QUESTION"), ("answer", "MR MILLER")]
+
+
+def test_chinese_markers_and_full_width_colons():
+    text = "问：中方对此有何评论？\n答：中方注意到有关报道。\n我们一贯主张和平解决。"
+    assert roles(text) == [("question", "问", None, 0, 1), ("answer", "答", None, 1, 3)]
+    text = "\n".join([
+        "应邀，肯尼亚外长将访华。", "中央电视台记者：日前，老挝发表声明。中方有何评论？",
+        "赵立坚：中方高度赞赏。", "《北京青年报》记者：近日，纪录片引发热议。",
+        "赵立坚：谢谢你关注。",
+        "会后有记者问及：据报道，日方称将坚决维护。", "赵立坚：钓鱼岛是中国固有领土。",
+    ])
+    assert roles(text, "2020年7月3日外交部发言人赵立坚主持例行记者会") == [
+        ("announcements", None, None, 0, 1),
+        ("question", "中央电视台记者", "中央电视台", 1, 2),
+        ("answer", "赵立坚", "赵立坚", 2, 3),
+        ("question", "《北京青年报》记者", "北京青年报", 3, 4),
+        ("answer", "赵立坚", "赵立坚", 4, 5),
+        ("question", "会后有记者问及", None, 5, 6),
+        ("answer", "赵立坚", "赵立坚", 6, 7),
+    ]
+
+
+def test_scio_speaker_lines_and_chairperson():
+    text = "\n".join([
+        "Speaker:", "Liu Zhenmin, vice foreign minister", "Date:", "Jan. 11, 2017",
+        "Chairperson Hu Kaihong:", "Ladies and gentlemen, good afternoon.",
+        "Liu Zhenmin:", "I'm glad to see this press conference.",
+        "Finally, in summary: As an important member, China undertakes its responsibility.",
+        "CCTV:", "What is the significance of the white paper?",
+        "Liu Zhenmin:", "It is the first one.",
+        "Hu Kaihong:", "Today's press conference ends here.",
+    ])
+    assert roles(text) == [
+        ("announcements", None, None, 0, 4),  # header labels are not speakers
+        ("remarks", "Chairperson Hu Kaihong", "Chairperson Hu Kaihong", 4, 6),
+        ("remarks", "Liu Zhenmin", "Liu Zhenmin", 6, 9),  # "Finally, in summary:" is text
+        ("question", "CCTV", "CCTV", 9, 11),
+        ("answer", "Liu Zhenmin", "Liu Zhenmin", 11, 13),
+        ("answer", "Hu Kaihong", "Hu Kaihong", 13, 15),  # the chairperson, without the title
+    ]
+
+
+def test_one_exchange_and_no_title_falls_back_to_alternation():
+    text = "Bloomberg: Will China attend the conference?\nLin Jian: We will release information."
+    assert [r[0] for r in roles(text)] == ["question", "answer"]
+
+
+@pytest.mark.parametrize("paragraph", [
+    "Liu Weimin started the press conference with the following announcements:",
+    "Finally, in summary: China always undertakes its responsibility.",
+    "At 3 p.m.: the talks resumed.",
+    "The following question was raised after the press conference.",
+    "据报道，今天下午：有关方面发表声明。",
+    "12:30 The talks resumed.",
+])
+def test_text_that_is_not_a_speaker(paragraph):
+    assert speaker_of(paragraph) is None
+
+
+@pytest.mark.parametrize("paragraph, speaker", [
+    ("Taiwan Central News Agency (CNA): I have two questions.", "Taiwan Central News Agency (CNA)"),
+    ("People's Daily:", "People's Daily"),
+    ("Voice of America: What is the plan?", "Voice of America"),
+    ("NRC Handelsblad: What relationship?", "NRC Handelsblad"),
+    ("中新社记者：香港美国商会近日发布声明。", "中新社记者"),
+    ("答：中方注意到有关消息。", "答"),
+])
+def test_speakers(paragraph, speaker):
+    assert speaker_of(paragraph) == speaker
+
+
+def test_a_note_between_turns_is_its_own_block():
+    text = ("AFP: Any comment?\nZhao Lijian: No.\n"
+            "The following question is raised after the press conference.\n"
+            "Q: On Diaoyu Dao?\nZhao Lijian: It is China's territory.")
+    assert [r[0] for r in roles(text, "Spokesperson Zhao Lijian's Regular Press Conference")] \
+        == ["question", "answer", "note", "question", "answer"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_invented_briefing_is_split_as_the_generator_wrote_it(lang):
+    for briefing in invent_briefings(lang, dt.date(2024, 3, 8), 60, seed=3):
+        turns = split_turns("\n".join(briefing.paragraphs), briefing.title)
+        questions = [t["start"] for t in turns if t["role"] == "question"]
+        assert questions == _question_indices(briefing), briefing.title
+        assert turns[0]["role"] == "announcements" and turns[0]["start"] == 0
+        assert {t["name"] for t in turns if t["role"] == "answer"} == {briefing.spokesperson}
+        covered = [i for t in turns for i in range(t["start"], t["end"])]
+        assert covered == list(range(len(briefing.paragraphs)))
+
+
+SAMPLE_CASES = {
+    "mfa-2024-02-07.txt": ("Reuters", "Wang Wenbin", 11),
+    "consulate-vancouver-2012-02-06.txt": (None, None, 9),
+    "scio-2017-01-11.txt": ("CCTV", "Liu Zhenmin", 10),
+}
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="no ../shared/samples beside the checkout")
+@pytest.mark.parametrize("name", sorted(SAMPLE_CASES))
+def test_real_transcripts(name):
+    outlet, spokesperson, questions = SAMPLE_CASES[name]
+    text = (SAMPLES / name).read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if "Spokesperson" in line or "SCIO" in line)
+    turns = split_turns(text, title)
+    asked = [t for t in turns if t["role"] == "question"]
+    assert len(asked) == questions
+    assert asked[0]["name"] == outlet
+    answers = {t["name"] for t in turns if t["role"] == "answer"}
+    assert spokesperson in answers
+    if spokesperson:
+        assert all(t["role"] != "question" or t["name"] != spokesperson for t in turns)
