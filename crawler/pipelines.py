@@ -6,8 +6,7 @@ import functools
 import json
 import sys
 
-from w3lib.encoding import html_to_unicode
-
+from crawler.decode import NotText, decode_html
 from crawler.extract import Rejected, extract
 from crawler.items import FetchedPage
 from crawler.normalize import canonical_hash, conference_key, text_hash
@@ -27,8 +26,8 @@ class ExtractPipeline:
         self.template = configured_template(self.crawler.spider)
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
-        if item.status == 304:
-            return item  # not modified: nothing to extract
+        if item.status != 200 or item.rejected:
+            return item  # not modified, gone, or not text: nothing to extract
         result = extract(item.html, item.final_url, listing_title=item.listing_title,
                          listing_date=item.listing_date, template=self.template)
         if isinstance(result, Rejected):
@@ -76,7 +75,7 @@ class StorePipeline:
         self.db.close()
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
-        from storage.versions import Fetched, record, record_not_modified
+        from storage.versions import Fetched, record, record_not_modified, record_suspect
 
         stats = self.crawler.stats
         if item.status == 304:
@@ -86,9 +85,14 @@ class StorePipeline:
                 stats.inc_value("briefwatch/unchanged")
                 self._emit(item, "unchanged", "304 Not Modified")
             return item
-        if item.rejected:
-            stats.inc_value("briefwatch/rejected")
-            self._emit(item, "rejected", item.rejected)
+        if item.status != 200 or item.rejected:
+            reason = item.rejected or f"HTTP {item.status}"
+            outcome = record_suspect(self.db, self.run, item.url, reason,
+                                     http_status=item.status, gone=item.status in (404, 410))
+            # A URL never stored that is not a transcript is merely rejected.
+            verb = outcome.verb if outcome else "rejected"
+            stats.inc_value(f"briefwatch/{verb}")
+            self._emit(item, verb, reason)
             return item
         transcript = item.transcript
         outcome = record(
@@ -134,6 +138,9 @@ def configured_template(spider):
 
 def _rehash(raw: bytes, template=None) -> str | None:
     """The canonical hash the current extractor gives a stored page's raw HTML."""
-    _, html = html_to_unicode(None, raw)
+    try:
+        html, _ = decode_html(raw)
+    except NotText:
+        return None
     result = extract(html, "", template=template)
     return None if isinstance(result, Rejected) else canonical_hash(result.title, result.text)

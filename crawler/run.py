@@ -29,6 +29,25 @@ def settings_for(crawl) -> dict:
     }
 
 
+def die_with_parent() -> None:
+    """If the `briefwatch crawl` that started us is killed (kill -9), stop too, at once.
+
+    Otherwise an orphaned crawl would go on writing after its run was declared interrupted,
+    beside the next crawl. Linux only (prctl); elsewhere the orphan finishes its crawl."""
+    import ctypes
+    import os
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    expected = os.environ.get("BRIEFWATCH_PARENT_PID")
+    if expected and os.getppid() != int(expected):  # it died before prctl took effect
+        os._exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.run")
     parser.add_argument("--config", required=True, type=Path)
@@ -39,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--log-file", type=Path, help="Scrapy's log [default: stderr]")
     args = parser.parse_args(argv)
+    die_with_parent()
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -44,8 +45,9 @@ def crawl(config_path: Path, run: int, sources: list[str], *, backfill: bool = F
     # A session of its own: a terminal's Ctrl-C reaches only us, and we pass on one polite
     # SIGTERM (a second signal would make Scrapy abandon its spiders uncleanly).
     # stderr is inherited: with no log file, Scrapy's log reaches the user's terminal.
+    env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, encoding="utf-8",
-                          start_new_session=True) as proc:
+                          start_new_session=True, env=env) as proc:
         while True:
             try:
                 _read(proc, result, on_page)

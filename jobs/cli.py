@@ -508,11 +508,12 @@ def runs(obj: Context, as_json, limit) -> None:
     Example:
       briefwatch runs --json | tail -n 1
     """
-    from jobs.nightly import COUNTERS
+    from jobs.nightly import COUNTERS, RARE_COUNTERS
     from storage.runs import list_runs
 
     for row in list_runs(obj.db(), limit):
-        totals = {k: sum(int(s.get(k, 0) or 0) for s in row["stats"].values()) for k in COUNTERS}
+        totals = {k: sum(int(s.get(k, 0) or 0) for s in row["stats"].values())
+                  for k in COUNTERS + RARE_COUNTERS}
         if as_json:
             emit_json({"id": row["id"], "started": row["started"], "finished": row["finished"],
                        "status": row["status"], "sources": row["sources"],

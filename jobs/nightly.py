@@ -10,6 +10,8 @@ from pathlib import Path
 from jobs.config import Config
 
 COUNTERS = ("new", "edited", "unchanged", "rejected", "failed")
+# Counted too, and shown in the summary line only when they happened.
+RARE_COUNTERS = ("removed", "restored", "suspect")
 
 
 @dataclass
@@ -26,7 +28,8 @@ class RunSummary:
         return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
 
     def line(self) -> str:
-        counts = ", ".join(f"{self.total(k)} {k}" for k in COUNTERS)
+        counts = ", ".join([f"{self.total(k)} {k}" for k in COUNTERS]
+                           + [f"{self.total(k)} {k}" for k in RARE_COUNTERS if self.total(k)])
         return (f"run {self.run} {self.status}: {counts} "
                 f"({len(self.sources)} source{'s' if len(self.sources) != 1 else ''}, "
                 f"{self.total('requests')} requests, {self.seconds:.1f}s)")
@@ -44,7 +47,8 @@ class RunSummary:
 
     def as_dict(self) -> dict:
         return {"run": self.run, "status": self.status, "seconds": round(self.seconds, 2),
-                **{k: self.total(k) for k in COUNTERS}, "unreachable": self.unreachable(),
+                **{k: self.total(k) for k in COUNTERS + RARE_COUNTERS},
+                "unreachable": self.unreachable(),
                 "blocked": self.blocked(),
                 "sources": self.sources}
 

@@ -17,6 +17,7 @@ from scrapy.http import Response
 from w3lib.url import canonicalize_url
 
 from crawler.context import CrawlContext
+from crawler.decode import NotText, decode_html
 from crawler.items import FetchedPage
 
 COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
@@ -31,6 +32,7 @@ FILE_STEM = re.compile(r"([A-Za-z]\w*?)(?:_\d+)?\.(\w+)$")
 LISTING_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # An injected bot trap on fmprc.gov.cn: following it gets a crawler banned.
 TRAP = re.compile(r"pepp4_", re.IGNORECASE)
+GONE = (404, 410)
 NEXT_TEXT = re.compile(r"^(?:next(?: page)?|下一页|下页|>|»|›|next\s*[>»›])$", re.IGNORECASE)
 
 
@@ -221,7 +223,9 @@ class ListingSpider(scrapy.Spider):
         # de-duplicates transcript URLs itself.
         return scrapy.Request(
             url, callback=self.parse_article, errback=self.article_failed, dont_filter=True,
-            meta={"listing_title": item.title, "listing_date": item.date, "transcript_url": url},
+            meta={"listing_title": item.title, "listing_date": item.date, "transcript_url": url,
+                  # a transcript that is gone is news, not a failure
+                  "handle_httpstatus_list": list(GONE)},
         )
 
     def conditional(self, request: scrapy.Request) -> scrapy.Request:
@@ -237,29 +241,34 @@ class ListingSpider(scrapy.Spider):
         if not headers:
             return request
         request.headers.update(headers)
-        request.meta["handle_httpstatus_list"] = [304]
+        request.meta["handle_httpstatus_list"] = [*request.meta["handle_httpstatus_list"], 304]
         return request
 
     def parse_article(self, response: Response):
-        if response.status == 304:
+        if response.status == 304 or response.status in GONE:
             yield FetchedPage(source=self.context.source, url=response.meta["transcript_url"],
-                              final_url=response.url, status=304, body=b"", html="")
+                              final_url=response.url, status=response.status, body=b"", html="")
             return
-        if not isinstance(response, scrapy.http.TextResponse):
-            self.crawler.stats.inc_value("briefwatch/rejected")
-            return
-        yield FetchedPage(
+        page = FetchedPage(
             source=self.context.source,
             url=response.meta["transcript_url"],
             final_url=response.url,
             status=response.status,
             body=response.body,
-            html=response.text,
+            html="",
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             listing_title=response.meta.get("listing_title", ""),
             listing_date=response.meta.get("listing_date", ""),
         )
+        if not isinstance(response, scrapy.http.TextResponse):
+            page.rejected = "not an HTML page"
+        else:
+            try:
+                page.html, _ = decode_html(response.body, response.headers.get(b"Content-Type"))
+            except NotText as exc:
+                page.rejected = str(exc)
+        yield page
 
     def article_failed(self, failure):
         self._failed("failed", failure)

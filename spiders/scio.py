@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
+from crawler.decode import NotText, decode_html
 from crawler.extract import PAGE_SEPARATOR
 from spiders.base import ListingSpider
 from spiders.registry import SPIDERS
@@ -71,8 +72,13 @@ class ScioSpider(ListingSpider):
             return
         first = response.meta["first"]
         page = next(iter(super().parse_article(first)))
-        # One transcript: the pages' HTML joined by a marker the extractor splits on again.
-        page.html = PAGE_SEPARATOR.join(r.text for r in fetched)
-        page.body = PAGE_SEPARATOR.encode().join(r.body for r in fetched)
+        if not page.rejected:
+            # One transcript: the pages' HTML joined by a marker the extractor splits on again.
+            try:
+                page.html = PAGE_SEPARATOR.join(
+                    decode_html(r.body, r.headers.get(b"Content-Type"))[0] for r in fetched)
+            except NotText as exc:
+                page.rejected = str(exc)
+            page.body = PAGE_SEPARATOR.encode().join(r.body for r in fetched)
         yield page
 

@@ -453,6 +453,8 @@ def describe(summary: dict | None) -> str:
     61 words changed`."""
     if not summary:
         return ""
+    if "reason" in summary:  # a removal says why
+        return str(summary["reason"])
     parts = []
     gone = [f"from {q['outlet']}" if q.get("outlet") else f"“{q.get('first_words', '')}”"
             for q in summary.get("questions_removed") or ()]

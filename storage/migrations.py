@@ -112,3 +112,23 @@ def m004_revisits_and_copies(db) -> None:
     db.execute("CREATE INDEX documents_conference ON documents(conference)")
     # Header lines a template knows (SCIO: speakers, chairperson, date), as JSON.
     db.execute("ALTER TABLE versions ADD COLUMN meta TEXT")
+
+
+@migrations()
+def m005_suspect_fetches(db) -> None:
+    # A fetch that did not look like the transcript (soft 404, maintenance page, most of the
+    # text gone, another title): kept as evidence, never as a version.
+    db.execute("""
+        CREATE TABLE suspects (
+            id INTEGER PRIMARY KEY,
+            run INTEGER REFERENCES runs(id),
+            document INTEGER NOT NULL REFERENCES documents(id),
+            detected_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            http_status INTEGER,
+            canonical_hash TEXT           -- of the suspect text, when there was one
+        )""")
+    db.execute("CREATE INDEX suspects_document ON suspects(document, id)")
+    # The document's current streak of suspect fetches, one count per run.
+    db.execute("ALTER TABLE documents ADD COLUMN suspect_runs INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE documents ADD COLUMN suspect_last_run INTEGER")

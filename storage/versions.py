@@ -41,10 +41,18 @@ class Fetched:
 
 @dataclass(frozen=True)
 class Outcome:
-    verb: str  # new | edited | unchanged
+    verb: str  # new | edited | unchanged | restored | suspect | removed
     document: int
     version: int  # the version number (n) now latest
     event: int | None = None
+
+
+# An edit that leaves less than this share of the text, or retitles the transcript, is held as
+# suspect until a later run fetches the same text again: maintenance pages and half-loaded
+# templates look like that, real edits rarely do.
+SHRINK_LIMIT = 0.5
+# A URL answering a soft 404 on this many runs in a row is flagged removed (404/410: at once).
+REMOVAL_RUNS = 2
 
 
 def record(
@@ -85,12 +93,17 @@ def record(
         unchanged = latest[2] == page.canonical_hash
         if not unchanged and latest[3] != page.extractor and rehash_previous and latest[4]:
             unchanged = rehash_previous(zlib.decompress(latest[4])) == page.canonical_hash
+        restored = doc["status"] == "removed"
         if unchanged:
-            db.execute(
-                "UPDATE documents SET last_seen = ?, etag = ?, last_modified = ? WHERE id = ?",
-                [at, page.etag, page.last_modified, doc["id"]],
-            )
+            _seen(db, doc["id"], at, page)
+            if restored:
+                event = _insert_event(db, run, doc["id"], latest[0], "restored", at, None)
+                return Outcome("restored", doc["id"], latest[1], event)
             return Outcome("unchanged", doc["id"], latest[1])
+
+        doubt = _doubt(latest[5], doc["conference"], page)
+        if doubt and not _suspected_before(db, doc["id"], page.canonical_hash, run):
+            return _suspect(db, run, doc, doubt, at, page.http_status, page.canonical_hash)
 
         n = latest[1] + 1
         version_id = _insert_version(db, doc["id"], n, run, at, page)
@@ -98,14 +111,80 @@ def record(
         if old_turns is None and split_turns is not None:
             old_turns = split_turns(latest[5], latest[7])
         summary = change_summary(latest[5], page.text, old_turns, page.turns)
-        event = _insert_event(db, run, doc["id"], version_id, "edited", at, summary)
+        kind = "restored" if restored else "edited"
+        event = _insert_event(db, run, doc["id"], version_id, kind, at, summary)
         db.execute(
-            "UPDATE documents SET title = ?, published = COALESCE(?, published), last_seen = ?, "
-            "etag = ?, last_modified = ?, conference = COALESCE(?, conference) WHERE id = ?",
-            [page.title, page.published, at, page.etag, page.last_modified, page.conference,
-             doc["id"]],
+            "UPDATE documents SET title = ?, published = COALESCE(?, published), "
+            "conference = COALESCE(?, conference) WHERE id = ?",
+            [page.title, page.published, page.conference, doc["id"]],
         )
-        return Outcome("edited", doc["id"], n, event)
+        _seen(db, doc["id"], at, page)
+        return Outcome(kind, doc["id"], n, event)
+
+
+def record_suspect(db: sqlite_utils.Database, run: int | None, url: str, reason: str, *,
+                   http_status: int | None = None, gone: bool = False) -> Outcome | None:
+    """A stored transcript's URL answered with something that is not the transcript.
+
+    Nothing of the stored versions changes. `gone` (404 / 410) flags it removed at once;
+    a soft 404 does on its second run in a row. None for a URL never stored."""
+    with db.atomic():
+        doc = _document(db, url)
+        if doc is None:
+            return None
+        return _suspect(db, run, doc, reason, now(), http_status, None, gone=gone)
+
+
+def _suspect(db, run, doc: dict, reason: str, at: str, http_status: int | None,
+             canonical: str | None, *, gone: bool = False) -> Outcome:
+    db.execute(
+        "INSERT INTO suspects (run, document, detected_at, reason, http_status, canonical_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [run, doc["id"], at, reason, http_status, canonical],
+    )
+    streak = doc["suspect_runs"]
+    if run is None or doc["suspect_last_run"] != run:
+        streak += 1
+    db.execute("UPDATE documents SET suspect_runs = ?, suspect_last_run = ? WHERE id = ?",
+               [streak, run, doc["id"]])
+    latest = db.execute("SELECT id, n FROM versions WHERE document = ? ORDER BY n DESC LIMIT 1",
+                        [doc["id"]]).fetchone()
+    soft_404 = canonical is None
+    if doc["status"] != "removed" and (gone or (soft_404 and streak >= REMOVAL_RUNS)):
+        db.execute("UPDATE documents SET status = 'removed' WHERE id = ?", [doc["id"]])
+        event = _insert_event(db, run, doc["id"], latest[0], "removed", at, {"reason": reason})
+        return Outcome("removed", doc["id"], latest[1], event)
+    return Outcome("suspect", doc["id"], latest[1])
+
+
+def _seen(db, doc_id: int, at: str, page: Fetched) -> None:
+    """A good fetch: the transcript is there, any streak of suspect fetches ends."""
+    db.execute(
+        "UPDATE documents SET last_seen = ?, etag = ?, last_modified = ?, status = 'active', "
+        "suspect_runs = 0, suspect_last_run = NULL WHERE id = ?",
+        [at, page.etag, page.last_modified, doc_id],
+    )
+
+
+def _doubt(old_text: str, old_conference: str | None, page: Fetched) -> str | None:
+    """Why a changed fetch may not be the transcript at all, or None."""
+    old_size, new_size = len("".join(old_text.split())), len("".join(page.text.split()))
+    if old_size and new_size < SHRINK_LIMIT * old_size:
+        return f"most of the text is gone ({new_size} of {old_size} characters left)"
+    old_title = (old_conference or "").partition("|")[2]
+    new_title = (page.conference or "").partition("|")[2]
+    if old_title and new_title and old_title != new_title:
+        return "the page carries another title"
+    return None
+
+
+def _suspected_before(db, doc_id: int, canonical: str, run: int | None) -> bool:
+    """The same doubtful text was fetched in an earlier run: it is what the site now says."""
+    return db.execute(
+        "SELECT 1 FROM suspects WHERE document = ? AND canonical_hash = ? AND run IS NOT ? "
+        "LIMIT 1",
+        [doc_id, canonical, run],
+    ).fetchone() is not None
 
 
 def record_not_modified(db: sqlite_utils.Database, url: str) -> Outcome | None:
@@ -118,8 +197,9 @@ def record_not_modified(db: sqlite_utils.Database, url: str) -> Outcome | None:
 
 
 def _document(db: sqlite_utils.Database, url: str) -> dict | None:
-    row = db.execute("SELECT id, status FROM documents WHERE url = ?", [url]).fetchone()
-    return {"id": row[0], "status": row[1]} if row else None
+    return next(db.query(
+        "SELECT id, status, conference, suspect_runs, suspect_last_run FROM documents "
+        "WHERE url = ?", [url]), None)
 
 
 def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fetched) -> int:

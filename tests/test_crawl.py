@@ -236,13 +236,29 @@ def test_a_dropped_question_is_an_edit_with_its_summary(small):
     assert {f["url"]: f["versions"] for f in found}[edit["url"]] == [1]
 
 
-def test_a_removed_page_is_rejected_not_stored(small):
+def test_a_removed_page_is_suspect_then_removed_then_restored(small):
     config, briefings = small["config"], small["briefings"]
-    write_archive(small["root"], "en-2014", [*briefings[:4], *briefings[5:]], per_page=10)
-    summary = crawl(config, "--revisit", "all")
-    assert (summary["rejected"], summary["edited"], summary["new"]) == (1, 0, 0)
     url = small["site"].url(small["archive"].article_paths[briefings[4].number])
+    # The page now redirects to the site's error page (a soft 404).
+    write_archive(small["root"], "en-2014", [*briefings[:4], *briefings[5:]], per_page=10)
+    first = crawl(config, "--revisit", "all")
+    assert (first["suspect"], first["removed"], first["edited"], first["new"]) == (1, 0, 0, 0)
+    second = crawl(config, "--revisit", "all")
+    assert (second["suspect"], second["removed"], second["edited"]) == (0, 1, 0)
     assert export(config)[url]["versions"] == 1
+    assert export(config)[url]["status"] == "removed"
+    (removed,) = events(config, "--kind", "removed")
+    assert removed["url"] == url and removed["run"] == second["run"]
+    assert "error page" in removed["summary"]["reason"]
+    assert "1 removed" in run_cli("runs", config=config).out
+
+    # The transcript comes back as it was: restored, and still one version.
+    write_archive(small["root"], "en-2014", briefings, per_page=10)
+    third = crawl(config, "--revisit", "all")
+    assert (third["restored"], third["edited"], third["new"]) == (1, 0, 0)
+    assert export(config)[url]["status"] == "active"
+    assert [e["kind"] for e in events(config) if e["url"] == url] == ["new", "removed",
+                                                                       "restored"]
 
 
 def test_revisit_recent_refetches_only_recent_conferences(tmp_path):

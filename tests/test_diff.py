@@ -242,3 +242,29 @@ def test_turn_sentences_for_added_questions_unnamed_askers_and_announcements():
     assert changes.summary["turns_added"] == 2 and changes.summary["questions_removed"] == []
     back = compare(new, old, split_turns(new), split_turns(old))
     assert describe(back.summary).startswith("question “And on the forum?” removed, ")
+
+
+def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path):
+    from crawler.normalize import canonical_hash, text_hash
+    from storage.db import open_db
+    from storage.documents import events, versions
+    from storage.versions import Fetched, record
+
+    title = "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference"
+    old = "Intro.\nAFP: Will the talks go ahead?\nWang Wenbin: Yes.\nCCTV: And the fair?\n" \
+          "Wang Wenbin: It opens on Monday."
+    new = "Intro.\nCCTV: And the fair?\nWang Wenbin: It opens on Monday."
+
+    def page(text, turns):
+        return Fetched("mfa-en", "http://127.0.0.1/t1.html", title, None, text, text_hash(text),
+                       canonical_hash(title, text), "x/1", turns=turns)
+
+    db = open_db(tmp_path / "bw.db")
+    record(db, None, page(old, None))  # stored before turns were recorded
+    record(db, None, page(new, split_turns(new, title)), split_turns=split_turns)
+    (edit,) = events(db, kind="edited")
+    assert edit["summary"]["questions_removed"] == [
+        {"outlet": "AFP", "first_words": "Will the talks go ahead?"}]
+    stored = versions(db, edit["document"])
+    assert stored[0]["turns"] is None and stored[1]["turns"] == split_turns(new, title)
+    db.close()

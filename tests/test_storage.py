@@ -38,14 +38,17 @@ def test_schema(db):
         "meta"]
     assert [c.name for c in db["documents"].columns] == [
         "id", "source", "url", "title", "published", "first_seen", "last_seen", "status",
-        "versions", "etag", "last_modified", "conference"]
+        "versions", "etag", "last_modified", "conference", "suspect_runs", "suspect_last_run"]
+    assert [c.name for c in db["suspects"].columns] == [
+        "id", "run", "document", "detected_at", "reason", "http_status", "canonical_hash"]
     assert [c.name for c in db["events"].columns] == [
         "id", "run", "document", "version", "kind", "detected_at", "summary", "notified_at"]
     assert [c.name for c in db["channels"].columns] == [
         "key", "label", "since_event", "added", "last_attempt", "last_error"]
     assert [c.name for c in db["deliveries"].columns] == ["event", "channel", "sent_at"]
     assert [m["name"] for m in db["_sqlite_migrations"].rows] == [
-        "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies"]
+        "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
+        "m005_suspect_fetches"]
 
 
 def test_new_unchanged_edited(db):
