@@ -26,8 +26,8 @@ def retry_after_seconds(value: bytes | None, now: float | None = None) -> float 
 
 
 class PoliteRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries; on a 429 or 503 with Retry-After, the whole site is slowed to that
-    pace before the retry, rather than asked again at once. A wait longer than
+    """Scrapy's retries; on a 429 or 503 with Retry-After, the whole site waits that long
+    before its next request, rather than being asked again at once. A wait longer than
     MAX_RETRY_AFTER_SECONDS gives up for this run."""
 
     def process_response(self, request, response, spider=None):
@@ -41,7 +41,16 @@ class PoliteRetryMiddleware(RetryMiddleware):
         return super().process_response(request, response)
 
     def _slow_down(self, request, wait: float) -> None:
+        from twisted.internet import reactor
+
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is not None and slot.delay < wait:
-            slot.delay = wait
+        if slot is None or slot.delay >= wait:
+            return
+        usual, slot.delay = slot.delay, wait
+
+        def resume() -> None:
+            if slot.delay == wait:  # nobody asked for a longer pause meanwhile
+                slot.delay = usual
+
+        reactor.callLater(wait, resume)

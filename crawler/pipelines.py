@@ -79,11 +79,11 @@ class StorePipeline:
 
         stats = self.crawler.stats
         if item.status == 304:
-            outcome = record_not_modified(self.db, item.url)
+            outcome = record_not_modified(self.db, self.run, item.url)
             if outcome is not None:
                 stats.inc_value("briefwatch/not_modified")
-                stats.inc_value("briefwatch/unchanged")
-                self._emit(item, "unchanged", "304 Not Modified")
+                stats.inc_value(f"briefwatch/{outcome.verb}")
+                self._emit(item, outcome.verb, "304 Not Modified")
             return item
         if item.status != 200 or item.rejected:
             reason = item.rejected or f"HTTP {item.status}"

@@ -22,6 +22,7 @@ def settings_for(crawl) -> dict:
         "DOWNLOAD_DELAY": delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
         "USER_AGENT": crawl.user_agent,
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout,
         # AutoThrottle only ever slows down from DOWNLOAD_DELAY; with no delay asked for
         # (a local copy) it would only add its start delay.
         "AUTOTHROTTLE_ENABLED": delay > 0,

@@ -138,6 +138,12 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
     if summary.status != "completed":
         raise Failure(f"run {summary.run} {summary.status}: the crawl process did not complete; "
                       f"run with --verbose to see why")
+    for name, stats in summary.sources.items():
+        failed = stats.get("failed_urls") or []
+        if failed:
+            click.echo(f"briefwatch: warning: source {name}: {stats.get('failed', len(failed))} "
+                       f"transcript pages could not be fetched, e.g. {safe(failed[0])}; they "
+                       f"are tried again at the next run", err=True)
     log_errors = summary.total("log_errors")
     if log_errors and summary.log_file:
         click.echo(f"briefwatch: warning: {log_errors} errors logged; see {summary.log_file}",

@@ -39,6 +39,7 @@ class CrawlSettings:
     concurrency_per_domain: int = 2
     revisit_days: int = 30
     user_agent: str = DEFAULT_USER_AGENT
+    download_timeout: float = 60.0
     timezone: str = "UTC"
     schedule: str = DEFAULT_SCHEDULE  # every source's crawl, unless the source says otherwise
     full_revisit: str = DEFAULT_FULL_REVISIT  # re-fetch every stored transcript
@@ -139,6 +140,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         revisit_days=_get(crawl_table, "revisit_days", int, where, "[crawl]",
                           defaults.revisit_days),
         user_agent=_get(crawl_table, "user_agent", str, where, "[crawl]", defaults.user_agent),
+        download_timeout=float(_get(crawl_table, "download_timeout", (int, float), where,
+                                    "[crawl]", defaults.download_timeout)),
         timezone=_get(crawl_table, "timezone", str, where, "[crawl]", defaults.timezone),
         schedule=_get(crawl_table, "schedule", str, where, "[crawl]", defaults.schedule),
         full_revisit=_get(crawl_table, "full_revisit", str, where, "[crawl]",
@@ -146,6 +149,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     )
     if crawl.download_delay < 0:
         raise ConfigError(f"{where}: [crawl] download_delay must be 0 or more seconds")
+    if crawl.download_timeout <= 0:
+        raise ConfigError(f"{where}: [crawl] download_timeout must be more than 0 seconds")
     if crawl.concurrency_per_domain < 1:
         raise ConfigError(f"{where}: [crawl] concurrency_per_domain must be at least 1")
     if crawl.revisit_days < 0:

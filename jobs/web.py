@@ -205,7 +205,7 @@ class App:
 
         events = browse.recent_events(db, limit, kind)
         for event in events:
-            event["described"] = describe(event["summary"]) if event["kind"] == "edited" else ""
+            event["described"] = describe(event["summary"]) if event["summary"] else ""
         return events
 
 

@@ -39,7 +39,7 @@ def atom_feed(events: list[dict], base_url: str) -> bytes:
             link = f"{base_url}/t/{event['document']}" + (f"?v={version}" if version else "")
         entry.link(href=link)
         entry.updated(dt.datetime.fromisoformat(event["detected_at"]))
-        change = describe(event["summary"]) if event["kind"] == "edited" else ""
+        change = describe(event["summary"]) if event["summary"] else ""
         entry.summary(_NOT_XML.sub("", f"{event['kind']} transcript ({event['source']}, version "
                                        f"{version}): {event['url']}"
                                        + (f"; {change}" if change else "")))

@@ -187,13 +187,23 @@ def _suspected_before(db, doc_id: int, canonical: str, run: int | None) -> bool:
     ).fetchone() is not None
 
 
-def record_not_modified(db: sqlite_utils.Database, url: str) -> Outcome | None:
-    """A conditional revisit answered 304: the stored latest version still stands."""
-    row = db.execute("SELECT id, versions FROM documents WHERE url = ?", [url]).fetchone()
-    if row is None:
-        return None
-    db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", [now(), row[0]])
-    return Outcome("unchanged", row[0], row[1])
+def record_not_modified(db: sqlite_utils.Database, run: int | None, url: str) -> Outcome | None:
+    """A conditional revisit answered 304: the stored latest version still stands (and a
+    transcript flagged removed is back)."""
+    at = now()
+    with db.atomic():
+        row = db.execute("SELECT id, versions, status FROM documents WHERE url = ?",
+                         [url]).fetchone()
+        if row is None:
+            return None
+        db.execute("UPDATE documents SET last_seen = ?, status = 'active', suspect_runs = 0, "
+                   "suspect_last_run = NULL WHERE id = ?", [at, row[0]])
+        if row[2] == "removed":
+            latest = db.execute("SELECT id FROM versions WHERE document = ? AND n = ?",
+                                [row[0], row[1]]).fetchone()
+            event = _insert_event(db, run, row[0], latest[0], "restored", at, None)
+            return Outcome("restored", row[0], row[1], event)
+        return Outcome("unchanged", row[0], row[1])
 
 
 def _document(db: sqlite_utils.Database, url: str) -> dict | None:
