@@ -351,15 +351,19 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
     db = obj.db()
     doc = _lookup(find, db, ref)
     numbers = [v["n"] for v in versions(db, doc["id"])]
+    if len(numbers) < 2:
+        click.echo(f"transcript {doc['id']} has only version {numbers[-1]}: nothing to compare "
+                   f"yet", err=True)
+        return
     if new is None:
-        new = numbers[-1]
+        new = numbers[-1] if old is None or old < numbers[-1] else old + 1
     if old is None:
         old = new - 1
-    if old < 1 or len(numbers) < 2:
-        click.echo(f"transcript {doc['id']} has only version {new}: nothing to compare yet",
-                   err=True)
-        return
-    a, b = _lookup(version, db, doc["id"], old), _lookup(version, db, doc["id"], new)
+    if old == new or old < 1:
+        raise Failure(f"--from {old} --to {new}: give two different versions of transcript "
+                      f"{doc['id']} (it has 1 to {numbers[-1]})", EXIT_USAGE)
+    b = _lookup(version, db, doc["id"], new)
+    a = _lookup(version, db, doc["id"], old)
     if fmt != "unified":
         _diff_formatted(fmt, doc, a, b, context_lines)
         return

@@ -1,19 +1,27 @@
-"""The Atom feed of recent events, written after each run to [feed] path (feedgen)."""
+"""Atom feeds of recent events (feedgen): the file [feed] path, rewritten after each run, and
+the web view's /feed.atom."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from jobs.config import PROJECT_URL, Config
 
 FEED_ENTRIES = 100
+FEED_ID = "urn:briefwatch:changes"
+# XML 1.0 has no place for these: a scraped title holding one would make lxml refuse the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def atom(events: list[dict], *, feed_id: str = "urn:briefwatch:changes",
-         self_url: str | None = None) -> bytes:
-    """An Atom document of `events` (dicts as storage.documents.events returns), newest first."""
+def atom(events: list[dict], *, feed_id: str = FEED_ID,
+         link: Callable[[dict], str] | None = None, self_url: str | None = None,
+         alternate: str | None = None) -> bytes:
+    """An Atom document of `events` (oldest first, as storage.documents.events gives them),
+    newest entry first. `link` gives an entry's link; by default the transcript's own URL."""
     import datetime as dt
 
     from feedgen.feed import FeedGenerator
@@ -24,21 +32,24 @@ def atom(events: list[dict], *, feed_id: str = "urn:briefwatch:changes",
     feed.id(feed_id)
     feed.title("briefwatch: new and edited briefings")
     feed.author({"name": "briefwatch"})
-    feed.link(href=self_url or PROJECT_URL, rel="self" if self_url else "alternate")
+    if self_url:
+        feed.link(href=self_url, rel="self")
+    feed.link(href=alternate or PROJECT_URL, rel="alternate")
     feed.generator("briefwatch", uri=PROJECT_URL)
     newest = events[-1]["detected_at"] if events else "1970-01-01T00:00:00+00:00"
     feed.updated(dt.datetime.fromisoformat(newest))
-    # feedgen puts entries added later first; add oldest first for a newest-first feed.
+    # feedgen puts the entry added last first: add the oldest first.
     for event in events:
         entry = feed.add_entry()
         entry.id(f"{feed_id}:event:{event['id']}")
-        title = " ".join((event["title"] or event["url"]).split())
+        title = _NOT_XML.sub("", " ".join((event["title"] or event["url"]).split()))
         entry.title(f"{event['kind']}: {title}")
-        entry.link(href=event["url"])
+        entry.link(href=link(event) if link else event["url"])
         entry.updated(dt.datetime.fromisoformat(event["detected_at"]))
-        change = describe(event.get("summary")) if event["kind"] == "edited" else ""
-        entry.summary(f"{event['kind']} transcript ({event['source']}, version "
-                      f"{event['version']})" + (f": {change}" if change else ""))
+        change = describe(event["summary"]) if event["summary"] else ""
+        entry.summary(_NOT_XML.sub("", f"{event['kind']} transcript ({event['source']}, "
+                                       f"version {event['version']}): {event['url']}"
+                                       + (f"; {change}" if change else "")))
     return feed.atom_str(pretty=True)
 
 
@@ -47,8 +58,7 @@ def write(config: Config, db) -> Path | None:
         return None
     from storage.documents import events
 
-    recent = events(db)[-FEED_ENTRIES:]
-    data = atom(recent)
+    data = atom(events(db, newest=FEED_ENTRIES))
     config.feed_path.parent.mkdir(parents=True, exist_ok=True)
     # Readers polling the file never see half of it.
     fd, tmp = tempfile.mkstemp(dir=config.feed_path.parent, prefix=".feed-")

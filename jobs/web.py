@@ -178,11 +178,20 @@ class App:
     def feed(self, db, environ, params):
         from wsgiref.util import application_uri
 
-        from jobs.web_feed import atom_feed
-        from storage import browse
+        from jobs.feed import atom
+        from storage.documents import events
 
         base = application_uri(environ).rstrip("/")
-        return atom_feed(browse.recent_events(db, 50), base), \
+
+        def link(event: dict) -> str:
+            # an edit opens on its two versions side by side; anything else on the transcript
+            version = event["version"]
+            if event["kind"] == "edited" and version and version > 1:
+                return f"{base}/t/{event['document']}/diff?from={version - 1}&to={version}"
+            return f"{base}/t/{event['document']}" + (f"?v={version}" if version else "")
+
+        return atom(events(db, newest=50), feed_id="urn:briefwatch:web:changes", link=link,
+                    self_url=f"{base}/feed.atom", alternate=f"{base}/changes"), \
             "application/atom+xml; charset=utf-8"
 
     # -- helpers -------------------------------------------------------------------------------
@@ -200,10 +209,10 @@ class App:
         return doc, rows
 
     def _events(self, db, limit: int, kind: str | None = None) -> list[dict]:
-        from storage import browse
         from storage.diff import describe
+        from storage.documents import events as stored_events
 
-        events = browse.recent_events(db, limit, kind)
+        events = stored_events(db, kind=kind, newest=limit)[::-1]
         for event in events:
             event["described"] = describe(event["summary"]) if event["summary"] else ""
         return events

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import sqlite_utils
 
 
@@ -26,19 +24,3 @@ def documents(db: sqlite_utils.Database, source: str | None = None, limit: int =
         [*params, int(limit), int(offset)],
     ))
     return rows, total
-
-
-def recent_events(db: sqlite_utils.Database, limit: int = 50,
-                  kind: str | None = None) -> list[dict]:
-    """The newest events first, with their transcript's id, title and source."""
-    where, params = ("WHERE e.kind = ?", [kind]) if kind else ("", [])
-    rows = list(db.query(
-        f"SELECT e.id, e.kind, d.id AS document, d.url, COALESCE(v.title, d.title) AS title, "
-        f"d.source, v.n AS version, e.detected_at, e.run, e.summary "
-        f"FROM events e JOIN documents d ON d.id = e.document "
-        f"LEFT JOIN versions v ON v.id = e.version {where} ORDER BY e.id DESC LIMIT ?",
-        [*params, int(limit)],
-    ))
-    for row in rows:
-        row["summary"] = json.loads(row["summary"]) if row["summary"] else None
-    return rows

@@ -60,7 +60,9 @@ def version(db: sqlite_utils.Database, document: int, n: int | None = None) -> d
 
 
 def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
-           source: str | None = None, run: int | None = None) -> list[dict]:
+           source: str | None = None, run: int | None = None,
+           newest: int | None = None) -> list[dict]:
+    """Events oldest first; with `newest`, only that many of the latest."""
     clauses, params = [], []
     if run is not None:
         clauses.append("e.run = ?")
@@ -75,13 +77,14 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
         clauses.append("d.source = ?")
         params.append(source)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    rows = list(db.query(
-        f"SELECT e.id, e.kind, d.url, COALESCE(v.title, d.title) AS title, d.source, "
-        f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document "
-        f"FROM events e JOIN documents d ON d.id = e.document "
-        f"LEFT JOIN versions v ON v.id = e.version {where} ORDER BY e.id",
-        params,
-    ))
+    sql = (f"SELECT e.id, e.kind, d.url, COALESCE(v.title, d.title) AS title, d.source, "
+           f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document "
+           f"FROM events e JOIN documents d ON d.id = e.document "
+           f"LEFT JOIN versions v ON v.id = e.version {where}")
+    if newest is not None:
+        sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ?)"
+        params.append(int(newest))
+    rows = list(db.query(sql + " ORDER BY id", params))
     for row in rows:
         row["summary"] = json.loads(row["summary"]) if row["summary"] else None
     return rows

@@ -97,3 +97,21 @@ def test_debug_shows_the_traceback(tmp_path):
     result = run_cli("--debug", "list", config=tmp_path / "none.toml")
     assert result.code == 2
     assert "Traceback" in result.err
+
+
+def test_diff_version_arguments(tmp_path):
+    from storage.db import open_db
+    from storage.versions import record
+    from tests.test_storage import page  # a Fetched built like the crawler builds one
+
+    config = write_config(tmp_path / "c.toml", [])
+    db = open_db(tmp_path / "briefwatch.db")
+    for text in ("A: one.\nB: two.", "A: one.\nB: three.", "A: four.\nB: three."):
+        record(db, None, page(text))
+    db.close()
+    out = run_cli("diff", "1", "--from", "3", "--to", "1", config=config)
+    assert out.code == 0 and "-A: four." in out.out and "+A: one." in out.out
+    assert "+B: three." in run_cli("diff", "1", "--to", "2", config=config).out
+    one_line_error(run_cli("diff", "1", "--from", "2", "--to", "2", config=config), 2,
+                   "two different versions", "1 to 3")
+    one_line_error(run_cli("diff", "1", "--to", "9", config=config), 1, "no version 9")
