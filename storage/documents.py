@@ -81,10 +81,12 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
            f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document "
            f"FROM events e JOIN documents d ON d.id = e.document "
            f"LEFT JOIN versions v ON v.id = e.version {where}")
-    if newest is not None:
-        sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ?)"
+    if newest is None:
+        sql += " ORDER BY e.id"
+    else:
+        sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ?) ORDER BY id"
         params.append(int(newest))
-    rows = list(db.query(sql + " ORDER BY id", params))
+    rows = list(db.query(sql, params))
     for row in rows:
         row["summary"] = json.loads(row["summary"]) if row["summary"] else None
     return rows
