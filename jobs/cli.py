@@ -357,11 +357,14 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
         return
     if new is None:
         new = numbers[-1] if old is None or old < numbers[-1] else old + 1
+    if old is None and new == 1:
+        raise Failure(f"version 1 is the first of transcript {doc['id']}: give --from N to "
+                      f"compare it with a later one", EXIT_USAGE)
     if old is None:
         old = new - 1
-    if old == new or old < 1:
-        raise Failure(f"--from {old} --to {new}: give two different versions of transcript "
-                      f"{doc['id']} (it has 1 to {numbers[-1]})", EXIT_USAGE)
+    if old < 1:
+        raise Failure(f"--from {old}: versions of transcript {doc['id']} are numbered from 1 "
+                      f"(it has 1 to {numbers[-1]})", EXIT_USAGE)
     b = _lookup(version, db, doc["id"], new)
     a = _lookup(version, db, doc["id"], old)
     if fmt != "unified":

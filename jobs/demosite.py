@@ -751,8 +751,11 @@ class LocalSite:
             return next((f for f in found if f.is_file()), None)
         return candidate if candidate.is_file() else None
 
+    # Subclasses (tests' misbehaving sites) swap in their own request handler.
+    handler_base: type = _Handler
+
     def start(self) -> LocalSite:
-        handler = type("Handler", (_Handler,), {"site": self})
+        handler = type("Handler", (self.handler_base,), {"site": self})
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -50,28 +50,22 @@ class SpiderSpec:
 
 _PAGES = {"max_pages": int}
 
+
+def _site_family(name: str, summary: str) -> SpiderSpec:
+    """A spider that knows its site's templates: only the listing budget is configurable."""
+    return SpiderSpec(name, summary, options=_PAGES, checks={"max_pages": _positive})
+
+
 SPIDERS: dict[str, SpiderSpec] = {
-    "mfa": SpiderSpec(
-        name="mfa",
-        summary="China's Foreign Ministry press conferences (fmprc.gov.cn / mfa.gov.cn), "
-        "English and Chinese, all three site generations",
-        options=_PAGES,
-        checks={"max_pages": _positive},
-    ),
-    "mission": SpiderSpec(
-        name="mission",
-        summary="spokesperson's remarks mirrored by Chinese embassies and consulates "
-        "(/eng/fyrth/), old and new hosts and layouts",
-        options=_PAGES,
-        checks={"max_pages": _positive},
-    ),
-    "scio": SpiderSpec(
-        name="scio",
-        summary="State Council Information Office press conferences on china.org.cn and "
-        "english.scio.gov.cn, multi-page transcripts joined",
-        options=_PAGES,
-        checks={"max_pages": _positive},
-    ),
+    "mfa": _site_family(
+        "mfa", "China's Foreign Ministry press conferences (fmprc.gov.cn / mfa.gov.cn), "
+        "English and Chinese, all three site generations"),
+    "mission": _site_family(
+        "mission", "spokesperson's remarks mirrored by Chinese embassies and consulates "
+        "(/eng/fyrth/), old and new hosts and layouts"),
+    "scio": _site_family(
+        "scio", "State Council Information Office press conferences on china.org.cn and "
+        "english.scio.gov.cn, multi-page transcripts joined"),
     "listing": SpiderSpec(
         name="listing",
         summary="any briefing archive, configured entirely in the config file",

@@ -43,11 +43,9 @@ from __future__ import annotations
 import datetime
 import functools
 import html
-import http.server
 import math
 import os
 import random
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -572,14 +570,9 @@ class ForbiddenSite(ds.LocalSite):
     """A LocalSite answering 403 to every request (robots.txt included) while `.forbidden` is
     true, as a site that blocks bots does; requests are still recorded in `.requests`."""
 
+    handler_base = _ForbiddingHandler
+
     def __init__(self, root: Path, port: int = 0, *, forbidden: bool = True):
         super().__init__(root, port)
         self.forbidden = forbidden
 
-    def start(self) -> ForbiddenSite:
-        handler = type("Handler", (_ForbiddingHandler,), {"site": self})
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self

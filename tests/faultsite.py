@@ -91,6 +91,8 @@ class _FaultyHandler(ds._Handler):
 
 
 class FaultySite(ds.LocalSite):
+    handler_base = _FaultyHandler
+
     def __init__(self, root, port: int = 0, *, slow_seconds: float = 2.0):
         super().__init__(root, port)
         self.plan: dict[str, list[str]] = {}
@@ -104,11 +106,3 @@ class FaultySite(ds.LocalSite):
                 return self.always[path]
             queued = self.plan.get(path)
             return queued.pop(0) if queued else None
-
-    def start(self) -> FaultySite:
-        handler = type("Handler", (_FaultyHandler,), {"site": self})
-        self._server = ds.http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self

@@ -112,6 +112,45 @@ def test_diff_version_arguments(tmp_path):
     out = run_cli("diff", "1", "--from", "3", "--to", "1", config=config)
     assert out.code == 0 and "-A: four." in out.out and "+A: one." in out.out
     assert "+B: three." in run_cli("diff", "1", "--to", "2", config=config).out
-    one_line_error(run_cli("diff", "1", "--from", "2", "--to", "2", config=config), 2,
-                   "two different versions", "1 to 3")
+    one_line_error(run_cli("diff", "1", "--from", "0", "--to", "2", config=config), 2,
+                   "numbered from 1", "1 to 3")
+    same = run_cli("diff", "1", "--from", "2", "--to", "2", config=config)
+    assert same.code == 0 and same.out == "" and "same text" in same.err
     one_line_error(run_cli("diff", "1", "--to", "9", config=config), 1, "no version 9")
+
+
+@pytest.mark.parametrize("command", ["show", "diff", "history"])
+def test_unknown_transcript(tmp_path, command):
+    from storage.db import open_db
+
+    config = write_config(tmp_path / "c.toml", [])
+    open_db(tmp_path / "briefwatch.db").close()
+    one_line_error(run_cli(command, "http://nowhere.example/t1.shtml", config=config), 1,
+                   "no transcript with URL or ID", "briefwatch list")
+    one_line_error(run_cli(command, "77", config=config), 1, "'77'")
+
+
+def test_a_database_of_a_newer_schema_is_refused(tmp_path):
+    from storage.db import open_db
+
+    config = write_config(tmp_path / "c.toml", [])
+    db = open_db(tmp_path / "briefwatch.db")
+    db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+               "VALUES ('briefwatch', 'm999_future', '2030-01-01')")
+    db.close()
+    one_line_error(run_cli("list", config=config), 1, "newer briefwatch", "upgrade")
+
+
+def test_scraped_control_characters_never_reach_the_terminal(tmp_path):
+    from storage.db import open_db
+    from storage.versions import record
+    from tests.test_storage import page
+
+    config = write_config(tmp_path / "c.toml", [])
+    db = open_db(tmp_path / "briefwatch.db")
+    record(db, None, page("A: \x1b[2J\x1b]0;pwned\x07cleared?", title="T\x1b[31m red"))
+    db.close()
+    for args in (["show", "1"], ["list"], ["changes"], ["history", "1"]):
+        result = run_cli(*args, config=config)
+        assert result.code == 0, result.err
+        assert "\x1b" not in result.out and "\x07" not in result.out
