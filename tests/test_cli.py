@@ -7,7 +7,13 @@ import pytest
 from tests.conftest import run_cli, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
-            "init", "demo"]
+            "init", "demo", "sources", "schedule", "jobs", "notify", "serve"]
+
+
+def test_the_test_knows_every_command():
+    from jobs.cli import cli
+
+    assert sorted(cli.commands) == sorted(COMMANDS)
 
 
 def test_top_level_help_lists_every_command():
