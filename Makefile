@@ -26,3 +26,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# Benchmarks (on demand, not a test): writes bench/RESULTS.md; see bench/README.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

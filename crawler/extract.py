@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from crawler.normalize import clean_paragraphs
 
@@ -218,6 +220,12 @@ def _take_header(body, labels: tuple[str, ...]) -> dict[str, str]:
     return meta
 
 
+@functools.lru_cache(maxsize=256)
+def _select(css: str) -> CSSSelector:
+    """A compiled selector: translating CSS to XPath costs more than running it."""
+    return CSSSelector(css, translator="html")
+
+
 def _says_not_found(tree) -> bool:
     page_text = " ".join(tree.text_content().split())
     return any(marker in page_text for marker in SOFT_404_MARKERS)
@@ -226,7 +234,7 @@ def _says_not_found(tree) -> bool:
 def _find_body(tree, templates) -> tuple[Template | None, object | None]:
     for template in templates:
         for css in template.body:
-            found = tree.cssselect(css)
+            found = _select(css)(tree)
             if found:
                 return template, found[0]
     return None, None
@@ -281,7 +289,7 @@ def _block_text(node) -> str:
 
 def _first_text(tree, selectors: tuple[str, ...]) -> str:
     for css in selectors:
-        for el in tree.cssselect(css):
+        for el in _select(css)(tree):
             text = " ".join(el.text_content().split())
             if text:
                 return text

@@ -44,6 +44,7 @@ class StorePipeline:
         self.crawler = crawler
         self.progress = crawler.settings.getbool("BRIEFWATCH_PROGRESS")
         self.db = None
+        self.batch = None
         self.run = None
         self.own_run = False
 
@@ -53,11 +54,10 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         from storage import runs
-        from storage.db import open_db
 
         context = self.crawler.spider.context
         self.template = configured_template(self.crawler.spider)
-        self.db = open_db(context.db_path)
+        self.db, self.batch = _shared_database(context.db_path)
         self.run = context.run
         if self.run is None:
             # Plain `scrapy crawl`: no briefwatch run wraps this crawl, so it is its own run.
@@ -72,9 +72,14 @@ class StorePipeline:
                      if k.startswith("briefwatch/")}
             stats["first_crawl"] = self.crawler.spider.context.first_crawl
             runs.finish(self.db, self.run, "completed", {self.crawler.spider.context.source: stats})
-        self.db.close()
+        _release_database(self.crawler.spider.context.db_path)
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
+        self._store(item)
+        self.batch.wrote()
+        return item
+
+    def _store(self, item: FetchedPage) -> None:
         from storage.versions import Fetched, record, record_not_modified, record_suspect
 
         stats = self.crawler.stats
@@ -84,7 +89,7 @@ class StorePipeline:
                 stats.inc_value("briefwatch/not_modified")
                 stats.inc_value(f"briefwatch/{outcome.verb}")
                 self._emit(item, outcome.verb, "304 Not Modified")
-            return item
+            return
         if item.status != 200 or item.rejected:
             reason = item.rejected or f"HTTP {item.status}"
             outcome = record_suspect(self.db, self.run, item.url, reason,
@@ -93,7 +98,7 @@ class StorePipeline:
             verb = outcome.verb if outcome else "rejected"
             stats.inc_value(f"briefwatch/{verb}")
             self._emit(item, verb, reason)
-            return item
+            return
         transcript = item.transcript
         outcome = record(
             self.db,
@@ -120,7 +125,7 @@ class StorePipeline:
         )
         stats.inc_value(f"briefwatch/{outcome.verb}")
         self._emit(item, outcome.verb, transcript.title)
-        return item
+        return
 
     def _emit(self, item: FetchedPage, verb: str, detail: str) -> None:
         if self.progress:
@@ -128,6 +133,32 @@ class StorePipeline:
                     "detail": detail}
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
             sys.stdout.flush()
+
+
+# One connection and one write batch per database for every spider of the crawl process: the
+# spiders share the reactor's thread, and a second connection waiting for the first one's
+# write lock would block that thread, and with it the commit it waits for.
+_DATABASES: dict = {}
+
+
+def _shared_database(path):
+    from storage.db import WriteBatch, open_db
+
+    if path not in _DATABASES:
+        db = open_db(path)
+        _DATABASES[path] = [db, WriteBatch(db), 0]
+    entry = _DATABASES[path]
+    entry[2] += 1
+    return entry[0], entry[1]
+
+
+def _release_database(path) -> None:
+    entry = _DATABASES[path]
+    entry[2] -= 1
+    if entry[2] == 0:
+        entry[1].commit()
+        entry[0].close()
+        del _DATABASES[path]
 
 
 def configured_template(spider):

@@ -60,3 +60,30 @@ def _check_schema(db: sqlite_utils.Database, path: Path) -> None:
             f"{path} is an SQLite database of another program (tables: "
             f"{', '.join(sorted(tables)[:5])}); it was left untouched"
         )
+
+
+class WriteBatch:
+    """Groups many small writes into one transaction, committed every `size` writes or
+    `seconds`, whichever comes first: a commit per transcript would cost more than storing it.
+
+    Each write still runs in its own savepoint (`db.atomic()` nests), so a version and its
+    event stay together; a crash loses at most the uncommitted batch, which the next crawl
+    fetches again."""
+
+    def __init__(self, db: sqlite_utils.Database, size: int = 200, seconds: float = 1.0):
+        import time
+
+        self.db, self.size, self.seconds, self._clock = db, size, seconds, time.monotonic
+        self._count, self._since = 0, self._clock()
+        self.db.conn.execute("BEGIN")
+
+    def wrote(self) -> None:
+        self._count += 1
+        if self._count >= self.size or self._clock() - self._since >= self.seconds:
+            self.commit()
+            self.db.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+        self._count, self._since = 0, self._clock()

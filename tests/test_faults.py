@@ -24,7 +24,9 @@ from tests.faultsite import FaultySite
 
 
 def config_file(tmp_path: Path, listing: str, **crawl) -> Path:
-    settings = {"download_delay": 0, "concurrency_per_domain": 8, "download_timeout": 1,
+    # download_timeout: short enough for the "slow" fault to time out, long enough for a loaded
+    # machine to serve everything else
+    settings = {"download_delay": 0, "concurrency_per_domain": 8, "download_timeout": 2.5,
                 **crawl}
     lines = ["[storage]", 'path = "bw.db"', "[crawl]"]
     lines += [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
@@ -54,7 +56,7 @@ def test_every_fault_at_once_and_nothing_false(tmp_path):
     root = tmp_path / "site"
     old = invent_briefings("en", dt.date(2020, 6, 26), 20, seed=31)
     write_archive(root, "en-2014", old, per_page=10)
-    with FaultySite(root, slow_seconds=3) as site:
+    with FaultySite(root, slow_seconds=6) as site:
         archive = write_archive(root, "en-2014", old, per_page=10)
         config = config_file(tmp_path, site.url(archive.listing_path))
         assert crawl(config)["new"] == 20

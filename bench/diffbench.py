@@ -1,0 +1,186 @@
+"""Figure d: diff latency, in process and through the CLI.
+
+    python bench/diffbench.py [--json]
+
+stores four transcripts with two versions each in a fresh database (storage.versions.record,
+as the crawl does): about 30 KB and 150 KB of text, the second version either reworded in
+about 5% of its paragraphs or in every paragraph. Then, for each format of
+`briefwatch diff --format`, it times what jobs.cli.diff does in process (loading both versions,
+storage.diff.compare, the format's renderer) and runs the real CLI once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for path in (str(ROOT), str(HERE)):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+import corpus  # noqa: E402
+import procs  # noqa: E402
+
+FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
+SIZES_KB = (30, 150)
+KINDS = (("reworded 5%", 0.05), ("every paragraph", 1.0))
+CONFIG = """\
+[storage]
+path = "diff.db"
+
+[[sources]]
+name = "bench"
+spider = "mfa"
+start_urls = ["http://127.0.0.1:9/eng/xw/fyrbt/lxjzh/"]
+"""
+
+
+def build(work: Path) -> tuple[Path, list[dict]]:
+    """A config and database holding the four pairs; one case per pair."""
+    from crawler.normalize import canonical_hash, conference_key, text_hash
+    from crawler.turns import split_turns
+    from storage.db import open_db
+    from storage.versions import Fetched, record
+
+    config = work / "briefwatch.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    db = open_db(work / "diff.db")
+    cases = []
+    try:
+        for k, size in enumerate(SIZES_KB):
+            day = dt.date(2024, 3, 4) + dt.timedelta(days=7 * k)
+            old = corpus.long_briefing(day, size * 1024, seed=11)
+            for j, (kind, share) in enumerate(KINDS):
+                new = corpus.reworded(old, share, seed=j)
+                url = f"http://127.0.0.1:9/eng/xw/fyrbt/lxjzh/{day:%Y%m}/t{day:%Y%m%d}_{j}.html"
+                for b in (old, new):
+                    text = corpus.text_of(b)
+                    record(db, None, Fetched(
+                        source="bench", url=url, title=b.title, published=day.isoformat(),
+                        text=text, text_hash=text_hash(text),
+                        canonical_hash=canonical_hash(b.title, text), extractor="bench",
+                        turns=split_turns(text, b.title),
+                        conference=conference_key(day, b.title)))
+                changed = sum(x != y for x, y in zip(old.paragraphs, new.paragraphs,
+                                                     strict=True))
+                cases.append({"size_kb": size, "kind": kind, "url": url,
+                              "old_kb": round(len(corpus.text_of(old).encode()) / 1024, 1),
+                              "new_kb": round(len(corpus.text_of(new).encode()) / 1024, 1),
+                              "paragraphs": len(old.paragraphs), "changed": changed})
+    finally:
+        db.close()
+    return config, cases
+
+
+def _timed(fn, budget: float = 1.0, least: int = 3, most: int = 25) -> float:
+    """Median milliseconds of fn() over repeats (at least `least`, until `budget` s)."""
+    times: list[float] = []
+    spent = 0.0
+    while len(times) < least or (spent < budget and len(times) < most):
+        start = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - start
+        times.append(elapsed)
+        spent += elapsed
+    return 1000 * statistics.median(times)
+
+
+def in_process(db_path: Path, cases: list[dict]) -> None:
+    """Adds `load_ms`, `compare_ms` and `formats_ms` (compare + render, as jobs.cli does)."""
+    from jobs import diffview
+    from jobs.cli import _turns, safe
+    from jobs.pages import diff_document
+    from storage.db import open_db
+    from storage.diff import compare, unified
+    from storage.documents import find, version
+
+    db = open_db(db_path, create=False)
+    try:
+        for case in cases:
+            def load(case=case):
+                doc = find(db, case["url"])
+                return doc, version(db, doc["id"], 1), version(db, doc["id"], 2)
+
+            doc, a, b = load()
+            case["load_ms"] = _timed(load)
+            labels = f"v1 {a['fetched_at']}", f"v2 {b['fetched_at']}"
+
+            def cmp(a=a, b=b):
+                return compare(a["text"], b["text"], _turns(a), _turns(b))
+
+            case["compare_ms"] = _timed(cmp)
+            renderers = {
+                "unified": lambda a=a, b=b, labels=labels: unified(
+                    safe(a["text"]), safe(b["text"]), *labels, context=1),
+                "words": lambda labels=labels: diffview.words(cmp(), *labels, 1, False, safe),
+                "side-by-side": lambda labels=labels: diffview.side_by_side(
+                    cmp(), *labels, 1, 120, False, safe),
+                "html": lambda doc=doc, a=a, b=b: diff_document(doc, a, b, cmp(), 1),
+                "json": lambda doc=doc, a=a, b=b: json.dumps(
+                    diffview.as_json(cmp(), doc, a, b), ensure_ascii=False, default=str),
+                "turns": lambda: diffview.turns(cmp(), None, safe),
+            }
+            for fn in renderers.values():
+                fn()  # imports (rich, jinja2) and template compilation: not timed
+            case["formats_ms"] = {fmt: _timed(fn) for fmt, fn in renderers.items()}
+            case["output_kb"] = {fmt: round(len(str(fn()).encode()) / 1024, 1)
+                                 for fmt, fn in renderers.items()}
+    finally:
+        db.close()
+
+
+def through_cli(config: Path, cases: list[dict]) -> list[str]:
+    """Adds `cli_ms` per format: one `briefwatch diff` subprocess each, start-up included.
+    Returns one example command."""
+    examples = []
+    for case in cases:
+        case["cli_ms"] = {}
+        for fmt in FORMATS:
+            argv = [procs.briefwatch(), "--config", str(config), "diff", case["url"],
+                    "--format", fmt]
+            measured = procs.run(argv, timeout=120)
+            case["cli_ms"][fmt] = 1000 * measured.wall
+            examples.append(argv)
+    return examples[-1] if examples else []
+
+
+def run(work: Path) -> dict:
+    config, cases = build(work)
+    in_process(work / "diff.db", cases)
+    example = through_cli(config, cases)
+    return {"cases": cases, "example_argv": example, "config": str(config)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python bench/diffbench.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="briefwatch-diffbench-"))
+    try:
+        result = run(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    for case in result["cases"]:
+        print(f"{case['size_kb']} KB, {case['kind']}: compare {case['compare_ms']:.1f} ms")
+        for fmt in FORMATS:
+            print(f"  {fmt:<13} in process {case['formats_ms'][fmt]:7.1f} ms   "
+                  f"CLI {case['cli_ms'][fmt]:7.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
