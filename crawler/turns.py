@@ -195,3 +195,11 @@ def _name(speaker: str, role: str) -> str | None:
         name = speaker.split("记者")[0].strip("《》〈〉 ")
         return name if name and not name.endswith(("有", "后")) else None
     return speaker
+
+
+def turns_of(version: dict) -> list[dict]:
+    """A stored version's speaker turns: as recorded, else (versions stored before turns were
+    recorded) split from its text now."""
+    if version.get("turns") is not None:
+        return version["turns"]
+    return split_turns(version["text"], version["title"])

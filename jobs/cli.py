@@ -421,13 +421,9 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
 
 
 def _turns(ver: dict) -> list[dict]:
-    """A version's speaker turns: as recorded, else (versions stored before turns were
-    recorded) computed from its text."""
-    if ver.get("turns") is not None:
-        return ver["turns"]
-    from crawler.turns import split_turns
+    from crawler.turns import turns_of
 
-    return split_turns(ver["text"], ver["title"])
+    return turns_of(ver)
 
 
 @cli.command()

@@ -227,11 +227,9 @@ def _int(value: str | None, default: int) -> int:
 
 
 def _turns(version: dict) -> list[dict]:
-    if version.get("turns") is not None:
-        return version["turns"]
-    from crawler.turns import split_turns
+    from crawler.turns import turns_of
 
-    return split_turns(version["text"], version["title"])
+    return turns_of(version)
 
 
 class _Server(ThreadingMixIn, WSGIServer):
