@@ -138,7 +138,7 @@ def machine() -> dict:
 def _git(*args: str) -> str:
     try:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                              timeout=10).stdout.strip()
+                              timeout=10).stdout.rstrip("\n")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
