@@ -18,6 +18,6 @@ class FetchedPage:
     last_modified: str | None = None
     listing_title: str = ""
     listing_date: str = ""
-    # Set by the ExtractPipeline: a crawler.extract.Transcript, or why the page is not one.
+    # Set by the ExtractPipeline: a crawler.prepare.Prepared, or why the page is not one.
     transcript: Any = None
     rejected: str = ""

