@@ -606,24 +606,16 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
                     [[k.replace("  ", "&nbsp;&nbsp;"), f"{v:.2f} s",
                       f"{100 * v / p['total']:.0f}%"] for k, v in p["groups"]])
         add("")
-        add("Top 15 by cumulative time (everything, plumbing included):")
-        add("")
-        L += _table(["function", "calls", "tottime", "cumtime"],
-                    [[f"`{r['func']}`", r["ncalls"], f"{r['tottime']:.2f}",
-                      f"{r['cumtime']:.2f}"] for r in p["cumulative"]])
-        add("")
-        add("Top 15 by cumulative time among briefwatch's own functions:")
-        add("")
-        L += _table(["function", "calls", "tottime", "cumtime"],
-                    [[f"`{r['func']}`", r["ncalls"], f"{r['tottime']:.2f}",
-                      f"{r['cumtime']:.2f}"] for r in p["own"]])
-        add("")
-        add("Top 15 by own time (tottime):")
-        add("")
-        L += _table(["function", "calls", "tottime", "cumtime"],
-                    [[f"`{r['func']}`", r["ncalls"], f"{r['tottime']:.2f}",
-                      f"{r['cumtime']:.2f}"] for r in p["tottime"]])
-        add("")
+        for heading, key in (
+                ("Top 15 by cumulative time (everything, plumbing included):", "cumulative"),
+                ("Top 15 by cumulative time among briefwatch's own functions:", "own"),
+                ("Top 15 by own time (tottime):", "tottime")):
+            add(heading)
+            add("")
+            L += _table(["function", "calls", "tottime", "cumtime"],
+                        [[f"`{r['func']}`", r["ncalls"], f"{r['tottime']:.2f}",
+                          f"{r['cumtime']:.2f}"] for r in p[key]])
+            add("")
     return "\n".join(L) + "\n"
 
 
