@@ -9,6 +9,9 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
 # A Retry-After longer than this is not waited out within a run: the next run retries.
 MAX_RETRY_AFTER_SECONDS = 120.0
+# Without Retry-After, the site rests 0.5 s before a first retry, 1 s before a second, …
+BACKOFF_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 30.0
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
@@ -26,19 +29,28 @@ def retry_after_seconds(value: bytes | None, now: float | None = None) -> float 
 
 
 class PoliteRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries; on a 429 or 503 with Retry-After, the whole site waits that long
-    before its next request, rather than being asked again at once. A wait longer than
-    MAX_RETRY_AFTER_SECONDS gives up for this run."""
+    """Scrapy's retries, with the site left to rest before each one: as long as a 429's or
+    503's Retry-After asks (a wait longer than MAX_RETRY_AFTER_SECONDS gives up for this run),
+    else an exponential backoff. Scrapy alone would ask again at once."""
 
     def process_response(self, request, response, spider=None):
         if response.status in self.retry_http_codes and not request.meta.get("dont_retry"):
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
-            if wait is not None:
-                if wait > MAX_RETRY_AFTER_SECONDS:
-                    self.crawler.stats.inc_value("briefwatch/retry_after_too_long")
-                    return response
-                self._slow_down(request, wait)
+            if wait is not None and wait > MAX_RETRY_AFTER_SECONDS:
+                self.crawler.stats.inc_value("briefwatch/retry_after_too_long")
+                return response
+            self._slow_down(request, wait if wait is not None else self._backoff(request))
         return super().process_response(request, response)
+
+    def process_exception(self, request, exception, spider=None):
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry"):
+            self._slow_down(request, self._backoff(request))
+        return super().process_exception(request, exception)
+
+    @staticmethod
+    def _backoff(request) -> float:
+        return min(BACKOFF_SECONDS * 2 ** request.meta.get("retry_times", 0),
+                   MAX_BACKOFF_SECONDS)
 
     def _slow_down(self, request, wait: float) -> None:
         from twisted.internet import reactor
