@@ -192,7 +192,7 @@ class Bench:
             try:  # space by table (the FTS5 index's shadow tables counted together)
                 tables: dict[str, int] = {}
                 for name, size in one("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
-                    key = "versions_fts (FTS5 trigram index)" \
+                    key = "versions_fts (FTS5 search index)" \
                         if name.startswith("versions_fts") else name
                     tables[key] = tables.get(key, 0) + size
                 state["tables"] = dict(sorted(tables.items(), key=lambda kv: -kv[1]))
@@ -319,7 +319,7 @@ def _profile_tables(prof: Path, top: int = 15) -> dict:
                                                      "canonical_hash")),
         ("    crawler.turns.split_turns", cum("crawler/turns.py", "split_turns")),
         ("    storage.versions.record", cum("storage/versions.py", "record")),
-        ("      _insert_version (INSERT, FTS5 trigram trigger, zlib)",
+        ("      _insert_version (INSERT, FTS5 index, zlib)",
          cum("storage/versions.py", "_insert_version")),
         ("  spider callbacks: parse_listing + parse_article", listing + article),
         ("  the rest: Scrapy and Twisted (scheduling, downloading, HTTP, middlewares)",

@@ -434,8 +434,9 @@ def _turns(ver: dict) -> list[dict]:
 def search(obj: Context, query, as_json, limit) -> None:
     """Find a passage in every stored version, including passages later removed.
 
-    QUERY is matched as a phrase anywhere in a title or text (at least 3 characters,
-    case-insensitive). Each result names the versions that hold it.
+    QUERY is matched as a phrase of words in a title or text, case-insensitive; Chinese
+    characters count as words, and the last word may be cut short. Each result names the
+    versions that hold it.
 
     \b
     Examples:

@@ -9,10 +9,19 @@ import sqlite_utils
 
 # Characters of context on each side of the match in a snippet.
 SNIPPET_CONTEXT = 90
+# Chinese and Japanese write no spaces between words: each character is indexed as a word, so
+# a query of characters is a phrase of them.
+_CJK = re.compile("([\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_WORD = re.compile(r"\w", re.UNICODE)
 
 
 class BadQuery(ValueError):
     pass
+
+
+def index_form(text: str) -> str:
+    """A text as the search index sees it: each CJK character set apart as a word."""
+    return _CJK.sub(r" \1 ", text or "")
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 50,
@@ -21,16 +30,18 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     (`versions`) and the transcript's newest version (`latest`): a passage missing from the
     latest version was removed by an edit.
 
-    The query is a passage matched anywhere in a title or text, case-insensitive. The match in
-    the snippet is wrapped in `marks`.
+    The query is a phrase: its words in this order, in a title or text, case- and
+    accent-insensitive; Chinese characters count as words. The last word may be the start of a
+    word (a passage copied up to the middle of one still matches). The match in the snippet is
+    wrapped in `marks`.
     """
-    passage = " ".join(query.split())
-    if len(passage) < 3:
-        raise BadQuery("search for at least 3 characters")
+    passage = " ".join(query.split()).rstrip("*").strip()
+    if not _WORD.search(passage):
+        raise BadQuery("search for a word or a phrase (letters or digits)")
+    phrase = '"' + index_form(passage).replace('"', '""') + '"*'
     sql = """
         SELECT d.id AS document, d.url, d.source, d.title, d.published, v.n AS version,
-               v.id AS version_id, d.versions AS latest,
-               snippet(versions_fts, 1, ?, ?, '…', 64) AS snippet, bm25(versions_fts) AS rank
+               v.id AS version_id, d.versions AS latest, bm25(versions_fts) AS rank
         FROM versions_fts
         JOIN versions v ON v.id = versions_fts.rowid
         JOIN documents d ON d.id = v.document
@@ -38,7 +49,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
         ORDER BY rank, v.n
     """
     try:
-        rows = list(db.query(sql, [*marks, '"' + passage.replace('"', '""') + '"']))
+        rows = list(db.query(sql, [phrase]))
     except sqlite3.OperationalError as exc:
         raise BadQuery(f"cannot search for {query!r}: {exc}") from None
     results: dict[int, dict] = {}
@@ -49,7 +60,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
                 "id": row["document"], "url": row["url"], "source": row["source"],
                 "title": row["title"], "published": row["published"], "versions": [],
                 "latest": row["latest"],
-                "snippet": _snippet(db, row["version_id"], passage, marks) or row["snippet"],
+                "snippet": _snippet(db, row["version_id"], passage, marks),
             }
         hit["versions"].append(row["version"])
     for hit in results.values():
@@ -57,16 +68,17 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     return list(results.values())[:limit]
 
 
-
 def _snippet(db: sqlite_utils.Database, version_id: int, passage: str,
-             marks: tuple[str, str]) -> str | None:
-    """The match with a sentence or so around it: FTS5's own snippet counts trigrams, which
-    leaves a few characters on either side. None when the match is not in the text (a title)."""
+             marks: tuple[str, str]) -> str:
+    """The match with a sentence or so around it; the start of the text when the match is in
+    the title only."""
     text = db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0]
-    pattern = r"\s+".join(re.escape(word) for word in passage.split())
-    match = re.search(pattern, text, re.IGNORECASE)
+    # The index ignores punctuation and case between words: so does the snippet.
+    words = [w for w in re.split(r"[\W_]+", index_form(passage)) if w]
+    pattern = r"[\W_]*".join(re.escape(w) for w in words) + r"\w*"
+    match = re.search(pattern, text, re.IGNORECASE) if words else None
     if match is None:
-        return None
+        return text[: 2 * SNIPPET_CONTEXT].replace("\n", " ") + "…"
     start = max(0, match.start() - SNIPPET_CONTEXT)
     end = min(len(text), match.end() + SNIPPET_CONTEXT)
     # Cut at a space where there is one near, not inside a word.

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from storage.clock import now
 from storage.diff import change_summary
+from storage.search import index_form
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,8 @@ def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fet
          json.dumps(page.turns, ensure_ascii=False) if page.turns is not None else None,
          json.dumps(page.meta, ensure_ascii=False) if page.meta else None],
     ).lastrowid
+    db.execute("INSERT INTO versions_fts (rowid, title, text) VALUES (?, ?, ?)",
+               [version_id, index_form(page.title), index_form(page.text)])
     db.execute("UPDATE documents SET versions = ? WHERE id = ?", [n, doc_id])
     return version_id
 

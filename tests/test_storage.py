@@ -48,7 +48,7 @@ def test_schema(db):
     assert [c.name for c in db["deliveries"].columns] == ["event", "channel", "sent_at"]
     assert [m["name"] for m in db["_sqlite_migrations"].rows] == [
         "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
-        "m005_suspect_fetches"]
+        "m005_suspect_fetches", "m006_word_search"]
 
 
 def test_new_unchanged_edited(db):
@@ -98,8 +98,12 @@ def test_search_finds_a_removed_passage_and_names_its_version(db):
     assert [(h["url"], h["versions"]) for h in hits] == [(URL, [1])]
     assert "[" in hits[0]["snippet"]
     assert [h["url"] for h in search(db, "钓鱼岛")] == ["http://127.0.0.1/t2.shtml"]
+    # two-character Chinese words, the commonest kind, are found too
+    assert [h["url"] for h in search(db, "问题")] == ["http://127.0.0.1/t2.shtml"]
+    # a passage copied up to the middle of a word still matches
+    assert [h["url"] for h in search(db, "Time will pro")] == [URL]
     with pytest.raises(BadQuery):
-        search(db, "ab")
+        search(db, " -- ")
 
 
 def test_not_found(db):
