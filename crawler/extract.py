@@ -133,8 +133,10 @@ class Rejected:
     reason: str
 
 
-def extractor_fingerprint(template: str) -> str:
-    return f"trafilatura-{trafilatura.__version__}/rules-{RULES_VERSION}/{template}"
+def extractor_fingerprint(template: str, with_trafilatura: bool) -> str:
+    """What produced a text: our rules, the template, and trafilatura's version where it ran."""
+    reader = f"trafilatura-{trafilatura.__version__}/" if with_trafilatura else ""
+    return f"{reader}rules-{RULES_VERSION}/{template}"
 
 
 def extract(html: str, url: str, *, listing_title: str = "", listing_date: str = "",
@@ -159,8 +161,9 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
         template = configured
     meta = {}
     if body is not None:
-        body = copy.deepcopy(body)
-        meta = _take_header(body, template.header) if template.header else {}
+        if template.header:
+            body = copy.deepcopy(body)  # the header paragraphs are cut out of it
+            meta = _take_header(body, template.header)
         paragraphs = _paragraphs(body, template)
         for page in more:
             # The later pages of a split transcript, in the same template.
@@ -184,7 +187,8 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
         title=title,
         published=published,
         text="\n".join(paragraphs),
-        extractor=extractor_fingerprint(template.name if template else "generic"),
+        extractor=extractor_fingerprint(template.name if template else "generic",
+                                        with_trafilatura=body is None),
         meta=meta or None,
     )
 
