@@ -56,6 +56,7 @@ def revisit_urls(known: list[dict], mode: str, days: int, today: dt.date | None 
 
 def build_context(source, db, *, db_path: Path, run: int | None, backfill: bool, revisit: str,
                   revisit_days: int) -> CrawlContext:
+    from storage.runs import needs_full_walk
     from storage.versions import known_documents
 
     known = known_documents(db, source.name)
@@ -69,6 +70,7 @@ def build_context(source, db, *, db_path: Path, run: int | None, backfill: bool,
         revisit=revisit_urls(known, revisit, revisit_days),
         validators={row["url"]: (row["etag"], row["last_modified"]) for row in known
                     if row.get("etag") or row.get("last_modified")},
-        # The first crawl of a source walks the whole archive.
-        backfill=backfill or not known,
+        # The first crawl of a source walks the whole archive, and so does the crawl after one
+        # that was interrupted or could not fetch everything.
+        backfill=backfill or not known or needs_full_walk(db, source.name),
     )

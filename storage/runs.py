@@ -55,3 +55,20 @@ def list_runs(db: sqlite_utils.Database, limit: int | None = None) -> list[dict]
         row["options"] = json.loads(row["options"])
         row["stats"] = json.loads(row["stats"]) if row["stats"] else {}
     return rows[::-1]
+
+
+def needs_full_walk(db: sqlite_utils.Database, source: str) -> bool:
+    """Whether the next crawl of `source` must read every listing page, not stop at the first
+    page with nothing new: its last run did not complete, or left pages it could not fetch.
+
+    An incremental crawl trusts that everything behind the first known page was seen before;
+    after an interrupted or failing run that is not so, and a transcript published deep in the
+    listing would be missed for good."""
+    for row in db.query(
+        "SELECT r.status, r.stats FROM runs r, json_each(r.sources) s "
+        "WHERE s.value = ? AND r.status != 'running' ORDER BY r.id DESC LIMIT 1", [source]
+    ):
+        stats = (json.loads(row["stats"]) if row["stats"] else {}).get(source) or {}
+        return (row["status"] != "completed"
+                or bool(stats.get("failed") or stats.get("listing_failed")))
+    return True

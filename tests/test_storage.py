@@ -144,3 +144,24 @@ def test_a_newer_schema_is_refused(tmp_path):
     db.close()
     with pytest.raises(StorageError, match="newer briefwatch"):
         open_db(path)
+
+
+def test_a_full_walk_follows_any_run_that_left_work_undone(db):
+    assert runs.needs_full_walk(db, "mfa-en")  # never crawled
+    first = runs.start(db, ["mfa-en"], {})
+    runs.finish(db, first, "completed", {"mfa-en": {"new": 3, "failed": 0}})
+    assert not runs.needs_full_walk(db, "mfa-en")
+    assert runs.needs_full_walk(db, "mfa-zh")
+    killed = runs.start(db, ["mfa-en"], {})
+    db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", [killed])
+    assert runs.needs_full_walk(db, "mfa-en")
+    for stats in ({"failed": 2}, {"listing_failed": 1}):
+        run = runs.start(db, ["mfa-en"], {})
+        runs.finish(db, run, "completed", {"mfa-en": stats})
+        assert runs.needs_full_walk(db, "mfa-en")
+    clean = runs.start(db, ["mfa-en"], {})
+    runs.finish(db, clean, "completed", {"mfa-en": {"unchanged": 3}})
+    assert not runs.needs_full_walk(db, "mfa-en")
+    # a run still going says nothing yet
+    runs.start(db, ["mfa-en"], {})
+    assert not runs.needs_full_walk(db, "mfa-en")
