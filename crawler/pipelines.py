@@ -15,9 +15,11 @@ from crawler.turns import split_turns
 
 
 class ExtractPipeline:
-    """Prepares each page in the crawl process. Measured on a 1,000-page backfill: handing
-    pages to worker processes (one per core) saved 3% of the wall time, since preparing a page
-    is now about a millisecond; Scrapy's own work and the SQLite inserts are what remain."""
+    """Prepares each page in the crawl process. Measured twice on a 1,000-page backfill of
+    15–60 KB pages: handing pages to worker processes (one per core, forkserver) saved 3% of
+    the wall time with the trigram index, and cost 8% with the word index (8.6 s inline,
+    9.3 s pooled): preparing a page takes a few milliseconds, about what shipping it to a
+    worker and back costs."""
 
     def __init__(self, crawler):
         self.crawler = crawler
