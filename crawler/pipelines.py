@@ -51,6 +51,7 @@ class StorePipeline:
         self.crawler = crawler
         self.progress = crawler.settings.getbool("BRIEFWATCH_PROGRESS")
         self.db = None
+        self.template = None
         self.batch = None
         self.run = None
         self.own_run = False
@@ -110,23 +111,9 @@ class StorePipeline:
         outcome = record(
             self.db,
             self.run,
-            Fetched(
-                source=item.source,
-                url=item.url,
-                title=prepared.title,
-                published=prepared.published,
-                text=prepared.text,
-                text_hash=prepared.text_hash,
-                canonical_hash=prepared.canonical_hash,
-                extractor=prepared.extractor,
-                http_status=item.status,
-                etag=item.etag,
-                last_modified=item.last_modified,
-                raw_html=item.body,
-                turns=prepared.turns,
-                conference=prepared.conference,
-                meta=prepared.meta,
-            ),
+            # Every field of a Prepared page is a field of Fetched; the fetch adds the rest.
+            Fetched(source=item.source, url=item.url, http_status=item.status, etag=item.etag,
+                    last_modified=item.last_modified, raw_html=item.body, **vars(prepared)),
             rehash_previous=functools.partial(_rehash, template=self.template),
             split_turns=split_turns,
         )
