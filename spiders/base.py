@@ -55,6 +55,28 @@ class Pagination:
         return urljoin(base, name)
 
 
+class Claims:
+    """What this crawl has already requested, by kind ("article", "listing"): one spider's
+    sets here; in cluster mode (crawler.clusterspider) sets in Redis shared by every worker."""
+
+    def __init__(self):
+        self._sets: dict[str, set[str]] = {}
+
+    def claim(self, kind: str, key: str) -> bool:
+        """Mark `key` requested; False if it already was."""
+        keys = self._sets.setdefault(kind, set())
+        if key in keys:
+            return False
+        keys.add(key)
+        return True
+
+    def claimed(self, kind: str, key: str) -> bool:
+        return key in self._sets.get(kind, ())
+
+    def count(self, kind: str) -> int:
+        return len(self._sets.get(kind, ()))
+
+
 class ListingSpider(scrapy.Spider):
     """Subclasses set `article_path` and, optionally, `listing_containers`."""
 
@@ -67,8 +89,10 @@ class ListingSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.context = context
         self.source_name = source
-        self._requested: set[str] = set()
-        self._listings_seen: set[str] = set()
+        self.claims = self.make_claims()
+
+    def make_claims(self) -> Claims:
+        return Claims()
 
     @classmethod
     def update_settings(cls, settings):
@@ -93,6 +117,7 @@ class ListingSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.context.start_urls:
+            self.claims.claim("listing", self._key(url))
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
                                  priority=10, meta={"listing_root": url}, dont_filter=True)
         for url in self.context.revisit:
@@ -106,7 +131,7 @@ class ListingSpider(scrapy.Spider):
         if not isinstance(response, scrapy.http.TextResponse):
             return
         self.crawler.stats.inc_value("briefwatch/listing_pages")
-        self._listings_seen.add(self._key(response.url))
+        self.claims.claim("listing", self._key(response.url))
         items = self.listing_items(response)
         fresh = [item for item in items if self._key(item.url) not in self._known_keys]
         for item in fresh:
@@ -114,19 +139,18 @@ class ListingSpider(scrapy.Spider):
             if request:
                 yield request
         further = [u for u in self.listing_links(response)
-                   if self._key(u) not in self._listings_seen]
+                   if not self.claims.claimed("listing", self._key(u))]
         if not self.context.backfill:
             # Later crawls read on only while a page brings something new.
             further = further[:1] if fresh else []
         for url in further:
-            if self._listing_budget_left():
-                self._listings_seen.add(self._key(url))
+            if self._listing_budget_left() and self.claims.claim("listing", self._key(url)):
                 yield scrapy.Request(url, callback=self.parse_listing,
                                      errback=self.listing_failed, priority=5)
 
     def _listing_budget_left(self) -> bool:
         max_pages = self.context.options.get("max_pages")
-        return not max_pages or len(self._listings_seen) < max_pages
+        return not max_pages or self.claims.count("listing") < max_pages
 
     def listing_links(self, response: Response) -> list[str]:
         """The further listing pages this page leads to, in reading order."""
@@ -214,10 +238,8 @@ class ListingSpider(scrapy.Spider):
     # -- transcripts -------------------------------------------------------------------------
 
     def article_request(self, url: str, item: ListingItem) -> scrapy.Request | None:
-        key = self._key(url)
-        if key in self._requested:
+        if not self.claims.claim("article", self._key(url)):
             return None
-        self._requested.add(key)
         # dont_filter: removed transcripts all redirect to one error page, and Scrapy's
         # duplicate filter would silently drop every redirect after the first; this spider
         # de-duplicates transcript URLs itself.

@@ -39,10 +39,12 @@ class ScioSpider(ListingSpider):
             yield from super().parse_article(response)
             return
         more = self.further_pages(response)
-        if not more:
-            yield from super().parse_article(response)
+        page = next(iter(super().parse_article(response)))
+        if not more or page.rejected:
+            yield page
             return
-        yield self._next_page(response, more, [response])
+        page.html = ""  # decoded again with the other pages
+        yield self._next_page(page, more, [(response.body, _content_type(response))])
 
     def further_pages(self, response) -> list[str]:
         """content_N_2.htm … of this briefing, in page order, from its pager."""
@@ -57,28 +59,30 @@ class ScioSpider(ListingSpider):
                 pages[int(match[2])] = url
         return [pages[k] for k in sorted(pages) if k >= 2]
 
-    def _next_page(self, first, remaining: list[str], fetched: list) -> scrapy.Request:
+    def _next_page(self, page, remaining: list[str], fetched: list) -> scrapy.Request:
+        # Only plain data in meta: in cluster mode this request is stored in Redis and may be
+        # taken by another worker.
         return scrapy.Request(
             remaining[0], callback=self._parse_more, errback=self.article_failed,
             dont_filter=True, priority=1,
-            meta={"first": first, "remaining": remaining[1:], "fetched": fetched,
-                  "transcript_url": first.meta["transcript_url"]},
+            meta={"page": page, "remaining": remaining[1:], "fetched": fetched,
+                  "transcript_url": page.url},
         )
 
     def _parse_more(self, response):
-        fetched = [*response.meta["fetched"], response]
+        fetched = [*response.meta["fetched"], (response.body, _content_type(response))]
+        page = response.meta["page"]
         if response.meta["remaining"]:
-            yield self._next_page(response.meta["first"], response.meta["remaining"], fetched)
+            yield self._next_page(page, response.meta["remaining"], fetched)
             return
-        first = response.meta["first"]
-        page = next(iter(super().parse_article(first)))
-        if not page.rejected:
-            # One transcript: the pages' HTML joined by a marker the extractor splits on again.
-            try:
-                page.html = PAGE_SEPARATOR.join(
-                    decode_html(r.body, r.headers.get(b"Content-Type"))[0] for r in fetched)
-            except NotText as exc:
-                page.rejected = str(exc)
-            page.body = PAGE_SEPARATOR.encode().join(r.body for r in fetched)
+        # One transcript: the pages' HTML joined by a marker the extractor splits on again.
+        try:
+            page.html = PAGE_SEPARATOR.join(decode_html(body, kind)[0] for body, kind in fetched)
+        except NotText as exc:
+            page.rejected = str(exc)
+        page.body = PAGE_SEPARATOR.encode().join(body for body, _ in fetched)
         yield page
 
+
+def _content_type(response) -> bytes | None:
+    return response.headers.get(b"Content-Type")
