@@ -92,8 +92,11 @@ def cli(ctx: click.Context, config_option: str | None, debug: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Show Scrapy's log (INFO) on stderr instead of logs/run-N.log.")
+@click.option("--cluster", is_flag=True,
+              help="Coordinate workers on [cluster] redis_url (`briefwatch worker`) instead of "
+                   "crawling here.")
 @pass_ctx
-def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
+def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -> None:
     """Crawl every configured source (or the SOURCEs named) once.
 
     Safe to run from cron: one crawl at a time per database; exit 0 when the run completed,
@@ -104,7 +107,9 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
       briefwatch crawl
       briefwatch crawl mfa-en --backfill
       briefwatch crawl --revisit all --json
+      briefwatch crawl --cluster
     """
+    from crawler.frontier import ClusterError
     from jobs.nightly import run
     from storage.lock import Locked
 
@@ -118,8 +123,9 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         summary = run(config, list(sources) or None, backfill=backfill, revisit=revisit,
-                      verbose=verbose, on_page=progress.update if progress else None)
-    except Locked as exc:
+                      verbose=verbose, cluster=cluster,
+                      on_page=progress.update if progress else None)
+    except (Locked, ClusterError) as exc:
         raise Failure(str(exc)) from None
     finally:
         if progress:
@@ -596,6 +602,48 @@ def sources(obj: Context, as_json) -> None:
 
 
 # -- running nightly -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--redis", "redis_url", metavar="URL",
+              help="The cluster's Redis [default: [cluster] redis_url of the config file].")
+@click.option("--name", metavar="NAME", help="How runs name this worker [default: host-pid].")
+@click.option("--idle-timeout", type=click.FloatRange(0), default=300, show_default=True,
+              metavar="SECONDS", help="Leave after this long with no run to work on (0: never).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO) on stderr.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write Scrapy's log to this file instead of stderr.")
+@pass_ctx
+def worker(obj: Context, redis_url, name, idle_timeout, verbose, log_file) -> None:
+    """A crawl node for `briefwatch crawl --cluster`: fetch and extract pages of the runs
+    on the shared Redis, hand transcripts back; it never opens the database.
+
+    Workers may join and leave at any time; what a worker that is killed had taken is given
+    to the others. SIGTERM or Ctrl-C: finish cleanly and leave.
+
+    \b
+    Examples:
+      briefwatch worker --redis redis://queue.example.org:6379/0
+      briefwatch worker --idle-timeout 0 --log-file /var/log/briefwatch-worker.log
+    """
+    from crawler.frontier import ClusterError
+    from jobs.worker import serve
+
+    if not redis_url:
+        try:
+            redis_url = obj.config.cluster.redis_url
+        except ConfigError as exc:
+            raise Failure(f"no --redis URL given, and {exc}", EXIT_USAGE) from None
+        if not redis_url:
+            raise Failure(f"no --redis URL given and no [cluster] redis_url in "
+                          f"{obj.config.path}", EXIT_USAGE)
+    try:
+        code = serve(redis_url, name=name, idle_timeout=idle_timeout,
+                     log_level="INFO" if verbose else "WARNING", log_file=log_file,
+                     say=lambda line: click.echo(line, err=True))
+    except ClusterError as exc:
+        raise Failure(str(exc)) from None
+    sys.exit(code)
 
 
 @cli.command()

@@ -46,6 +46,17 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """[cluster]: crawl with workers on other machines (`briefwatch crawl --cluster`)."""
+
+    redis_url: str | None = None
+    # A worker silent this long is taken for dead; its requests go to the others.
+    worker_timeout: float = 30.0
+    # A cluster run with no live worker for this long fails.
+    wait_for_workers: float = 600.0
+
+
+@dataclass(frozen=True)
 class Channel:
     """An apprise URL to notify, with the tags that sources may route by."""
 
@@ -82,6 +93,7 @@ class Config:
     channels: tuple[Channel, ...]
     sources: tuple[Source, ...]
     feed_path: Path | None = None
+    cluster: ClusterSettings = ClusterSettings()
 
     @property
     def notify_urls(self) -> tuple[str, ...]:
@@ -117,7 +129,8 @@ def load_config(path: Path) -> Config:
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     where = str(path)
-    _only_keys(data, {"storage", "crawl", "notify", "feed", "sources"}, where, "top level")
+    _only_keys(data, {"storage", "crawl", "notify", "feed", "cluster", "sources"}, where,
+               "top level")
     storage = _table(data, "storage", where)
     _only_keys(storage, {"path"}, where, "[storage]")
     storage_path = Path(_get(storage, "path", str, where, "[storage]", "briefwatch.db"))
@@ -176,6 +189,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         if not feed_path.is_absolute():
             feed_path = path.resolve().parent / feed_path
 
+    cluster = _cluster(_table(data, "cluster", where), where)
+
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list):
         raise ConfigError(f"{where}: 'sources' must be an array of tables: [[sources]]")
@@ -188,7 +203,28 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                 f"{where}: two sources are named {source.name!r}; names must be unique"
             )
         seen.add(source.name)
-    return Config(path, storage_path, crawl, channels, sources, feed_path)
+    return Config(path, storage_path, crawl, channels, sources, feed_path, cluster)
+
+
+def _cluster(table: dict[str, Any], where: str) -> ClusterSettings:
+    _only_keys(table, set(ClusterSettings.__dataclass_fields__), where, "[cluster]")
+    defaults = ClusterSettings()
+    url = _get(table, "redis_url", str, where, "[cluster]", None)
+    if url is not None and not re.match(r"^(redis|rediss|unix)://", url):
+        raise ConfigError(f"{where}: [cluster] redis_url must start with redis://, rediss:// "
+                          f"or unix:// (got {url!r})")
+    settings = ClusterSettings(
+        redis_url=url,
+        worker_timeout=float(_get(table, "worker_timeout", (int, float), where, "[cluster]",
+                                  defaults.worker_timeout)),
+        wait_for_workers=float(_get(table, "wait_for_workers", (int, float), where,
+                                    "[cluster]", defaults.wait_for_workers)),
+    )
+    if settings.worker_timeout < 1:
+        raise ConfigError(f"{where}: [cluster] worker_timeout must be at least 1 second")
+    if settings.wait_for_workers <= 0:
+        raise ConfigError(f"{where}: [cluster] wait_for_workers must be more than 0 seconds")
+    return settings
 
 
 def _channel(value: str) -> Channel:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobs.config import Config
+from jobs.config import Config, ConfigError
 
 COUNTERS = ("new", "edited", "unchanged", "rejected", "failed")
 # Counted too, and shown in the summary line only when they happened.
@@ -54,10 +54,14 @@ class RunSummary:
 
 
 def run(config: Config, source_names: list[str] | None = None, *, backfill: bool = False,
-        revisit: str = "recent", verbose: bool = False,
+        revisit: str = "recent", verbose: bool = False, cluster: bool = False,
         on_page: Callable[[dict], None] | None = None) -> RunSummary:
     """Crawl `source_names` (default: all). Scrapy's log goes to logs/run-N.log beside the
-    database, or to stderr at INFO level when `verbose`."""
+    database, or to stderr at INFO level when `verbose`.
+
+    With `cluster`, workers on the [cluster] Redis fetch and this process stores what they
+    hand back (crawler.coordinator); a cluster run left by a coordinator that died is taken
+    over rather than started again."""
     from crawler import runner
     from jobs import feed, notify
     from storage import runs
@@ -67,20 +71,36 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
     names = source_names or [s.name for s in config.sources]
     for name in names:
         config.source(name)  # unknown names fail before anything starts
+    if cluster and not config.cluster.redis_url:
+        raise ConfigError(f"{config.path}: --cluster needs [cluster] redis_url, e.g. "
+                          f"redis_url = \"redis://127.0.0.1:6379/0\"")
     started = time.monotonic()
     with crawl_lock(config.storage_path):
         db = open_db(config.storage_path)
         try:
+            adopted = None
+            if cluster:
+                from crawler.coordinator import adoptable_run
+
+                adopted = adoptable_run(db, config.cluster.redis_url)
+                if adopted:
+                    runs.adopt(db, adopted)
             runs.mark_abandoned(db)
             notify.register_channels(config, db)
-            run_id = runs.start(db, names, {"backfill": backfill, "revisit": revisit})
-            log_file = None if verbose else log_path(config, run_id)
+            run_id = adopted or runs.start(db, names, {"backfill": backfill, "revisit": revisit,
+                                                       **({"cluster": True} if cluster else {})})
+            log_file = None if verbose or cluster else log_path(config, run_id)
             status = "interrupted"
             result = None
             try:
-                result = runner.crawl(config.path, run_id, names, backfill=backfill,
-                                      revisit=revisit, log_level="INFO" if verbose else "WARNING",
-                                      log_file=log_file, on_page=on_page)
+                if cluster:
+                    result = _coordinate(config, db, run_id, names, adopted=bool(adopted),
+                                         backfill=backfill, revisit=revisit, on_page=on_page)
+                else:
+                    result = runner.crawl(config.path, run_id, names, backfill=backfill,
+                                          revisit=revisit,
+                                          log_level="INFO" if verbose else "WARNING",
+                                          log_file=log_file, on_page=on_page)
                 if not result.interrupted:
                     status = "completed" if result.completed else "failed"
             finally:
@@ -93,6 +113,20 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
         finally:
             db.close()
     return summary
+
+
+def _coordinate(config: Config, db, run_id: int, names: list[str], *, adopted: bool,
+                backfill: bool, revisit: str, on_page):
+    from crawler.coordinator import ClusterOptions, Coordinator
+
+    options = ClusterOptions(config.cluster.redis_url, config.cluster.worker_timeout,
+                             config.cluster.wait_for_workers)
+    coordinator = Coordinator(config, db, run_id, names, options, on_page=on_page)
+    if adopted:
+        coordinator.adopt()
+    else:
+        coordinator.start(backfill=backfill, revisit=revisit)
+    return coordinator.wait()
 
 
 def log_path(config: Config, run_id: int) -> Path:

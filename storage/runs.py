@@ -35,6 +35,18 @@ def mark_abandoned(db: sqlite_utils.Database) -> int:
     return len(stale)
 
 
+def is_abandoned(db: sqlite_utils.Database, run: int) -> bool:
+    """Whether `run` is marked running but the process that ran it is gone."""
+    for row in db.query("SELECT status, pid FROM runs WHERE id = ?", [run]):
+        return row["status"] == "running" and not _alive(row["pid"])
+    return False
+
+
+def adopt(db: sqlite_utils.Database, run: int) -> None:
+    """This process carries on `run` (a cluster run whose coordinator died)."""
+    db.execute("UPDATE runs SET pid = ? WHERE id = ?", [os.getpid(), run])
+
+
 def _alive(pid: int | None) -> bool:
     if not pid:
         return False

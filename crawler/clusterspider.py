@@ -1,0 +1,72 @@
+"""A source's spider as it runs in cluster mode: the same spider class, with what it shares
+with other workers (what was requested, failures) kept in Redis."""
+
+from __future__ import annotations
+
+from crawler.frontier import Frontier
+from crawler.leasedqueue import LEASE
+from spiders.base import Claims
+
+
+class RedisClaims(Claims):
+    """Claims shared by every worker of the run: a transcript is requested once per run,
+    whichever worker reads the listing that links it."""
+
+    def __init__(self, frontier: Frontier, source: str):
+        self.frontier = frontier
+        self.source = source
+
+    def _key(self, kind: str) -> str:
+        return self.frontier.claims_key(self.source, kind)
+
+    def claim(self, kind: str, key: str) -> bool:
+        return bool(self.frontier.server.sadd(self._key(kind), key))
+
+    def claimed(self, kind: str, key: str) -> bool:
+        return bool(self.frontier.server.sismember(self._key(kind), key))
+
+    def count(self, kind: str) -> int:
+        return int(self.frontier.server.scard(self._key(kind)))
+
+
+class ClusterSpider:
+    """Mixed in before a ListingSpider subclass by `cluster_spider_class`."""
+
+    frontier: Frontier
+    worker: str = ""
+
+    def make_claims(self) -> Claims:
+        return RedisClaims(self.frontier, self.context.source)
+
+    async def seed(self):
+        """The run's first requests, queued by the coordinator: the spider's own start()."""
+        async for request in super().start():
+            yield request
+
+    async def start(self):
+        # A worker starts nothing: the coordinator has seeded the frontier.
+        return
+        yield
+
+    def _failed(self, kind: str, failure) -> None:
+        super()._failed(kind, failure)
+        request = failure.request
+        self.frontier.hand_back(
+            {"kind": "failure", "failure": kind, "source": self.context.source,
+             "url": request.url, "worker": self.worker,
+             "reason": failure.getErrorMessage() or failure.type.__name__},
+            lease=request.meta.get(LEASE),
+        )
+
+
+def cluster_spider_class(spidercls, frontier: Frontier, source: str, worker: str = ""):
+    """The spider class of `source` in run `frontier.run`, with its own Redis queue keys."""
+    return type(f"Cluster{spidercls.__name__}", (ClusterSpider, spidercls), {
+        "frontier": frontier,
+        "worker": worker,
+        "custom_settings": {
+            **(spidercls.custom_settings or {}),
+            "SCHEDULER_QUEUE_KEY": frontier.queue_key(source),
+            "SCHEDULER_DUPEFILTER_KEY": frontier.dupefilter_key(source),
+        },
+    })

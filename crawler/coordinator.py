@@ -1,0 +1,287 @@
+"""The coordinator of a cluster run (`briefwatch crawl --cluster`): it seeds the shared
+frontier, stores what workers hand back with the same code as a local crawl, gives the
+requests of vanished workers to others, and ends the run when nothing is left anywhere.
+
+It is the only writer of the database. Its progress lives in Redis with the run (the counts
+and which transcripts were stored), so a coordinator restarted mid-run adopts the run and
+goes on where it stopped, while the workers never noticed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from crawler.context import CrawlContext, build_context
+from crawler.frontier import ClusterError, Frontier, connect, current_run
+from crawler.items import FetchedPage
+from crawler.prepare import Prepared
+from crawler.runner import CrawlResult
+
+# Results stored per transaction.
+BATCH = 200
+# How long to wait, once the run is over, for workers to leave and send their last counts.
+LEAVE_SECONDS = 10.0
+MAX_FAILED_URLS = 20
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    redis_url: str
+    worker_timeout: float
+    wait_for_workers: float
+
+
+def adoptable_run(db, url: str) -> int | None:
+    """A cluster run whose coordinator died: running in the database with no live process,
+    still current in Redis, its frontier seeded. The next coordinator takes it over."""
+    from storage.runs import is_abandoned
+
+    server = connect(url)
+    run = current_run(server)
+    if run is None:
+        return None
+    frontier = Frontier(server, run)
+    if frontier.state() == "running" and server.get(f"{frontier.base}:seeded") \
+            and is_abandoned(db, run):
+        return run
+    return None
+
+
+def plan_for(config, sources, contexts: dict[str, CrawlContext], options: ClusterOptions,
+             ) -> dict:
+    crawl = config.crawl
+    return {
+        "sources": [{"name": s.name, "spider": s.spider, "start_urls": list(s.start_urls),
+                     "options": dict(s.options)} for s in sources],
+        "crawl": {"download_delay": crawl.download_delay,
+                  "concurrency_per_domain": crawl.concurrency_per_domain,
+                  "user_agent": crawl.user_agent, "download_timeout": crawl.download_timeout},
+        "contexts": {
+            name: {"known": sorted(c.known), "backfill": c.backfill,
+                   "first_crawl": c.first_crawl,
+                   "validators": {u: list(v) for u, v in c.validators.items()}}
+            for name, c in contexts.items()
+        },
+        "worker_timeout": options.worker_timeout,
+    }
+
+
+class Coordinator:
+    def __init__(self, config, db, run: int, names: list[str], options: ClusterOptions, *,
+                 on_page: Callable[[dict], None] | None = None):
+        self.config = config
+        self.db = db
+        self.run = run
+        self.names = names
+        self.options = options
+        self.on_page = on_page
+        self.server = connect(options.redis_url)
+        self.frontier = Frontier(self.server, run)
+        self.tally: dict[str, dict] = {}
+        self.spiders: dict = {}
+
+    # -- start --------------------------------------------------------------------------------
+
+    def start(self, *, backfill: bool, revisit: str) -> None:
+        """Publish the plan of a new run and queue its first requests."""
+        sources = [self.config.source(n) for n in self.names]
+        contexts = {
+            s.name: build_context(s, self.db, db_path=self.config.storage_path, run=self.run,
+                                  backfill=backfill, revisit=revisit,
+                                  revisit_days=self.config.crawl.revisit_days)
+            for s in sources
+        }
+        stale = current_run(self.server)
+        if stale is not None and stale != self.run:
+            # A run no coordinator will finish (it was marked interrupted): its workers leave.
+            Frontier(self.server, stale).forget()
+        self.frontier.forget()  # leftovers of an earlier run with this number
+        self.frontier.publish(plan_for(self.config, sources, contexts, self.options))
+        self.tally = {name: {} for name in self.names}
+        self.frontier.settle_results(0, self.tally)
+        self._load_spiders(contexts)
+        from crawler.leasedqueue import encode
+
+        for name, spider in self.spiders.items():
+            queue = self.frontier.queue_key(name)
+            for request in asyncio.run(_collect(spider.seed())):
+                self.frontier.push(queue, -request.priority, encode(request, spider))
+        self.server.set(f"{self.frontier.base}:seeded", 1)
+
+    def adopt(self) -> None:
+        """Go on with a run whose coordinator died, from what it left in Redis."""
+        plan = self.frontier.plan()
+        self.names = [s["name"] for s in plan["sources"]]
+        self.tally = self.frontier.tally() or {name: {} for name in self.names}
+        from crawler.worker import context_from_plan
+
+        self._load_spiders({s["name"]: context_from_plan(plan, s, self.run)
+                            for s in plan["sources"]})
+
+    def _load_spiders(self, contexts: dict[str, CrawlContext]) -> None:
+        from scrapy.settings import Settings
+        from scrapy.spiderloader import SpiderLoader
+
+        from crawler.clusterspider import cluster_spider_class
+
+        settings = Settings()
+        settings.setmodule("crawler.settings", priority="project")
+        loader = SpiderLoader.from_settings(settings)
+        for name, context in contexts.items():
+            source = self.config.source(name)
+            cls = cluster_spider_class(loader.load(source.spider), self.frontier, name)
+            spider = cls(context=context)
+            spider.hosts = {_host(u) for u in context.start_urls}
+            self.spiders[name] = spider
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def wait(self) -> CrawlResult:
+        """Store results until the frontier is drained; Ctrl-C (KeyboardInterrupt) stops the
+        run: workers leave and what was stored stays."""
+        from crawler.pipelines import configured_template
+        from crawler.recorder import Recorder
+
+        self.recorder = Recorder(
+            self.db, self.run, count=self._count, emit=self.on_page,
+            templates={n: configured_template(s) for n, s in self.spiders.items()},
+        )
+        last_reap = 0.0
+        last_seen_worker = time.monotonic()
+        try:
+            while True:
+                stored = self._store_some()
+                now = time.monotonic()
+                if now - last_reap >= 1.0:
+                    last_reap = now
+                    self.frontier.requeue_dead()
+                    if self._any_worker_alive():
+                        last_seen_worker = now
+                    elif now - last_seen_worker > self.options.wait_for_workers:
+                        self._leave("stopping")
+                        raise ClusterError(
+                            f"no worker took part for {self.options.wait_for_workers:.0f} s; "
+                            f"start `briefwatch worker` on a machine that reaches Redis "
+                            f"({self.options.redis_url}), or raise [cluster] wait_for_workers")
+                if stored:
+                    continue
+                if self.frontier.pending(self.names) == 0:
+                    break
+                time.sleep(0.05)
+        except KeyboardInterrupt:
+            reports = self._leave("stopping")
+            return CrawlResult(returncode=0, sources=self.stats(reports, "shutdown"),
+                               interrupted=True)
+        reports = self._leave("done")
+        return CrawlResult(returncode=0, sources=self.stats(reports, "finished"))
+
+    def _store_some(self) -> int:
+        results = self.frontier.peek_results(BATCH)
+        if not results:
+            return 0
+        stored_key = f"{self.frontier.base}:stored"
+        self.db.conn.execute("BEGIN")
+        try:
+            urls = []
+            for header, body in results:
+                if header["kind"] == "failure":
+                    self._failure(header)
+                    continue
+                if self.server.sismember(stored_key, header["url"]):
+                    # handed back twice: a worker taken for dead had finished it after all
+                    self._count(header["source"], "duplicates")
+                    continue
+                self.recorder.record(_page(header, body))
+                urls.append(header["url"])
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            self.db.conn.execute("ROLLBACK")
+            raise
+        if urls:
+            self.server.sadd(stored_key, *urls)
+        self.frontier.settle_results(len(results), self.tally)
+        return len(results)
+
+    def _count(self, source: str, key: str) -> None:
+        counts = self.tally.setdefault(source, {})
+        counts[key] = counts.get(key, 0) + 1
+
+    def _failure(self, header: dict) -> None:
+        kind = header["failure"]  # failed | listing_failed
+        self._count(header["source"], kind)
+        urls = self.tally[header["source"]].setdefault(f"{kind}_urls", [])
+        if len(urls) < MAX_FAILED_URLS:
+            urls.append(f"{header['url']} ({header['reason']})")
+
+    def _any_worker_alive(self) -> bool:
+        return any(True for _ in self.server.scan_iter(match="briefwatch:worker:*:alive",
+                                                       count=100))
+
+    def _leave(self, state: str) -> dict:
+        """End the run in Redis; wait a little for workers to leave with their last counts."""
+        self.frontier.set_state(state)
+        deadline = time.monotonic() + LEAVE_SECONDS
+        while True:
+            reports = self.frontier.reports()
+            staying = [w for w, by_source in reports.items()
+                       if not all(r.get("closed") for r in by_source.values())
+                       and self.frontier.alive(w)]
+            if not staying or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.frontier.forget()
+        return reports
+
+    # -- the outcome --------------------------------------------------------------------------
+
+    def stats(self, reports: dict, finish_reason: str) -> dict[str, dict]:
+        plan_contexts = {name: spider.context for name, spider in self.spiders.items()}
+        out = {}
+        for name in self.names:
+            s = dict(self.tally.get(name, {}))
+            mine = {w: r[name] for w, r in reports.items() if name in r}
+            for key in ("listing_pages", "requests", "responses", "errors", "log_errors"):
+                total = sum(r.get(key, 0) for r in mine.values())
+                if total or key != "listing_pages":
+                    s[key] = total
+            s["blocked"] = _blocked(mine.values())
+            s["finish_reason"] = finish_reason
+            context = plan_contexts.get(name)
+            s["backfill"] = bool(context and context.backfill)
+            s["first_crawl"] = bool(context and context.first_crawl)
+            s["workers"] = {w: {"requests": r.get("requests", 0), "pages": r.get("pages", 0),
+                                "listing_pages": r.get("listing_pages", 0)}
+                            for w, r in sorted(mine.items())}
+            out[name] = s
+        return out
+
+
+def _blocked(reports) -> bool:
+    """As for a local crawl: every answer was 403 or 429 (robots.txt aside)."""
+    refused = served = 0
+    for r in reports:
+        status = r.get("status", {})
+        refused += int(status.get("403", 0)) + int(status.get("429", 0))
+        served += sum(int(v) for k, v in status.items() if k.startswith("2")) - r.get(
+            "robots_ok", 0)
+    return refused > 0 and served <= 0
+
+
+def _page(header: dict, body: bytes) -> FetchedPage:
+    fields = {k: v for k, v in header.items() if k not in ("kind", "worker", "transcript")}
+    transcript = header.get("transcript")
+    return FetchedPage(**fields, body=body, html="",
+                       transcript=Prepared(**transcript) if transcript else None)
+
+
+def _host(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname
+
+
+async def _collect(agen) -> list:
+    return [item async for item in agen]

@@ -1,0 +1,257 @@
+"""The shared state of a cluster run in Redis: the plan, the frontier, leases, results.
+
+The coordinator (crawler.coordinator) and the workers (crawler.worker) meet only here. The
+request queues are scrapy-redis's (crawler.leasedqueue); around them this module keeps the
+one invariant that makes a run end correctly and lose nothing:
+
+    every request of the run is in a queue, or leased to a live worker, or its outcome is in
+    the results list, or stored by the coordinator.
+
+A worker takes a request by moving it, atomically, from its queue to the lease table; it
+hands the outcome back and drops the lease in one transaction. A request that becomes
+another (a redirect, a retry) is pushed with the old lease dropped, again in one
+transaction. A worker that stops beating its heart has its leases put back in their queues.
+So the run is over exactly when queues, leases and results are all empty at one instant.
+
+Results are zlib-compressed: a JSON header, a NUL byte, then the page's raw bytes. Requests
+themselves are pickled by scrapy-redis: Redis is trusted like the database is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import zlib
+
+PREFIX = "briefwatch"
+CURRENT = f"{PREFIX}:current"
+
+# A worker unseen for this long is taken for dead and its requests are given to others.
+DEFAULT_WORKER_TIMEOUT = 30.0
+
+_POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+local lease = ARGV[1] .. '#' .. redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[2], lease, r[2] .. '|' .. KEYS[1] .. '|' .. r[1])
+return {lease, r[1]}
+"""
+
+_REQUEUE = """
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return 0 end
+local a = string.find(v, '|', 1, true)
+local b = string.find(v, '|', a + 1, true)
+redis.call('ZADD', string.sub(v, a + 1, b - 1), string.sub(v, 1, a - 1), string.sub(v, b + 1))
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+class ClusterError(Exception):
+    """Redis unreachable, or no worker to do the work: one line for the user."""
+
+
+def connect(url: str):
+    """A client for the cluster's Redis, checked: ClusterError says what to fix."""
+    try:
+        import redis
+    except ImportError:
+        raise ClusterError("cluster mode needs the redis and scrapy-redis packages: "
+                           "pip install 'briefwatch[cluster]'") from None
+    try:
+        server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30,
+                                      health_check_interval=30)
+        server.ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise ClusterError(f"cannot reach Redis at {url}: {exc}; start redis-server there or "
+                           f"fix [cluster] redis_url") from None
+    return server
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def lease_owner(lease: str) -> str:
+    return lease.rsplit("#", 1)[0]
+
+
+class Frontier:
+    """One run's keys, and the operations on them that must be atomic."""
+
+    def __init__(self, server, run: int):
+        self.server = server
+        self.run = int(run)
+        base = f"{PREFIX}:run:{self.run}"
+        self.base = base
+        self.plan_key = f"{base}:plan"
+        self.state_key = f"{base}:state"
+        self.inflight = f"{base}:inflight"
+        self.lease_counter = f"{base}:leases"
+        self.results = f"{base}:results"
+        self.workers = f"{base}:workers"
+        self.tally_key = f"{base}:tally"
+        self._pop = server.register_script(_POP)
+        self._requeue = server.register_script(_REQUEUE)
+
+    # -- keys per source ---------------------------------------------------------------------
+
+    def queue_key(self, source: str) -> str:
+        return f"{self.base}:{source}:requests"
+
+    def dupefilter_key(self, source: str) -> str:
+        return f"{self.base}:{source}:dupefilter"
+
+    def claims_key(self, source: str, kind: str) -> str:
+        return f"{self.base}:{source}:claimed:{kind}"
+
+    @staticmethod
+    def alive_key(worker: str) -> str:
+        return f"{PREFIX}:worker:{worker}:alive"
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def publish(self, plan: dict) -> None:
+        """Make this run the current one; workers read its plan and join."""
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.set(self.plan_key, json.dumps(plan))
+            pipe.set(self.state_key, "running")
+            pipe.set(CURRENT, self.run)
+            pipe.execute()
+
+    def plan(self) -> dict | None:
+        raw = self.server.get(self.plan_key)
+        return json.loads(raw) if raw else None
+
+    def state(self) -> str | None:
+        raw = self.server.get(self.state_key)
+        return raw.decode() if raw else None
+
+    def set_state(self, state: str) -> None:
+        self.server.set(self.state_key, state)
+
+    def forget(self) -> None:
+        """Delete every key of the run (the run is over, stored or abandoned)."""
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.watch(CURRENT)
+            current = pipe.get(CURRENT)
+            pipe.multi()
+            if current is not None and int(current) == self.run:
+                pipe.delete(CURRENT)
+            pipe.execute()
+        keys = list(self.server.scan_iter(match=f"{self.base}:*", count=500))
+        for start in range(0, len(keys), 500):
+            self.server.delete(*keys[start:start + 500])
+
+    # -- requests and leases ---------------------------------------------------------------
+
+    def lease(self, queue_key: str, worker: str) -> tuple[str, bytes] | None:
+        """Take the most urgent request of a queue; it stays leased to `worker` until acked."""
+        taken = self._pop(keys=[queue_key, self.inflight, self.lease_counter], args=[worker])
+        if not taken:
+            return None
+        lease, data = taken
+        return lease.decode(), data
+
+    def push(self, queue_key: str, score: float, data: bytes, replaces: str | None = None):
+        """Queue a request; if it replaces a leased one (redirect, retry), drop that lease."""
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.zadd(queue_key, {data: score})
+            if replaces:
+                pipe.hdel(self.inflight, replaces)
+            pipe.execute()
+
+    def hand_back(self, header: dict, body: bytes = b"", lease: str | None = None) -> None:
+        """An outcome for the coordinator; the lease it settles is dropped with it."""
+        payload = zlib.compress(json.dumps(header, ensure_ascii=False).encode() + b"\0" + body, 3)
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.rpush(self.results, payload)
+            if lease:
+                pipe.hdel(self.inflight, lease)
+            pipe.execute()
+
+    def ack(self, lease: str) -> None:
+        self.server.hdel(self.inflight, lease)
+
+    def leases(self) -> list[str]:
+        return [k.decode() for k in self.server.hkeys(self.inflight)]
+
+    def requeue(self, lease: str) -> bool:
+        return bool(self._requeue(keys=[self.inflight], args=[lease]))
+
+    def requeue_dead(self) -> int:
+        """Give the requests of workers whose heart stopped to the others."""
+        owners = {}
+        for lease in self.leases():
+            owners.setdefault(lease_owner(lease), []).append(lease)
+        moved = 0
+        for worker, leases in owners.items():
+            if not self.server.exists(self.alive_key(worker)):
+                moved += sum(self.requeue(lease) for lease in leases)
+        return moved
+
+    def requeue_own(self, worker: str, queue_key: str) -> int:
+        """A worker leaving cleanly gives back what it had not finished."""
+        moved = 0
+        for lease, value in self.server.hgetall(self.inflight).items():
+            lease = lease.decode()
+            if lease_owner(lease) == worker and value.split(b"|", 2)[1].decode() == queue_key:
+                moved += self.requeue(lease)
+        return moved
+
+    def pending(self, sources: list[str]) -> int:
+        """Requests queued or leased plus outcomes not yet stored, read at one instant."""
+        with self.server.pipeline(transaction=True) as pipe:
+            for source in sources:
+                pipe.zcard(self.queue_key(source))
+            pipe.hlen(self.inflight)
+            pipe.llen(self.results)
+            return sum(pipe.execute())
+
+    # -- results -----------------------------------------------------------------------------
+
+    def peek_results(self, limit: int) -> list[tuple[dict, bytes]]:
+        out = []
+        for payload in self.server.lrange(self.results, 0, limit - 1):
+            header, _, body = zlib.decompress(payload).partition(b"\0")
+            out.append((json.loads(header), body))
+        return out
+
+    def settle_results(self, count: int, tally: dict) -> None:
+        """Drop the first `count` results, now stored, and keep the run's counts with them, so
+        that a coordinator restarted mid-run goes on from here."""
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.ltrim(self.results, count, -1)
+            pipe.set(self.tally_key, json.dumps(tally))
+            pipe.execute()
+
+    def tally(self) -> dict:
+        raw = self.server.get(self.tally_key)
+        return json.loads(raw) if raw else {}
+
+    # -- workers -----------------------------------------------------------------------------
+
+    def beat(self, worker: str, timeout: float) -> None:
+        self.server.set(self.alive_key(worker), self.run, px=int(timeout * 1000))
+
+    def report(self, worker: str, source: str, stats: dict) -> None:
+        self.server.hset(self.workers, f"{worker} {source}", json.dumps(stats, default=str))
+
+    def reports(self) -> dict[str, dict[str, dict]]:
+        """worker -> source -> its last report."""
+        out: dict[str, dict[str, dict]] = {}
+        for field, raw in self.server.hgetall(self.workers).items():
+            worker, source = field.decode().rsplit(" ", 1)
+            out.setdefault(worker, {})[source] = json.loads(raw)
+        return out
+
+    def alive(self, worker: str) -> bool:
+        return bool(self.server.exists(self.alive_key(worker)))
+
+
+def current_run(server) -> int | None:
+    raw = server.get(CURRENT)
+    return int(raw) if raw else None

@@ -1,0 +1,75 @@
+"""Recording what a crawl fetched: one FetchedPage in, one outcome in the database out.
+
+Used by the crawl process's StorePipeline and by the cluster coordinator, which stores what
+workers hand back: both write the same versions, suspects and events.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from crawler.decode import NotText, decode_html
+from crawler.extract import Rejected, extract
+from crawler.items import FetchedPage
+from crawler.normalize import canonical_hash
+from crawler.turns import split_turns
+
+
+class Recorder:
+    """`count(source, key)` is told of every outcome ("new", "not_modified", …); `emit` gets
+    a progress line per page."""
+
+    def __init__(self, db, run: int, *, count: Callable[[str, str], None],
+                 emit: Callable[[dict], None] | None = None,
+                 templates: dict | None = None):
+        self.db = db
+        self.run = run
+        self.count = count
+        self.emit = emit
+        self.templates = templates or {}  # source -> crawler.extract.Template
+
+    def record(self, item: FetchedPage) -> str:
+        from storage.versions import Fetched, record, record_not_modified, record_suspect
+
+        if item.status == 304:
+            outcome = record_not_modified(self.db, self.run, item.url)
+            if outcome is None:
+                return "unknown"
+            self.count(item.source, "not_modified")
+            return self._done(item, outcome.verb, "304 Not Modified")
+        if item.status != 200 or item.rejected:
+            reason = item.rejected or f"HTTP {item.status}"
+            outcome = record_suspect(self.db, self.run, item.url, reason,
+                                     http_status=item.status, gone=item.status in (404, 410))
+            # A URL never stored that is not a transcript is merely rejected.
+            return self._done(item, outcome.verb if outcome else "rejected", reason)
+        prepared = item.transcript
+        outcome = record(
+            self.db,
+            self.run,
+            # Every field of a Prepared page is a field of Fetched; the fetch adds the rest.
+            Fetched(source=item.source, url=item.url, http_status=item.status, etag=item.etag,
+                    last_modified=item.last_modified, raw_html=item.body, **vars(prepared)),
+            rehash_previous=functools.partial(_rehash,
+                                              template=self.templates.get(item.source)),
+            split_turns=split_turns,
+        )
+        return self._done(item, outcome.verb, prepared.title)
+
+    def _done(self, item: FetchedPage, verb: str, detail: str) -> str:
+        self.count(item.source, verb)
+        if self.emit:
+            self.emit({"event": "page", "source": item.source, "verb": verb, "url": item.url,
+                       "detail": detail})
+        return verb
+
+
+def _rehash(raw: bytes, template=None) -> str | None:
+    """The canonical hash the current extractor gives a stored page's raw HTML."""
+    try:
+        html, _ = decode_html(raw)
+    except NotText:
+        return None
+    result = extract(html, "", template=template)
+    return None if isinstance(result, Rejected) else canonical_hash(result.title, result.text)

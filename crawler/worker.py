@@ -1,0 +1,284 @@
+"""One worker's part in one cluster run, in its own process:
+`python -m crawler.worker --redis URL --run N --worker NAME`.
+
+It runs every source of the run's plan with scrapy-redis's scheduler on the shared frontier,
+extracts what it fetches, and hands outcomes back through Redis; it never opens the database.
+It leaves when the coordinator says the run is over, or on SIGTERM (what it had leased goes
+back to the queues). `briefwatch worker` (jobs.worker) starts one per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+from crawler.context import CrawlContext
+from crawler.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
+from crawler.items import FetchedPage
+from crawler.leasedqueue import LEASE
+
+logger = logging.getLogger(__name__)
+
+# How often an idle worker asks Redis for work.
+POLL_SECONDS = 0.5
+
+
+def worker_settings(plan: dict, redis_url: str, run: int, worker: str) -> dict:
+    from crawler.run import settings_for
+
+    crawl = SimpleNamespace(**plan["crawl"])
+    return {
+        **settings_for(crawl),
+        "BRIEFWATCH_CHILD": True,
+        "BRIEFWATCH_RUN": run,
+        "BRIEFWATCH_WORKER": worker,
+        "BRIEFWATCH_WORKER_TIMEOUT": plan.get("worker_timeout", DEFAULT_WORKER_TIMEOUT),
+        "REDIS_URL": redis_url,
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.leasedqueue.LeasedQueue",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        # The frontier belongs to the run, not to this worker: never clear it on leaving.
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_FLUSH_ON_START": False,
+        "ITEM_PIPELINES": {
+            "crawler.pipelines.ExtractPipeline": 300,
+            "crawler.worker.HandBackPipeline": 800,
+        },
+        "SPIDER_MIDDLEWARES": {"crawler.worker.LeaseMiddleware": 10},
+        "EXTENSIONS": {"crawler.worker.WorkerExtension": 500},
+    }
+
+
+def context_from_plan(plan: dict, source: dict, run: int) -> CrawlContext:
+    context = plan["contexts"][source["name"]]
+    return CrawlContext(
+        source=source["name"],
+        start_urls=tuple(source["start_urls"]),
+        options=source["options"],
+        run=run,
+        known=frozenset(context["known"]),
+        backfill=context["backfill"],
+        validators={url: tuple(v) for url, v in context["validators"].items()},
+    )
+
+
+class LeaseMiddleware:
+    """Settles the lease of a response that yields no transcript (a listing page, the first
+    page of several) once the spider has queued everything it yields; a transcript's lease is
+    settled with the transcript itself (HandBackPipeline)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _settle(self, response, handed: bool) -> None:
+        lease = response.meta.get(LEASE)
+        if lease and not handed:
+            self.crawler.spider.frontier.ack(lease)
+
+    def _mark(self, output, response) -> bool:
+        if isinstance(output, FetchedPage):
+            output.lease = response.meta.get(LEASE)
+            return True
+        return False
+
+    def process_spider_output(self, response, result):
+        handed = False
+        try:
+            for output in result:
+                handed = self._mark(output, response) or handed
+                yield output
+        finally:
+            self._settle(response, handed)
+
+    async def process_spider_output_async(self, response, result):
+        handed = False
+        try:
+            async for output in result:
+                handed = self._mark(output, response) or handed
+                yield output
+        finally:
+            self._settle(response, handed)
+
+
+class HandBackPipeline:
+    """Instead of storing: the prepared transcript goes to the coordinator, with its lease."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item: FetchedPage) -> FetchedPage:
+        spider = self.crawler.spider
+        header = {k: v for k, v in vars(item).items()
+                  if k not in ("body", "html", "transcript", "lease")}
+        header.update(kind="page", worker=spider.worker,
+                      transcript=vars(item.transcript) if item.transcript else None)
+        spider.frontier.hand_back(header, item.body, getattr(item, "lease", None))
+        self.crawler.stats.inc_value("briefwatch/handed_back")
+        item.body = b""
+        return item
+
+
+class WorkerExtension:
+    """Heartbeat and reports; keeps the spider open while the run goes on."""
+
+    def __init__(self, crawler):
+        from scrapy import signals
+
+        self.crawler = crawler
+        self.timeout = crawler.settings.getfloat("BRIEFWATCH_WORKER_TIMEOUT")
+        self.loop = None
+        self.stopping = False
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.dropped, signal=signals.request_dropped)
+        crawler.signals.connect(self.item_lost, signal=signals.item_error)
+        crawler.signals.connect(self.item_lost, signal=signals.item_dropped)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def spider(self):
+        return self.crawler.spider
+
+    def opened(self, spider) -> None:
+        from twisted.internet import task
+
+        self.beat()
+        self.loop = task.LoopingCall(self.beat)
+        self.loop.start(min(self.timeout / 5, 2.0), now=False)
+
+    def beat(self) -> None:
+        frontier = self.spider.frontier
+        try:
+            frontier.beat(self.spider.worker, self.timeout)
+            frontier.report(self.spider.worker, self.spider.context.source, self.report())
+            stopping = frontier.state() != "running"
+        except Exception as exc:  # Redis gone for a moment: the next beat tries again
+            logger.warning("cannot reach Redis: %s", exc)
+            return
+        if stopping and not self.stopping:
+            from scrapy.utils.defer import deferred_from_coro
+
+            # Busy or not: an idle spider would close by itself at its next heartbeat, a
+            # busy one on a stopped run would fetch pages nobody stores.
+            self.stopping = True
+            logger.info("the coordinator ended the run; leaving")
+            deferred_from_coro(self.crawler.stop_async())
+
+    def idle(self, spider) -> None:
+        from scrapy.exceptions import DontCloseSpider
+
+        try:
+            running = spider.frontier.state() == "running"
+        except Exception:
+            running = True  # Redis unreachable: wait for it rather than leave the run
+        if running:
+            raise DontCloseSpider
+
+    def closed(self, spider, reason) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        frontier = spider.frontier
+        try:
+            frontier.requeue_own(spider.worker, frontier.queue_key(spider.context.source))
+            frontier.report(spider.worker, spider.context.source, self.report(closed=True))
+        except Exception as exc:
+            logger.warning("cannot reach Redis on leaving: %s", exc)
+
+    def dropped(self, request, spider) -> None:
+        # A redirect to a page already queued: nothing more will come of the original.
+        lease = request.meta.get(LEASE)
+        if lease:
+            spider.frontier.ack(lease)
+
+    def item_lost(self, item, spider, **kwargs) -> None:
+        lease = getattr(item, "lease", None)
+        if lease:
+            spider.frontier.ack(lease)
+
+    def report(self, closed: bool = False) -> dict:
+        stats = self.crawler.stats.get_stats()
+        status = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                  if k.startswith("downloader/response_status_count/")}
+        robots_ok = sum(v for k, v in stats.items()
+                        if k.startswith("robotstxt/response_status_count/2"))
+        return {
+            "requests": stats.get("downloader/request_count", 0),
+            "responses": stats.get("downloader/response_count", 0),
+            "errors": stats.get("downloader/exception_count", 0),
+            "log_errors": stats.get("log_count/ERROR", 0) + stats.get("log_count/CRITICAL", 0),
+            "listing_pages": stats.get("briefwatch/listing_pages", 0),
+            "pages": stats.get("briefwatch/handed_back", 0),
+            "status": status,
+            "robots_ok": robots_ok,
+            "closed": closed,
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.worker")
+    parser.add_argument("--redis", required=True)
+    parser.add_argument("--run", required=True, type=int)
+    parser.add_argument("--worker", required=True)
+    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--log-file", type=Path)
+    args = parser.parse_args(argv)
+
+    from crawler.run import die_with_parent
+
+    die_with_parent()
+    frontier = Frontier(connect(args.redis), args.run)
+    plan = frontier.plan()
+    if plan is None or frontier.state() != "running":
+        return 0  # the run ended before we joined
+
+    from scrapy.core.engine import ExecutionEngine
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.exceptions import ScrapyDeprecationWarning
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from crawler.clusterspider import cluster_spider_class
+
+    # An idle engine asks its scheduler (here: Redis) for work at each heartbeat, 5 s by
+    # default: workers would sit idle for seconds while others find new pages.
+    ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = POLL_SECONDS
+
+    # scrapy-redis 0.9 calls APIs Scrapy 2.13+ deprecates, on every request.
+    warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning)
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(worker_settings(plan, args.redis, args.run, args.worker),
+                    priority="cmdline")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if args.log_file:
+        args.log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(args.log_file), priority="cmdline")
+    process = CrawlerProcess(settings)
+    loader = SpiderLoader.from_settings(settings)
+    for source in plan["sources"]:
+        spidercls = cluster_spider_class(loader.load(source["spider"]), frontier,
+                                         source["name"], args.worker)
+        crawler = process.create_crawler(spidercls)
+        process.crawl(crawler, context=context_from_plan(plan, source, args.run))
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""`briefwatch worker`: a crawl node of a cluster. It waits for a run on the shared Redis,
+takes part in it (a crawler.worker process per run), and waits for the next one.
+
+It needs nothing but Redis: the run's plan (sources, settings, what is already stored) comes
+from the coordinator through Redis, and what it fetches goes back the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from crawler.frontier import Frontier, connect, current_run, worker_name
+
+POLL_SECONDS = 1.0
+
+
+def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.0,
+          log_level: str = "WARNING", log_file: Path | None = None,
+          say: Callable[[str], None] = print) -> int:
+    """Serve runs until SIGTERM/Ctrl-C, or until `idle_timeout` seconds pass with no run
+    to take part in (0: never). Returns the exit code."""
+    server = connect(redis_url)
+    name = name or worker_name()
+    joined: set[int] = set()
+    idle_since = time.monotonic()
+    stop = {"asked": False, "child": None}
+
+    def ask_stop(signum, frame):
+        stop["asked"] = True
+        child = stop["child"]
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGTERM)  # it gives back what it had leased, then leaves
+
+    signal.signal(signal.SIGTERM, ask_stop)
+    signal.signal(signal.SIGINT, ask_stop)
+    say(f"worker {name} waiting for runs on {redis_url}")
+    while not stop["asked"]:
+        run = current_run(server)
+        if run is not None and run not in joined and Frontier(server, run).state() == "running":
+            joined.add(run)
+            say(f"worker {name} joins run {run}")
+            cmd = [sys.executable, "-m", "crawler.worker", "--redis", redis_url, "--run",
+                   str(run), "--worker", name, "--log-level", log_level]
+            if log_file:
+                cmd += ["--log-file", str(log_file)]
+            env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
+            stop["child"] = subprocess.Popen(cmd, env=env, start_new_session=True)
+            code = _wait(stop["child"])
+            stop["child"] = None
+            say(f"worker {name} left run {run}" + (f" (exit {code})" if code else ""))
+            idle_since = time.monotonic()
+            continue
+        if idle_timeout and time.monotonic() - idle_since >= idle_timeout:
+            say(f"worker {name}: no run for {idle_timeout:.0f} s; leaving")
+            return 0
+        time.sleep(POLL_SECONDS)
+    return 0
+
+
+def _wait(child: subprocess.Popen) -> int:
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:  # handled by ask_stop; keep waiting for the child
+            continue
