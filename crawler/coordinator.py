@@ -149,6 +149,7 @@ class Coordinator:
             self.db, self.run, count=self._count, emit=self.on_page,
             templates={n: configured_template(s) for n, s in self.spiders.items()},
         )
+        self._source_of = {self.frontier.queue_key(n): n for n in self.names}
         last_reap = 0.0
         last_seen_worker = time.monotonic()
         try:
@@ -157,7 +158,9 @@ class Coordinator:
                 now = time.monotonic()
                 if now - last_reap >= 1.0:
                     last_reap = now
-                    self.frontier.requeue_dead()
+                    for queue in self.frontier.requeue_dead():
+                        # the requests of a worker that vanished, handed to the others
+                        self._count(self._source_of[queue], "requeued")
                     if self._any_worker_alive():
                         last_seen_worker = now
                     elif now - last_seen_worker > self.options.wait_for_workers:

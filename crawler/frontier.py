@@ -46,7 +46,7 @@ local a = string.find(v, '|', 1, true)
 local b = string.find(v, '|', a + 1, true)
 redis.call('ZADD', string.sub(v, a + 1, b - 1), string.sub(v, 1, a - 1), string.sub(v, b + 1))
 redis.call('HDEL', KEYS[1], ARGV[1])
-return 1
+return string.sub(v, a + 1, b - 1)
 """
 
 
@@ -179,18 +179,21 @@ class Frontier:
     def leases(self) -> list[str]:
         return [k.decode() for k in self.server.hkeys(self.inflight)]
 
-    def requeue(self, lease: str) -> bool:
-        return bool(self._requeue(keys=[self.inflight], args=[lease]))
+    def requeue(self, lease: str) -> str | None:
+        """Put a leased request back in its queue; returns that queue's key."""
+        queue = self._requeue(keys=[self.inflight], args=[lease])
+        return queue.decode() if queue else None
 
-    def requeue_dead(self) -> int:
-        """Give the requests of workers whose heart stopped to the others."""
+    def requeue_dead(self) -> list[str]:
+        """Give the requests of workers whose heart stopped to the others; returns the queue
+        key of each request put back."""
         owners = {}
         for lease in self.leases():
             owners.setdefault(lease_owner(lease), []).append(lease)
-        moved = 0
+        moved = []
         for worker, leases in owners.items():
             if not self.server.exists(self.alive_key(worker)):
-                moved += sum(self.requeue(lease) for lease in leases)
+                moved += [q for q in map(self.requeue, leases) if q]
         return moved
 
     def requeue_own(self, worker: str, queue_key: str) -> int:
@@ -199,7 +202,7 @@ class Frontier:
         for lease, value in self.server.hgetall(self.inflight).items():
             lease = lease.decode()
             if lease_owner(lease) == worker and value.split(b"|", 2)[1].decode() == queue_key:
-                moved += self.requeue(lease)
+                moved += bool(self.requeue(lease))
         return moved
 
     def pending(self, sources: list[str]) -> int:

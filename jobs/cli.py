@@ -538,6 +538,22 @@ def runs(obj: Context, as_json, limit) -> None:
             counts = ", ".join(f"{n} {k}" for k, n in totals.items())
             click.echo(f"{row['id']:>5}  {row['started']}  {row['status']:<11} {counts}  "
                        f"[{', '.join(row['sources'])}]")
+            by_worker = _per_worker(row["stats"])
+            if by_worker:
+                click.echo("       workers: " + ", ".join(
+                    f"{safe(w)} {n['pages']} pages/{n['requests']} requests"
+                    for w, n in by_worker.items()))
+
+
+def _per_worker(stats: dict) -> dict[str, dict]:
+    """A cluster run's counts per worker, all sources together."""
+    out: dict[str, dict] = {}
+    for source_stats in stats.values():
+        for worker, counts in (source_stats.get("workers") or {}).items():
+            total = out.setdefault(worker, {"pages": 0, "requests": 0})
+            for key in total:
+                total[key] += int(counts.get(key, 0) or 0)
+    return dict(sorted(out.items()))
 
 
 @cli.command()

@@ -209,7 +209,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
 def _cluster(table: dict[str, Any], where: str) -> ClusterSettings:
     _only_keys(table, set(ClusterSettings.__dataclass_fields__), where, "[cluster]")
     defaults = ClusterSettings()
-    url = _get(table, "redis_url", str, where, "[cluster]", None)
+    url = _get(table, "redis_url", str, where, "[cluster]", "") or None
     if url is not None and not re.match(r"^(redis|rediss|unix)://", url):
         raise ConfigError(f"{where}: [cluster] redis_url must start with redis://, rediss:// "
                           f"or unix:// (got {url!r})")

@@ -103,6 +103,9 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
                                           log_file=log_file, on_page=on_page)
                 if not result.interrupted:
                     status = "completed" if result.completed else "failed"
+            except Exception:
+                status = "failed"
+                raise
             finally:
                 stats = result.sources if result else {}
                 runs.finish(db, run_id, status, stats)

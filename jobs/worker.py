@@ -15,9 +15,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.frontier import Frontier, connect, current_run, worker_name
+from crawler.frontier import PREFIX, ClusterError, Frontier, connect, current_run, worker_name
 
 POLL_SECONDS = 1.0
+# The claim on a worker's name outlives a missed beat or two, not a dead worker by much.
+NODE_TTL_MS = 5000
 
 
 def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.0,
@@ -27,8 +29,11 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
     to take part in (0: never). Returns the exit code."""
     server = connect(redis_url)
     name = name or worker_name()
-    joined: set[int] = set()
-    idle_since = time.monotonic()
+    node = f"{PREFIX}:node:{name}"
+    # Two workers of one name would take each other's requests for their own.
+    if not server.set(node, os.getpid(), nx=True, px=NODE_TTL_MS):
+        raise ClusterError(f"a worker named {name!r} is already serving on {redis_url}; "
+                           f"give this one another --name")
     stop = {"asked": False, "child": None}
 
     def ask_stop(signum, frame):
@@ -40,7 +45,18 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
     signal.signal(signal.SIGTERM, ask_stop)
     signal.signal(signal.SIGINT, ask_stop)
     say(f"worker {name} waiting for runs on {redis_url}")
+    try:
+        return _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say,
+                      stop)
+    finally:
+        server.delete(node)
+
+
+def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say, stop) -> int:
+    joined: set[int] = set()
+    idle_since = time.monotonic()
     while not stop["asked"]:
+        server.set(node, os.getpid(), px=NODE_TTL_MS)
         run = current_run(server)
         if run is not None and run not in joined and Frontier(server, run).state() == "running":
             joined.add(run)
@@ -51,7 +67,7 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
                 cmd += ["--log-file", str(log_file)]
             env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
             stop["child"] = subprocess.Popen(cmd, env=env, start_new_session=True)
-            code = _wait(stop["child"])
+            code = _wait(stop["child"], lambda: server.set(node, os.getpid(), px=NODE_TTL_MS))
             stop["child"] = None
             say(f"worker {name} left run {run}" + (f" (exit {code})" if code else ""))
             idle_since = time.monotonic()
@@ -63,9 +79,9 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
     return 0
 
 
-def _wait(child: subprocess.Popen) -> int:
+def _wait(child: subprocess.Popen, beat: Callable[[], object]) -> int:
     while True:
         try:
-            return child.wait()
-        except KeyboardInterrupt:  # handled by ask_stop; keep waiting for the child
-            continue
+            return child.wait(timeout=POLL_SECONDS)
+        except subprocess.TimeoutExpired:
+            beat()

@@ -1,0 +1,365 @@
+"""Cluster mode end to end: a real redis-server on 127.0.0.1, local copies of briefing sites,
+`briefwatch worker` processes and `briefwatch crawl --cluster`, all through the real CLI.
+
+The yardstick is a local crawl of the same site: the cluster must store the same transcripts
+and flag the same events, fetch no page more often, and lose nothing when a worker or the
+coordinator is killed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+
+from jobs import demosite as ds
+from tests import familysites as fs
+from tests.conftest import REPO, run_cli, write_config
+
+# -- fixtures ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def cluster_config(path: Path, sources: list[dict], redis: str, *, db: str,
+                   worker_timeout: float = 2, wait_for_workers: float = 60,
+                   concurrency: int = 16) -> Path:
+    write_config(path, sources, db=db)
+    text = path.read_text().replace("concurrency_per_domain = 16",
+                                    f"concurrency_per_domain = {concurrency}")
+    path.write_text(text + f'\n[cluster]\nredis_url = "{redis}"\n'
+                    f"worker_timeout = {worker_timeout}\nwait_for_workers = {wait_for_workers}\n")
+    return path
+
+
+class Workers:
+    """`briefwatch worker` processes, stopped at the end of the test."""
+
+    def __init__(self, config: Path, logs: Path):
+        self.config, self.logs, self.procs = config, logs, {}
+
+    def start(self, *names: str, idle: float = 120) -> None:
+        for name in names:
+            log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+            self.procs[name] = subprocess.Popen(
+                [sys.executable, "-m", "jobs.cli", "--config", str(self.config), "worker",
+                 "--name", name, "--idle-timeout", str(idle)],
+                cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        self.procs[name].send_signal(sig)
+        self.procs[name].wait(30)
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def workers(tmp_path):
+    started = []
+
+    def make(config: Path) -> Workers:
+        w = Workers(config, tmp_path)
+        started.append(w)
+        return w
+
+    yield make
+    for w in started:
+        w.stop()
+
+
+def crawl_json(config: Path, *args: str, timeout: float = 180) -> dict:
+    result = run_cli("crawl", "--json", *args, config=config, timeout=timeout)
+    assert result.code == 0, (result.out, result.err)
+    return json.loads(result.out)
+
+
+def stored(config: Path) -> dict[str, tuple]:
+    rows = run_cli("export", config=config).jsonl()
+    return {r["url"]: (r["title"], r["published"], r["versions"], r["status"], r["text"])
+            for r in rows}
+
+
+def flagged(config: Path, run: int) -> Counter:
+    rows = run_cli("changes", "--json", "--run", str(run), config=config).jsonl()
+    return Counter((e["kind"], e["url"], e["version"]) for e in rows)
+
+
+def fetched(requests: list[str]) -> Counter:
+    """Paths a crawl requested, robots.txt aside (each crawl process asks for it once: here
+    it redirects to the soft-404 page, which is set aside once with it)."""
+    paths = Counter(p for p in requests if p != "/robots.txt")
+    paths["/error.htm"] -= requests.count("/robots.txt")
+    return +paths
+
+
+def summary_counts(summary: dict) -> dict:
+    return {k: summary[k] for k in ("status", "new", "edited", "unchanged", "rejected",
+                                    "failed", "removed", "restored", "suspect")}
+
+
+class SlowHandler(ds._Handler):
+    """Transcripts take a while to serve: a crawl is still going when a process is killed."""
+
+    def _answer(self, send_body: bool) -> None:
+        if "/t20" in self.path:
+            time.sleep(0.15)
+        super()._answer(send_body)
+
+
+class SlowSite(ds.LocalSite):
+    handler_base = SlowHandler
+
+
+def briefings(count: int, seed: int = 3):
+    return ds.invent_briefings("en", dt.date(2020, 7, 3), count, seed=seed)
+
+
+# -- the same results as one machine ------------------------------------------------------------
+
+
+def test_three_workers_store_and_flag_what_a_local_crawl_does(tmp_path, redis_url, workers):
+    root = tmp_path / "site"
+    en = briefings(45)
+    archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    scio = fs.write_scio(root, 6, per_page=3, pages_per_briefing=3)
+    with ds.LocalSite(root) as site:
+        sources = [
+            {"name": "mfa-en", "spider": "mfa", "start_urls": [site.url(archive.listing_path)]},
+            {"name": "scio", "spider": "scio", "start_urls": [site.url(scio.listing_path)]},
+        ]
+        local = write_config(tmp_path / "local.toml", sources, db="local.db")
+        cluster = cluster_config(tmp_path / "cluster.toml", sources, redis_url, db="cluster.db")
+        team = workers(cluster)
+        team.start("w1", "w2", "w3")
+
+        def both(*args: str) -> tuple[dict, dict, Counter, Counter]:
+            before = len(site.requests)
+            one = crawl_json(local, *args)
+            middle = len(site.requests)
+            many = crawl_json(cluster, "--cluster", *args)
+            return (one, many, fetched(site.requests[before:middle]),
+                    fetched(site.requests[middle:]))
+
+        # 1. the first crawl: every listing page, every transcript, SCIO's three pages each
+        one, many, local_fetches, cluster_fetches = both()
+        assert summary_counts(one) == summary_counts(many)
+        assert (many["status"], many["new"], many["failed"]) == ("completed", 51, 0)
+        assert stored(cluster) == stored(local)
+        assert flagged(cluster, many["run"]) == flagged(local, one["run"])
+        assert cluster_fetches == local_fetches
+        assert max(cluster_fetches.values()) == 1, "a page was fetched twice"
+        per_worker = many["sources"]["mfa-en"]["workers"]
+        assert set(per_worker) <= {"w1", "w2", "w3"} and len(per_worker) >= 2
+        assert sum(w["pages"] for w in per_worker.values()) == 45
+        assert many["sources"]["mfa-en"]["listing_pages"] == 5
+
+        # 2. the site changes: new briefings, a reworded one, a dropped question, one gone
+        fresh = [b for b in ds.invent_briefings("en", dt.date(2020, 8, 1), 20, seed=9)
+                 if b.date > en[0].date][-4:]
+        changed = [*fresh, ds.reword(en[0], seed=1), ds.drop_exchange(en[1], 0), *en[2:10],
+                   *en[11:]]
+        ds.write_archive(root, "en-2014", changed, per_page=10)
+        fs.write_scio(root, 6, per_page=3, pages_per_briefing=3, edits={1: 1})
+        one, many, local_fetches, cluster_fetches = both("--revisit", "all")
+        assert summary_counts(one) == summary_counts(many)
+        assert (many["new"], many["edited"], many["suspect"]) == (4, 3, 1)
+        assert stored(cluster) == stored(local)
+        assert flagged(cluster, many["run"]) == flagged(local, one["run"])
+        assert cluster_fetches == local_fetches
+
+        # 3. a quiet night: the incremental stop holds with many workers
+        one, many, local_fetches, cluster_fetches = both()
+        assert summary_counts(one) == summary_counts(many)
+        assert cluster_fetches == local_fetches
+        assert stored(cluster) == stored(local)
+
+    runs = run_cli("runs", "--json", config=cluster).jsonl()
+    assert [r["status"] for r in runs] == ["completed"] * 3
+    assert runs[0]["options"]["cluster"] is True
+    shown = run_cli("runs", config=cluster)
+    assert "workers:" in shown.out and "w1" in shown.out
+    leftovers = redis.Redis.from_url(redis_url).keys("briefwatch:run:*")
+    assert leftovers == [], "a finished run left keys in Redis"
+
+
+# -- losing nothing ------------------------------------------------------------------------------
+
+
+def _wait_for(condition, timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def _start_coordinator(config: Path, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "jobs.cli", "--config", str(config), "crawl", "--cluster",
+         "--json"], cwd=REPO, stdout=subprocess.PIPE, stderr=open(log, "w"), text=True)  # noqa: SIM115
+
+
+def _versions(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT count(*) FROM versions").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url, workers):
+    root = tmp_path / "site"
+    en = briefings(40)
+    archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    with SlowSite(root) as site:
+        source = {"name": "mfa-en", "spider": "mfa",
+                  "start_urls": [site.url(archive.listing_path)]}
+        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
+                                concurrency=2)
+        team = workers(config)
+        team.start("w1", "w2")
+        coordinator = _start_coordinator(config, tmp_path / "coordinator.log")
+        client = redis.Redis.from_url(redis_url)
+        # kill w1 while it holds requests it has not finished
+        _wait_for(lambda: any(k.startswith(b"w1#")
+                              for k in client.hkeys("briefwatch:run:1:inflight")),
+                  what="w1 to take a request")
+        team.kill("w1")
+        out, _ = coordinator.communicate(timeout=180)
+        assert coordinator.returncode == 0, (tmp_path / "coordinator.log").read_text()
+    summary = json.loads(out)
+    assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 40, 0)
+    assert summary["sources"]["mfa-en"]["requeued"] >= 1
+    rows = stored(config)
+    assert len(rows) == 40
+    for b in en:
+        title, published, versions, status, text = rows[site.url(archive.article_paths[b.number])]
+        assert (title, versions, status) == (b.title, 1, "active")
+        assert text.split("\n") == list(b.paragraphs)
+    assert flagged(config, 1) == Counter(
+        ("new", site.url(archive.article_paths[b.number]), 1) for b in en)
+
+
+def test_a_restarted_coordinator_takes_over_its_run(tmp_path, redis_url, workers):
+    root = tmp_path / "site"
+    en = briefings(40)
+    archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    with SlowSite(root) as site:
+        source = {"name": "mfa-en", "spider": "mfa",
+                  "start_urls": [site.url(archive.listing_path)]}
+        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
+                                concurrency=2)
+        team = workers(config)
+        team.start("w1", "w2", "w3")
+        first = _start_coordinator(config, tmp_path / "first.log")
+        _wait_for(lambda: _versions(tmp_path / "c.db") >= 8, what="8 stored transcripts")
+        first.send_signal(signal.SIGKILL)
+        first.wait(30)
+        assert _versions(tmp_path / "c.db") < 40, "the run ended before the kill"
+        summary = crawl_json(config, "--cluster")
+    assert (summary["run"], summary["status"], summary["failed"]) == (1, "completed", 0)
+    rows = stored(config)
+    assert len(rows) == 40 and {r[2] for r in rows.values()} == {1}
+    assert flagged(config, 1) == Counter(
+        ("new", site.url(archive.article_paths[b.number]), 1) for b in en)
+    runs = run_cli("runs", "--json", config=config).jsonl()
+    assert [(r["id"], r["status"]) for r in runs] == [(1, "completed")]
+
+
+# -- workers coming and going --------------------------------------------------------------------
+
+
+def test_a_worker_leaves_when_idle_or_told_to(tmp_path, redis_url):
+    config = cluster_config(tmp_path / "c.toml", [], redis_url, db="c.db")
+    idle = run_cli("worker", "--name", "lonely", "--idle-timeout", "1", config=config,
+                   timeout=30)
+    assert idle.code == 0, idle.err
+    assert "no run for 1 s; leaving" in idle.err
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jobs.cli", "--config", str(config), "worker", "--name", "w",
+         "--idle-timeout", "0"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    client = redis.Redis.from_url(redis_url)
+    _wait_for(lambda: client.exists("briefwatch:node:w"), what="the worker to register")
+    again = run_cli("worker", "--name", "w", "--idle-timeout", "1", config=config)
+    assert again.code == 1
+    assert "a worker named 'w' is already serving" in again.err
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0
+    assert not client.exists("briefwatch:node:w")
+
+
+def test_cluster_mistakes_are_one_line_errors(tmp_path, redis_url):
+    source = {"name": "s", "spider": "mfa", "start_urls": ["http://127.0.0.1:9/index.html"]}
+    plain = write_config(tmp_path / "plain.toml", [source])
+    no_cluster = run_cli("crawl", "--cluster", config=plain)
+    assert no_cluster.code == 2
+    assert "--cluster needs [cluster] redis_url" in no_cluster.err
+    assert len(no_cluster.err.strip().splitlines()) == 1
+    no_url = run_cli("worker", config=plain)
+    assert no_url.code == 2 and "no --redis URL given" in no_url.err
+
+    dead = cluster_config(tmp_path / "dead.toml", [source], f"redis://127.0.0.1:{_free_port()}/0",
+                          db="dead.db")
+    unreachable = run_cli("crawl", "--cluster", config=dead)
+    assert unreachable.code == 1
+    assert "cannot reach Redis at redis://127.0.0.1:" in unreachable.err
+    assert len(unreachable.err.strip().splitlines()) == 1
+    worker = run_cli("worker", config=dead)
+    assert worker.code == 1 and "cannot reach Redis" in worker.err
+
+    lonely = cluster_config(tmp_path / "lonely.toml", [source], redis_url, db="lonely.db",
+                            wait_for_workers=1)
+    nobody = run_cli("crawl", "--cluster", config=lonely)
+    assert nobody.code == 1
+    assert "no worker took part for 1 s; start `briefwatch worker`" in nobody.err
+    runs = run_cli("runs", "--json", config=lonely).jsonl()
+    assert [r["status"] for r in runs] == ["failed"]
+    assert redis.Redis.from_url(redis_url).keys("briefwatch:run:*") == []
+
+    bad = cluster_config(tmp_path / "bad.toml", [source], "http://127.0.0.1:6379", db="b.db")
+    wrong = run_cli("crawl", "--cluster", config=bad)
+    assert wrong.code == 2 and "[cluster] redis_url must start with redis://" in wrong.err
