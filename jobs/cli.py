@@ -665,8 +665,11 @@ def worker(obj: Context, redis_url, name, idle_timeout, verbose, log_file) -> No
 @cli.command()
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the log to this file.")
+@click.option("--cluster", is_flag=True,
+              help="Each run is `briefwatch crawl --cluster`: workers on [cluster] redis_url "
+                   "fetch.")
 @pass_ctx
-def schedule(obj: Context, log_file) -> None:
+def schedule(obj: Context, log_file, cluster) -> None:
     """Run the scheduler daemon: crawl each source on its schedule, until SIGTERM or Ctrl-C.
 
     Each source crawls on its `schedule` (default [crawl] schedule, nightly at 02:00 in
@@ -674,16 +677,19 @@ def schedule(obj: Context, log_file) -> None:
     A run missed while the daemon was down runs once when it starts. Logs go to stderr.
 
     \b
-    Example:
+    Examples:
       briefwatch schedule --log-file /var/log/briefwatch.log
+      briefwatch schedule --cluster
     """
     from jobs.scheduler import configure_logging, run_daemon
 
     config = obj.config
     if not config.sources:
         raise ConfigError(f"{config.path}: no [[sources]] configured; nothing to schedule")
+    if cluster and not config.cluster.redis_url:
+        raise ConfigError(f"{config.path}: --cluster needs [cluster] redis_url")
     configure_logging(log_file)
-    sys.exit(run_daemon(config))
+    sys.exit(run_daemon(config, cluster))
 
 
 @cli.command("jobs")

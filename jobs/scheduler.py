@@ -58,10 +58,10 @@ def job_specs(config: Config) -> list[JobSpec]:
     return specs
 
 
-def crawl_job(config_path: str, sources: list[str], revisit: str) -> int:
+def crawl_job(config_path: str, sources: list[str], revisit: str, cluster: bool = False) -> int:
     """What a scheduled job runs (importable by name, so APScheduler can store the job)."""
     cmd = [sys.executable, "-m", "jobs.cli", "--config", config_path, "crawl",
-           "--revisit", revisit, *sources]
+           "--revisit", revisit, *(["--cluster"] if cluster else []), *sources]
     log.info("crawl starts: %s (revisit %s)", ", ".join(sources), revisit)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             encoding="utf-8", errors="replace", start_new_session=True)
@@ -100,7 +100,7 @@ def _scheduler(config: Config):
     )
 
 
-def sync_jobs(scheduler, config: Config) -> None:
+def sync_jobs(scheduler, config: Config, cluster: bool = False) -> None:
     """Make the stored jobs exactly those of the config, keeping a missed run due."""
     from jobs.cron import cron_trigger
 
@@ -120,11 +120,12 @@ def sync_jobs(scheduler, config: Config) -> None:
             "jobs.scheduler:crawl_job",
             trigger=cron_trigger(spec.schedule, config.crawl.timezone),
             args=[str(config.path.resolve()), list(spec.sources), spec.revisit],
+            kwargs={"cluster": True} if cluster else {},
             id=spec.id, name=spec.id, replace_existing=True, **extra,
         )
 
 
-def run_daemon(config: Config) -> int:
+def run_daemon(config: Config, cluster: bool = False) -> int:
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
 
     scheduler = _scheduler(config)
@@ -146,7 +147,7 @@ def run_daemon(config: Config) -> int:
     scheduler.add_listener(on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
     scheduler.start(paused=True)
     try:
-        sync_jobs(scheduler, config)
+        sync_jobs(scheduler, config, cluster)
         for job in scheduler.get_jobs():
             log.info("job %s: next run %s", job.id, _iso(job.next_run_time))
         scheduler.resume()

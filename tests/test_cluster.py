@@ -363,3 +363,58 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path, redis_url):
     bad = cluster_config(tmp_path / "bad.toml", [source], "http://127.0.0.1:6379", db="b.db")
     wrong = run_cli("crawl", "--cluster", config=bad)
     assert wrong.code == 2 and "[cluster] redis_url must start with redis://" in wrong.err
+
+
+def test_a_stopped_coordinator_ends_the_run_and_the_next_one_carries_on(tmp_path, redis_url,
+                                                                         workers):
+    root = tmp_path / "site"
+    en = briefings(40)
+    archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    with SlowSite(root) as site:
+        source = {"name": "mfa-en", "spider": "mfa",
+                  "start_urls": [site.url(archive.listing_path)]}
+        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
+                                concurrency=2)
+        team = workers(config)
+        team.start("w1", "w2")
+        first = _start_coordinator(config, tmp_path / "first.log")
+        _wait_for(lambda: _versions(tmp_path / "c.db") >= 5, what="5 stored transcripts")
+        first.send_signal(signal.SIGTERM)
+        out, _ = first.communicate(timeout=60)
+        assert first.returncode == 130
+        assert json.loads(out)["status"] == "interrupted"
+        assert redis.Redis.from_url(redis_url).keys("briefwatch:run:*") == []
+        # the workers left the run, not the cluster: the next run finds them
+        summary = crawl_json(config, "--cluster")
+    assert (summary["run"], summary["status"]) == (2, "completed")
+    assert summary["sources"]["mfa-en"]["backfill"] is True  # after an interruption
+    assert len(stored(config)) == 40
+    new = flagged(config, 1) + flagged(config, 2)
+    assert new == Counter(("new", site.url(archive.article_paths[b.number]), 1) for b in en)
+    assert all(p.poll() is None for p in team.procs.values())
+
+
+def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
+    root = tmp_path / "site"
+    archive = ds.write_archive(root, "en-2014", briefings(8), per_page=10)
+    with ds.LocalSite(root) as site:
+        source = {"name": "mfa-en", "spider": "mfa",
+                  "start_urls": [site.url(archive.listing_path)], "schedule": "*/2 * * * * *"}
+        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db")
+        workers(config).start("w1")
+        log = tmp_path / "daemon.log"
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "jobs.cli", "--config", str(config), "schedule", "--cluster",
+             "--log-file", str(log)], cwd=REPO, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(lambda: log.exists() and "run 1 completed: 8 new" in log.read_text(),
+                      timeout=90, what="a scheduled cluster run")
+            daemon.send_signal(signal.SIGTERM)
+            assert daemon.wait(60) == 0
+        finally:
+            if daemon.poll() is None:
+                daemon.kill()
+    first = run_cli("runs", "--json", config=config).jsonl()[0]
+    assert first["options"]["cluster"] is True
+    assert set(first["stats"]["mfa-en"]["workers"]) == {"w1"}
