@@ -142,6 +142,8 @@ class Coordinator:
     def wait(self) -> CrawlResult:
         """Store results until the frontier is drained; Ctrl-C (KeyboardInterrupt) stops the
         run: workers leave and what was stored stays."""
+        import redis
+
         from crawler.pipelines import configured_template
         from crawler.recorder import Recorder
 
@@ -149,6 +151,14 @@ class Coordinator:
             self.db, self.run, count=self._count, emit=self.on_page,
             templates={n: configured_template(s) for n, s in self.spiders.items()},
         )
+        try:
+            return self._wait()
+        except redis.RedisError as exc:
+            raise ClusterError(f"lost Redis at {self.options.redis_url} during run {self.run}: "
+                               f"{exc}; what was stored is kept, and the next crawl walks "
+                               f"every listing page") from None
+
+    def _wait(self) -> CrawlResult:
         self._source_of = {self.frontier.queue_key(n): n for n in self.names}
         last_reap = 0.0
         last_seen_worker = time.monotonic()

@@ -7,6 +7,7 @@ from the coordinator through Redis, and what it fetches goes back the same way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -55,10 +56,19 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
 def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say, stop) -> int:
     joined: set[int] = set()
     idle_since = time.monotonic()
+    import redis
+
     while not stop["asked"]:
-        server.set(node, os.getpid(), px=NODE_TTL_MS)
-        run = current_run(server)
-        if run is not None and run not in joined and Frontier(server, run).state() == "running":
+        try:
+            server.set(node, os.getpid(), px=NODE_TTL_MS)
+            run = current_run(server)
+            state = Frontier(server, run).state() if run is not None else None
+        except redis.RedisError as exc:
+            # A night's work should survive Redis restarting: wait for it.
+            say(f"worker {name}: cannot reach Redis ({exc}); trying again")
+            time.sleep(POLL_SECONDS * 5)
+            continue
+        if run is not None and run not in joined and state == "running":
             joined.add(run)
             say(f"worker {name} joins run {run}")
             cmd = [sys.executable, "-m", "crawler.worker", "--redis", redis_url, "--run",
@@ -67,7 +77,7 @@ def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say
                 cmd += ["--log-file", str(log_file)]
             env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
             stop["child"] = subprocess.Popen(cmd, env=env, start_new_session=True)
-            code = _wait(stop["child"], lambda: server.set(node, os.getpid(), px=NODE_TTL_MS))
+            code = _wait(stop["child"], lambda: _claim_name(server, node))
             stop["child"] = None
             say(f"worker {name} left run {run}" + (f" (exit {code})" if code else ""))
             idle_since = time.monotonic()
@@ -77,6 +87,14 @@ def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say
             return 0
         time.sleep(POLL_SECONDS)
     return 0
+
+
+def _claim_name(server, node: str) -> None:
+    import redis
+
+    # Redis gone for a moment: the crawl process notices too, and waits for it.
+    with contextlib.suppress(redis.RedisError):
+        server.set(node, os.getpid(), px=NODE_TTL_MS)
 
 
 def _wait(child: subprocess.Popen, beat: Callable[[], object]) -> int:

@@ -250,7 +250,7 @@ def _versions(db: Path) -> int:
         return 0
 
 
-def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url, workers):
+def test_workers_killed_or_stopped_mid_crawl_lose_nothing(tmp_path, redis_url, workers):
     root = tmp_path / "site"
     en = briefings(40)
     archive = ds.write_archive(root, "en-2014", en, per_page=10)
@@ -268,11 +268,19 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url, workers):
                               for k in client.hkeys("briefwatch:run:1:inflight")),
                   what="w1 to take a request")
         team.kill("w1")
+        # w2, told to stop, gives back what it holds; w3, started late, finishes the run
+        team.start("w3")
+        _wait_for(lambda: any(k.startswith(b"w2#")
+                              for k in client.hkeys("briefwatch:run:1:inflight")),
+                  what="w2 to take a request")
+        team.kill("w2", signal.SIGTERM)
+        assert team.procs["w2"].returncode == 0
         out, _ = coordinator.communicate(timeout=180)
         assert coordinator.returncode == 0, (tmp_path / "coordinator.log").read_text()
     summary = json.loads(out)
     assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 40, 0)
-    assert summary["sources"]["mfa-en"]["requeued"] >= 1
+    assert summary["sources"]["mfa-en"]["requeued"] >= 1  # w1's, after its heart stopped
+    assert set(summary["sources"]["mfa-en"]["workers"]) == {"w1", "w2", "w3"}
     rows = stored(config)
     assert len(rows) == 40
     for b in en:
