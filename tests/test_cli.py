@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import run_cli, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
-            "init", "demo", "sources", "schedule", "jobs", "notify", "serve"]
+            "init", "demo", "sources", "schedule", "jobs", "notify", "serve", "worker"]
 
 
 def test_the_test_knows_every_command():

@@ -61,6 +61,14 @@ def test_defaults_and_relative_storage_path(tmp_path):
                      "two sources are named 'a'", id="duplicate-name"),
         pytest.param('[notify]\nurls = ["nosuchscheme://x"]\n', "not a valid apprise URL",
                      id="bad-apprise-url"),
+        pytest.param('[cluster]\nredis = "redis://x"\n', "[cluster]: unknown key 'redis'",
+                     id="cluster-unknown-key"),
+        pytest.param('[cluster]\nredis_url = "http://x:6379"\n', "must start with redis://",
+                     id="cluster-bad-url"),
+        pytest.param('[cluster]\nredis_url = "redis://x"\nworker_timeout = 0\n',
+                     "worker_timeout must be at least 1 second", id="cluster-timeout"),
+        pytest.param('[cluster]\nwait_for_workers = -5\n', "wait_for_workers must be more",
+                     id="cluster-wait"),
     ],
 )
 def test_bad_config_is_named(tmp_path, text, message):
@@ -79,6 +87,14 @@ def test_syntax_error_names_the_line(tmp_path):
 def test_valid_apprise_url_is_accepted(tmp_path):
     config = load_config(write(tmp_path, '[notify]\nurls = ["json://127.0.0.1:9/hook"]\n'))
     assert config.notify_urls == ("json://127.0.0.1:9/hook",)
+
+
+def test_cluster_settings(tmp_path):
+    assert load_config(write(tmp_path, GOOD)).cluster.redis_url is None
+    config = load_config(write(tmp_path, GOOD + '[cluster]\nredis_url = "redis://q:6379/2"\n'
+                                               "worker_timeout = 12\n"))
+    assert config.cluster.redis_url == "redis://q:6379/2"
+    assert (config.cluster.worker_timeout, config.cluster.wait_for_workers) == (12, 600)
 
 
 def test_missing_file_says_how_to_create_one(tmp_path):
