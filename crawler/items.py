@@ -13,11 +13,14 @@ class FetchedPage:
     final_url: str  # where the body came from
     status: int
     body: bytes
-    html: str  # the body decoded (header charset, else the page's meta charset, else detected)
+    # The body decoded (header charset, else the page's meta charset, else detected), when the
+    # spider had to (SCIO joins pages); else crawler.prepare.prepare_fetched decodes `body`.
+    html: str
     etag: str | None = None
     last_modified: str | None = None
     listing_title: str = ""
     listing_date: str = ""
+    content_type: str | None = None  # the Content-Type header, for decoding
     # Set by the ExtractPipeline: a crawler.prepare.Prepared, or why the page is not one.
     transcript: Any = None
     rejected: str = ""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from crawler.extract import Rejected
 from crawler.items import FetchedPage
-from crawler.prepare import prepare
+from crawler.prepare import prepare_fetched
 from crawler.recorder import Recorder
 
 
@@ -30,17 +29,7 @@ class ExtractPipeline:
         self.template = configured_template(self.crawler.spider)
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
-        if item.status != 200 or item.rejected:
-            return item  # not modified, gone, or not text: nothing to extract
-        result = prepare(item.html, item.final_url, item.listing_title, item.listing_date,
-                         self.template)
-        # Nothing downstream needs the decoded copy; keep memory to one copy of each page.
-        item.html = ""
-        if isinstance(result, Rejected):
-            item.rejected = result.reason
-        else:
-            item.transcript = result
-        return item
+        return prepare_fetched(item, self.template)
 
 
 class StorePipeline:

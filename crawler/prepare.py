@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crawler.decode import NotText, decode_html
 from crawler.extract import Rejected, Template, extract
+from crawler.items import FetchedPage
 from crawler.normalize import canonical_hash, conference_key, text_hash
 from crawler.turns import split_turns
 
@@ -41,3 +43,24 @@ def prepare(html: str, url: str, listing_title: str = "", listing_date: str = ""
         conference=conference_key(transcript.published, transcript.title),
         meta=transcript.meta,
     )
+
+
+def prepare_fetched(item: FetchedPage, template: Template | None = None) -> FetchedPage:
+    """Decode and prepare a fetched page: sets `item.transcript`, or `item.rejected`."""
+    if item.status != 200 or item.rejected:
+        return item  # not modified, gone, or not text: nothing to extract
+    html = item.html
+    if not html:
+        try:
+            html, _ = decode_html(item.body, item.content_type)
+        except NotText as exc:
+            item.rejected = str(exc)
+            return item
+    result = prepare(html, item.final_url, item.listing_title, item.listing_date, template)
+    # Nothing downstream needs the decoded copy; keep memory to one copy of each page.
+    item.html = ""
+    if isinstance(result, Rejected):
+        item.rejected = result.reason
+    else:
+        item.transcript = result
+    return item

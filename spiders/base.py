@@ -17,7 +17,6 @@ from scrapy.http import Response
 from w3lib.url import canonicalize_url
 
 from crawler.context import CrawlContext
-from crawler.decode import NotText, decode_html
 from crawler.items import FetchedPage
 
 COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
@@ -282,14 +281,10 @@ class ListingSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             listing_title=response.meta.get("listing_title", ""),
             listing_date=response.meta.get("listing_date", ""),
+            content_type=_header(response, b"Content-Type"),
         )
         if not isinstance(response, scrapy.http.TextResponse):
             page.rejected = "not an HTML page"
-        else:
-            try:
-                page.html, _ = decode_html(response.body, response.headers.get(b"Content-Type"))
-            except NotText as exc:
-                page.rejected = str(exc)
         yield page
 
     def article_failed(self, failure):

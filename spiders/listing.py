@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from crawler.extract import Template
 from spiders.base import ListingSpider
-from spiders.registry import SPIDERS
+from spiders.registry import SPIDERS, extract_template
 
 
 class ConfiguredListingSpider(ListingSpider):
@@ -44,13 +44,4 @@ class ConfiguredListingSpider(ListingSpider):
         return list(dict.fromkeys(found))
 
     def extract_template(self) -> Template | None:
-        options = self._options
-        if not any(k in options for k in ("body_selector", "title_selector", "date_selector")):
-            return None
-        return Template(
-            f"listing-{self.context.source}",
-            body=(options["body_selector"],) if "body_selector" in options else (),
-            title=(options["title_selector"],) if "title_selector" in options else (),
-            date=(options["date_selector"],) if "date_selector" in options else (),
-            date_format=options.get("date_format", ""),
-        )
+        return extract_template(self.name, self.context.source, self._options)

@@ -43,7 +43,6 @@ class ScioSpider(ListingSpider):
         if not more or page.rejected:
             yield page
             return
-        page.html = ""  # decoded again with the other pages
         yield self._next_page(page, more, [(response.body, _content_type(response))])
 
     def further_pages(self, response) -> list[str]:
