@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from crawler.context import CrawlContext, build_context
 from crawler.frontier import ClusterError, Frontier, connect, current_run
-from crawler.items import FetchedPage
-from crawler.prepare import Prepared
+from crawler.handover import page_from
 from crawler.runner import CrawlResult
 
 # Results stored per transaction.
@@ -144,13 +143,15 @@ class Coordinator:
         run: workers leave and what was stored stays."""
         import redis
 
-        from crawler.pipelines import configured_template
         from crawler.recorder import Recorder
+        from spiders.registry import extract_template
 
-        self.recorder = Recorder(
-            self.db, self.run, count=self._count, emit=self.on_page,
-            templates={n: configured_template(s) for n, s in self.spiders.items()},
-        )
+        templates = {}
+        for name, spider in self.spiders.items():
+            context = spider.context
+            templates[name] = extract_template(spider.name, name, context.options)
+        self.recorder = Recorder(self.db, self.run, count=self._count, emit=self.on_page,
+                                 templates=templates)
         try:
             return self._wait()
         except redis.RedisError as exc:
@@ -207,7 +208,7 @@ class Coordinator:
                     # handed back twice: a worker taken for dead had finished it after all
                     self._count(header["source"], "duplicates")
                     continue
-                self.recorder.record(_page(header, body))
+                self.recorder.record(page_from(header, body))
                 urls.append(header["url"])
             self.db.conn.execute("COMMIT")
         except BaseException:
@@ -281,13 +282,6 @@ def _blocked(reports) -> bool:
         served += sum(int(v) for k, v in status.items() if k.startswith("2")) - r.get(
             "robots_ok", 0)
     return refused > 0 and served <= 0
-
-
-def _page(header: dict, body: bytes) -> FetchedPage:
-    fields = {k: v for k, v in header.items() if k not in ("kind", "worker", "transcript")}
-    transcript = header.get("transcript")
-    return FetchedPage(**fields, body=body, html="",
-                       transcript=Prepared(**transcript) if transcript else None)
 
 
 def _host(url: str) -> str | None:

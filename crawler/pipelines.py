@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 from crawler.items import FetchedPage
 from crawler.prepare import prepare_fetched
 from crawler.recorder import Recorder
@@ -35,7 +32,6 @@ class ExtractPipeline:
 class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.progress = crawler.settings.getbool("BRIEFWATCH_PROGRESS")
         self.db = None
         self.batch = None
         self.recorder = None
@@ -58,7 +54,6 @@ class StorePipeline:
         self.recorder = Recorder(
             self.db, run,
             count=lambda _source, key: self.crawler.stats.inc_value(f"briefwatch/{key}"),
-            emit=_print_line if self.progress else None,
             templates={context.source: configured_template(self.crawler.spider)},
         )
 
@@ -77,11 +72,6 @@ class StorePipeline:
         self.recorder.record(item)
         self.batch.wrote()
         return item
-
-
-def _print_line(line: dict) -> None:
-    sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 # One connection and one write batch per database for every spider of the crawl process: the

@@ -1,18 +1,20 @@
-"""One crawl, in its own process: `python -m crawler.run --config F --run N [--source S]...`.
+"""One crawl, in its own process:
+`python -m crawler.run --config F --run N --results-fd FD [--source S]...`.
 
 Scrapy's reactor cannot be restarted inside a process, so every crawl gets a fresh one
-(crawler.runner starts this). It writes JSON lines to stdout: one per transcript handled
-({"event": "page", ...}) and one per source at the end ({"event": "source", "stats": ...}).
+(crawler.runner starts this). It only fetches: every page goes to the parent through the
+pipe FD (crawler.handover), which extracts and stores it; at the end one frame per source
+carries the crawl's stats ({"kind": "source", "source": S, "stats": {...}}).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from crawler.context import REVISIT_MODES, build_context
+from crawler.handover import results_stream, write_frame
 
 
 def settings_for(crawl) -> dict:
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--revisit", choices=REVISIT_MODES, default="recent")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--log-file", type=Path, help="Scrapy's log [default: stderr]")
+    parser.add_argument("--results-fd", type=int, required=True,
+                        help="pipe to the process that stores the pages")
     args = parser.parse_args(argv)
     die_with_parent()
 
@@ -84,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update(settings_for(config.crawl), priority="cmdline")
-    settings.set("BRIEFWATCH_PROGRESS", True, priority="cmdline")
     settings.set("BRIEFWATCH_CHILD", True, priority="cmdline")
+    settings.set("BRIEFWATCH_RESULTS_FD", args.results_fd, priority="cmdline")
+    settings.set("ITEM_PIPELINES", {"crawler.handover.HandOverPipeline": 800},
+                 priority="cmdline")
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     if args.log_file:
         args.log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         crawlers.append((source, context, crawler))
     process.start()
 
+    out = results_stream(args.results_fd)
     for source, context, crawler in crawlers:
         stats = crawler.stats.get_stats()
         summary = {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("briefwatch/")}
@@ -112,9 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             "backfill": context.backfill,
             "first_crawl": context.first_crawl,
         })
-        line = {"event": "source", "source": source.name, "stats": summary}
-        sys.stdout.write(json.dumps(line, default=str) + "\n")
-    sys.stdout.flush()
+        write_frame(out, {"kind": "source", "source": source.name, "stats": summary})
+    out.close()
     return 0
 
 

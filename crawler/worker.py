@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 from crawler.context import CrawlContext
 from crawler.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
+from crawler.handover import page_header
 from crawler.items import FetchedPage
 from crawler.leasedqueue import LEASE
 
@@ -120,8 +121,7 @@ class HandBackPipeline:
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
         spider = self.crawler.spider
-        header = {k: v for k, v in vars(item).items()
-                  if k not in ("body", "html", "transcript", "lease")}
+        header = page_header(item)
         header.update(kind="page", worker=spider.worker,
                       transcript=vars(item.transcript) if item.transcript else None)
         spider.frontier.hand_back(header, item.body, getattr(item, "lease", None))

@@ -97,7 +97,7 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
                     result = _coordinate(config, db, run_id, names, adopted=bool(adopted),
                                          backfill=backfill, revisit=revisit, on_page=on_page)
                 else:
-                    result = runner.crawl(config.path, run_id, names, backfill=backfill,
+                    result = runner.crawl(config, db, run_id, names, backfill=backfill,
                                           revisit=revisit,
                                           log_level="INFO" if verbose else "WARNING",
                                           log_file=log_file, on_page=on_page)
