@@ -23,7 +23,8 @@ _SPACES = re.compile(r"\s+")
 # Chinese puts no spaces between words or sentences: a space beside a CJK character or CJK
 # punctuation is layout, not text.
 _CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
+# (written to start with the space, so that the search skips from space to space)
+_CJK_SPACE = re.compile(f" (?:(?<=[{_CJK}] )|(?=[{_CJK}]))")
 
 
 def canonical_paragraph(paragraph: str) -> str:
@@ -33,8 +34,13 @@ def canonical_paragraph(paragraph: str) -> str:
 
 
 def canonical_text(text: str) -> str:
-    paragraphs = (canonical_paragraph(p) for p in text.split("\n"))
-    return "\n".join(p for p in paragraphs if p)
+    """canonical_paragraph of each line, with empty lines dropped; done on the whole text at
+    once where no step crosses a line break, which is several times faster."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text).translate(_QUOTES)
+    # str.split() splits on exactly what \s matches, and drops the ends: _SPACES and strip().
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return _CJK_SPACE.sub("", "\n".join(line for line in lines if line))
 
 
 def canonical_hash(title: str, text: str) -> str:

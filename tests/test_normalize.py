@@ -62,3 +62,19 @@ def test_spaces_in_chinese_are_layout(variant):
 def test_clean_paragraphs_trims_ideographic_indent_and_blank_lines():
     assert clean_paragraphs("\u3000\u3000问：你好？\n\n \u3000答：谢谢。 \n") == [
         "问：你好？", "答：谢谢。"]
+
+
+def test_canonical_text_is_canonical_paragraph_line_by_line():
+    # canonical_text works on the whole text at once, for speed; stored hashes depend on it
+    # giving exactly what the per-paragraph definition gives.
+    import random
+
+    from crawler.normalize import canonical_paragraph, canonical_text
+
+    r = random.Random(7)
+    alphabet = ("ab Z1 中文。，\u200b\u00ad\u2019\u201cＡ１ﬁ・“”"
+                + "".join(chr(c) for c in range(0x3001) if chr(c).isspace()))
+    for _ in range(5000):
+        text = "".join(r.choice(alphabet) for _ in range(r.randint(0, 40)))
+        by_line = "\n".join(p for p in map(canonical_paragraph, text.split("\n")) if p)
+        assert canonical_text(text) == by_line, repr(text)
