@@ -14,7 +14,17 @@ import sqlite3
 import pytest
 
 from crawler.turns import split_turns
-from storage.diff import align, change_summary, compare, describe, turn_sentence, word_diff
+from storage.diff import (
+    align,
+    change_summary,
+    compare,
+    count_words,
+    describe,
+    is_word,
+    tokens,
+    turn_sentence,
+    word_diff,
+)
 from tests.conftest import run_cli
 from tests.edited_site import HOSTILE, build
 
@@ -32,6 +42,48 @@ def test_word_diff_compares_chinese_by_character():
     ops = word_diff("时间将证明，合作符合两国利益。", "历史将证明，合作符合两国利益。")
     assert ("-", "时间") in ops and ("+", "历史") in ops
     assert ("=", "将证明，合作符合两国利益。") in ops
+
+
+def _sides(ops):
+    return ("".join(text for op, text in ops if op != "+"),
+            "".join(text for op, text in ops if op != "-"))
+
+
+def test_word_diff_of_a_heavily_reworded_paragraph_rebuilds_both_sides():
+    old = ("China's position on this issue is consistent and clear. We will release "
+           "information in due course. Time will prove that cooperation on trade serves the "
+           "fundamental interests of both peoples, as the saying goes.")
+    new = ("Beijing’s stance here has never changed; details will follow when ready. History "
+           "shows that trade co-operation serves both nations' basic interests — so the "
+           "saying goes!")
+    ops = word_diff(old, new)
+    assert _sides(ops) == (old, new)
+    assert {op for op, _ in ops} == {"=", "-", "+"}
+    # runs of edits come removed first, and no two neighbours share an op
+    assert all(a[0] != b[0] and (a[0], b[0]) != ("+", "-")
+               for a, b in zip(ops, ops[1:], strict=False))
+    zh_old = "中方的立场是一贯的、明确的。我们将适时发布消息。"
+    zh_new = "中方立场一贯明确，\u3000有关消息将适时发布！"
+    assert _sides(word_diff(zh_old, zh_new)) == (zh_old, zh_new)
+
+
+def test_every_paragraph_reworded_pairs_each_paragraph_with_its_new_wording():
+    old = [f"Question {k}: what is the plan for round {k} of the trade talks with the partners?"
+           for k in range(300)]
+    new = [f"Question {k}: what is the schedule for round {k} of trade talks with partners?"
+           for k in range(300)]
+    blocks = align(old, new)
+    assert [(b.op, b.old, b.new) for b in blocks] == [("replace", k, k) for k in range(300)]
+    for block in blocks:
+        assert _sides(block.words) == (block.old_text, block.new_text)
+        assert block.words_changed == 3
+
+
+def test_words_are_counted_as_the_tokens_that_are_words():
+    for text in ("Wang Yi's visit to Xi'an, 2024-03-06.", "王毅外长将于3月访问。 \u3000好",
+                 "\u3000开始 and end", "naïve café_2 — ok", ""):
+        assert count_words(text) == sum(is_word(t) for t in tokens(text)), text
+    assert count_words("a \u3000b") == 2  # a space run holding an ideographic space is no word
 
 
 def test_a_reworded_paragraph_is_paired_not_removed_and_added():
