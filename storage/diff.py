@@ -270,15 +270,26 @@ def words_changed(ops: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> i
 def first_words(text: str, n: int = 8) -> str:
     """The opening of a passage, for a reader to recognise it: n words, or 2n characters of
     Chinese."""
-    toks, count, out = tokens(text.strip()), 0, []
-    for tok in toks:
-        if is_word(tok):
-            count += 1 if _CJK_CHAR.match(tok) is None else 0.5
-        out.append(tok)
-        if count >= n:
+    text = text.strip()
+    # Tokenising a whole turn for its first words would cost more than comparing it: read a
+    # prefix, longer until it holds the n words.
+    size = 32 * n
+    while True:
+        toks = tokens(text[:size])
+        if size < len(text):
+            toks = toks[:-2]  # the cut may have ended these two otherwise
+        count, out = 0, []
+        for tok in toks:
+            if is_word(tok):
+                count += 1 if _CJK_CHAR.match(tok) is None else 0.5
+            out.append(tok)
+            if count >= n:
+                break
+        if count >= n or size >= len(text):
             break
+        size *= 4
     head = "".join(out).strip()
-    return head + ("…" if len(head) < len(text.strip()) else "")
+    return head + ("…" if len(head) < len(text) else "")
 
 
 def _body(paras: list[str], turn: dict) -> str:
