@@ -14,6 +14,7 @@ import sqlite3
 import pytest
 
 from crawler.turns import split_turns
+from jobs.diffview import side_by_side
 from storage.diff import (
     align,
     change_summary,
@@ -127,6 +128,33 @@ def test_describe_lists_several_removed_questions_and_old_summaries_still_read()
     # summaries stored before turns were counted
     assert describe({"paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
                      "words_changed": 1}) == "1 paragraph changed, 1 word changed"
+
+
+def test_side_by_side_wraps_at_spaces_folds_long_words_and_counts_cjk_double():
+    old = "Intro.\nWang: We will release information in due course.\n时间将证明，合作符合两国利益。"
+    new = ("Intro.\nWang: We will release information in a timely manner.\n"
+           "历史将证明，合作符合两国利益。\nsupercalifragilisticexpialidocious end")
+    out = side_by_side(compare(old, new), "v1", "v2", None, 40, False, str)
+    assert out.splitlines() == [
+        " v1                    v2",
+        " Intro.                Intro.",
+        " Wang: We will      |  Wang: We will",
+        " release               release",
+        " information in        information in",
+        " [-due course-].       {+a timely",
+        "                       manner+}.",
+        " [-时间-]将证明，   |  {+历史+}将证明，",
+        " 合作符合两国利益      合作符合两国利益",
+        " 。                    。",
+        "                    >  {+supercalifragi",
+        "                       listicexpialidoc",
+        "                       ious end+}",
+    ]
+    coloured = side_by_side(compare(old, new), "v1", "v2", None, 40, True, str)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert "[-" not in plain and "{+" not in plain
+    assert "\x1b[31m\x1b[9m时间\x1b[0m" in coloured  # red, struck out
+    assert "\x1b[32m\x1b[4m历史\x1b[0m" in coloured  # green, underlined
 
 
 # -- through the CLI, on a site edited between two crawls ------------------------------------
