@@ -10,6 +10,8 @@ import html
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -26,7 +28,7 @@ from storage.diff import (
     turn_sentence,
     word_diff,
 )
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 from tests.edited_site import HOSTILE, build
 
 # -- words and paragraphs ------------------------------------------------------------------
@@ -301,6 +303,47 @@ def test_same_text_and_single_version(edited):
     same = run_cli("diff", edited.urls["dropped"], "--from", "2", "--to", "2", "--format",
                    "words", config=edited.config)
     assert same.code == 0 and same.out == "" and "same text" in same.err
+
+
+def test_diff_reads_a_current_database_without_importing_sqlite_utils(edited):
+    db_path = edited.config.parent / "briefwatch.db"
+    code = (
+        "import sys\n"
+        "from storage.db import Reader, open_reader\n"
+        "from storage.documents import find, versions\n"
+        f"db = open_reader({str(db_path)!r})\n"
+        f"doc = find(db, {edited.urls['dropped']!r})\n"
+        "print(type(db) is Reader, [v['n'] for v in versions(db, doc['id'])],\n"
+        "      'sqlite_utils' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert proc.stdout.split() == ["True", "[1,", "2]", "False"]
+
+
+def test_the_reader_knows_the_current_schema_and_leaves_the_rest_to_open_db(tmp_path):
+    import sqlite_utils
+
+    from storage.db import SCHEMA, StorageError, open_reader
+    from storage.migrations import migrations
+
+    assert tuple(m.name for m in migrations._migrations) == SCHEMA
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before=SCHEMA[-1])
+    old.close()
+    migrated = open_reader(tmp_path / "old.db")  # not current: open_db migrates it
+    assert isinstance(migrated, sqlite_utils.Database)
+    assert [m.name for m in migrations.applied(migrated)] == list(SCHEMA)
+    migrated.close()
+    with pytest.raises(StorageError, match="no database"):
+        open_reader(tmp_path / "missing.db")
+    (tmp_path / "notes.txt").write_text("not a database")
+    with pytest.raises(StorageError, match="not an SQLite file"):
+        open_reader(tmp_path / "notes.txt")
+    foreign = sqlite3.connect(tmp_path / "foreign.db")
+    foreign.execute("CREATE TABLE t (x)")
+    foreign.close()
+    with pytest.raises(StorageError, match="another program"):
+        open_reader(tmp_path / "foreign.db")
 
 
 def test_hostile_text_was_stored_as_text(edited):
