@@ -271,24 +271,17 @@ def first_words(text: str, n: int = 8) -> str:
     """The opening of a passage, for a reader to recognise it: n words, or 2n characters of
     Chinese."""
     text = text.strip()
-    # Tokenising a whole turn for its first words would cost more than comparing it: read a
-    # prefix, longer until it holds the n words.
-    size = 32 * n
-    while True:
-        toks = tokens(text[:size])
-        if size < len(text):
-            toks = toks[:-2]  # the cut may have ended these two otherwise
-        count, out = 0, []
-        for tok in toks:
-            if is_word(tok):
-                count += 1 if _CJK_CHAR.match(tok) is None else 0.5
-            out.append(tok)
+    cjk = _CJK_CHAR.search(text) is not None
+    count, end = 0.0, len(text)
+    # finditer stops where the words do: the rest of a long turn is never tokenised.
+    for match in _patterns(cjk)[1].finditer(text):
+        word = match.group(1) if cjk else match.group()
+        if word:
+            count += 0.5 if cjk and _CJK_CHAR.match(word) else 1
             if count >= n:
+                end = match.end()
                 break
-        if count >= n or size >= len(text):
-            break
-        size *= 4
-    head = "".join(out).strip()
+    head = text[:end].strip()
     return head + ("…" if len(head) < len(text) else "")
 
 
