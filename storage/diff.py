@@ -155,6 +155,21 @@ def _similarity(a: frozenset, b: frozenset) -> float:
     return 2 * len(a & b) / total if total else 1.0
 
 
+def _similarities(bags_old: list[frozenset], bags_new: list[frozenset]) -> list[list[float]]:
+    """_similarity of every old bag with every new one. With every paragraph reworded, set
+    intersections were most of the comparison: here each bag is an int with a bit for each of
+    its words that the other side has too, and an intersection an AND and a bit count."""
+    shared = frozenset().union(*bags_old) & frozenset().union(*bags_new)
+    bit = {word: 1 << k for k, word in enumerate(shared)}
+
+    def masks(bags: list[frozenset]) -> list[tuple[int, int]]:
+        return [(sum(map(bit.__getitem__, bag & shared)), len(bag)) for bag in bags]
+
+    masks_new = masks(bags_new)
+    return [[2 * (a & b).bit_count() / (size_a + size_b) if size_a + size_b else 1.0
+             for b, size_b in masks_new] for a, size_a in masks(bags_old)]
+
+
 def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
     """A run of differing paragraphs: pair the similar ones, in order; the rest are removed
     or added."""
@@ -164,14 +179,15 @@ def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
     pairs: list[tuple[int, int]] = []
     if n * m <= _PAIRING_CELLS:
         # Best total similarity over order-keeping pairings (an alignment, like an LCS).
-        sim = [[_similarity(a, b) for b in bags_new] for a in bags_old]
+        sim = _similarities(bags_old, bags_new)
         score = [[0.0] * (m + 1) for _ in range(n + 1)]
         for i in range(n - 1, -1, -1):
+            row, below, similar = score[i], score[i + 1], sim[i]
             for j in range(m - 1, -1, -1):
-                best = max(score[i + 1][j], score[i][j + 1])
-                if sim[i][j] >= PAIR_THRESHOLD:
-                    best = max(best, sim[i][j] + score[i + 1][j + 1])
-                score[i][j] = best
+                best = below[j] if below[j] > row[j + 1] else row[j + 1]
+                if similar[j] >= PAIR_THRESHOLD and similar[j] + below[j + 1] > best:
+                    best = similar[j] + below[j + 1]
+                row[j] = best
         i = j = 0
         while i < n and j < m:
             if sim[i][j] >= PAIR_THRESHOLD and score[i][j] == sim[i][j] + score[i + 1][j + 1]:

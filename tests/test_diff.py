@@ -82,6 +82,18 @@ def test_every_paragraph_reworded_pairs_each_paragraph_with_its_new_wording():
         assert block.words_changed == 3
 
 
+def test_a_run_of_reworded_paragraphs_with_one_inserted_pairs_by_content():
+    topics = ["trade", "climate", "health", "energy", "tourism", "culture", "science", "space",
+              "fisheries", "education"]
+    old = [f"On {t} {k}, the two sides held talks and reached a broad consensus on {t}."
+           for k in range(10) for t in topics]
+    new = [p.replace("held talks", "met").replace("broad", "wide") for p in old]
+    new.insert(50, "A new paragraph about something else entirely, with none of those words.")
+    ops = [(b.op, b.old, b.new) for b in align(old, new)]
+    assert ops == [("replace", k, k) for k in range(50)] + [("insert", None, 50)] + \
+        [("replace", k, k + 1) for k in range(50, 100)]
+
+
 def test_words_are_counted_as_the_tokens_that_are_words():
     for text in ("Wang Yi's visit to Xi'an, 2024-03-06.", "王毅外长将于3月访问。 \u3000好",
                  "\u3000开始 and end", "naïve café_2 — ok", ""):
