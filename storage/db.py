@@ -32,17 +32,14 @@ class Reader:
         for row in cursor:
             yield dict(zip(keys, row, strict=True))
 
-    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
-
     def close(self) -> None:
         self.conn.close()
 
 
 def open_reader(path: Path) -> Reader | sqlite_utils.Database:
     """The database for a command that only reads (`diff`). Importing sqlite-utils takes
-    about 50 ms, a third of such a command, so a current database is opened with sqlite3
-    alone; one that is missing, foreign, or not migrated yet goes through open_db, which
+    about 40 ms, as long as the rest of the start-up, so a current database is opened with
+    sqlite3 alone; one that is missing, foreign, or not migrated yet goes through open_db, which
     says why or migrates it."""
     path = Path(path)
     if path.is_file() and _looks_like_sqlite(path):
