@@ -6,13 +6,16 @@ stores four transcripts with two versions each in a fresh database (storage.vers
 as the crawl does): about 30 KB and 150 KB of text, the second version either reworded in
 about 5% of its paragraphs or in every paragraph. Then, for each format of
 `briefwatch diff --format`, it times what jobs.cli.diff does in process (loading both versions,
-storage.diff.compare, the format's renderer) and runs the real CLI once.
+storage.diff.compare, the format's renderer) and runs the real CLI, several times each. Last,
+the floor under the CLI figures: the same Python starting with nothing to do, then importing
+what `briefwatch diff` imports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -30,6 +33,17 @@ import corpus  # noqa: E402
 import procs  # noqa: E402
 
 FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
+CLI_RUNS = 7  # per pair and format, in rounds: a start-up varies with the machine's other work
+FLOOR_RUNS = 11
+# Python statements for the floor: each row imports what the one above does, and more.
+_DIFF_IMPORTS = ("import jobs.cli, storage.db, storage.documents, storage.diff, jobs.diffview, "
+                 "crawler.turns, fast_diff_match_patch")
+FLOOR = (
+    ("`python -c pass`", "pass"),
+    ("+ `import jobs.cli` (click, the config)", "import jobs.cli"),
+    ("+ what `diff --format words` imports", _DIFF_IMPORTS),
+    ("+ jinja2 and jobs.pages (`--format html`)", _DIFF_IMPORTS + ", jinja2, jobs.pages"),
+)
 SIZES_KB = (30, 150)
 KINDS = (("reworded 5%", 0.05), ("every paragraph", 1.0))
 CONFIG = """\
@@ -137,26 +151,61 @@ def in_process(db_path: Path, cases: list[dict]) -> None:
         db.close()
 
 
-def through_cli(config: Path, cases: list[dict]) -> list[str]:
-    """Adds `cli_ms` per format: one `briefwatch diff` subprocess each, start-up included.
-    Returns one example command."""
+def cli_env(work: Path, *, bytecode: bool = True) -> dict:
+    """The environment of the subprocesses: this checkout's code first (the venv may have
+    briefwatch installed from another one), and compiled modules cached, in $WORK, as an
+    installed package has them, even where PYTHONDONTWRITEBYTECODE is set."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH"))))
+    if bytecode:
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def through_cli(config: Path, cases: list[dict], env: dict) -> list[str]:
+    """Adds `cli_ms` per format: the median of CLI_RUNS `briefwatch diff` subprocesses, start-up
+    included, after one run that compiles and caches the modules. Returns one example
+    command."""
     examples = []
     for case in cases:
-        case["cli_ms"] = {}
-        for fmt in FORMATS:
-            argv = [procs.briefwatch(), "--config", str(config), "diff", case["url"],
-                    "--format", fmt]
-            measured = procs.run(argv, timeout=120)
-            case["cli_ms"][fmt] = 1000 * measured.wall
-            examples.append(argv)
+        argvs = {fmt: [procs.briefwatch(), "--config", str(config), "diff", case["url"],
+                       "--format", fmt] for fmt in FORMATS}
+        walls: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
+        for k in range(CLI_RUNS + 1):
+            for fmt, argv in argvs.items():
+                measured = procs.run(argv, timeout=120, env=env)
+                if k:
+                    walls[fmt].append(1000 * measured.wall)
+        case["cli_ms"] = {fmt: statistics.median(w) for fmt, w in walls.items()}
+        examples.append(argvs[FORMATS[-1]])
     return examples[-1] if examples else []
+
+
+def floor(work: Path) -> list[dict]:
+    """Wall ms (median of FLOOR_RUNS) of each FLOOR statement, with bytecode cached and with
+    every module of this checkout compiled anew (PYTHONDONTWRITEBYTECODE)."""
+    rows = []
+    for label, code in FLOOR:
+        row = {"label": label, "code": code}
+        for key, env in (("cached_ms", cli_env(work)),
+                         ("uncached_ms", cli_env(work, bytecode=False))):
+            argv = [sys.executable, "-c", code]
+            procs.run(argv, env=env)
+            row[key] = statistics.median(1000 * procs.run(argv, env=env).wall
+                                         for _ in range(FLOOR_RUNS))
+        rows.append(row)
+    return rows
 
 
 def run(work: Path) -> dict:
     config, cases = build(work)
     in_process(work / "diff.db", cases)
-    example = through_cli(config, cases)
-    return {"cases": cases, "example_argv": example, "config": str(config)}
+    example = through_cli(config, cases, cli_env(work))
+    return {"cases": cases, "example_argv": example, "config": str(config),
+            "floor": floor(work), "cli_runs": CLI_RUNS, "floor_runs": FLOOR_RUNS}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         for fmt in FORMATS:
             print(f"  {fmt:<13} in process {case['formats_ms'][fmt]:7.1f} ms   "
                   f"CLI {case['cli_ms'][fmt]:7.0f} ms")
+    for row in result["floor"]:
+        print(f"{row['label']:<45} {row['cached_ms']:5.0f} ms cached, "
+              f"{row['uncached_ms']:5.0f} ms compiling this checkout")
     return 0
 
 

@@ -137,7 +137,7 @@ def shown(argv: list[str], replace: dict[str, str] | None = None) -> str:
 # --- The machine -------------------------------------------------------------------------------
 
 PACKAGES = ("scrapy", "twisted", "trafilatura", "lxml", "lxml_html_clean", "sqlite-utils",
-            "click", "rich", "jinja2", "diff-match-patch", "apscheduler", "apprise")
+            "click", "rich", "jinja2", "fast-diff-match-patch", "apscheduler", "apprise")
 
 
 def machine() -> dict:

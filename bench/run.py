@@ -506,8 +506,11 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
             "`side_by_side` at 120 columns, `jobs.pages.diff_document`, `as_json` + "
             "`json.dumps`, `jobs.diffview.turns`); median of repeats. Loading is shown apart; "
             "each format's time includes `compare` (the CLI computes it once per call; "
-            "`unified` does not use it). Through the CLI: one subprocess per format, "
-            f"start-up included, e.g. `{d['example']}`.")
+            "`unified` does not use it). Through the CLI: the median of "
+            f"{d['cli_runs']} subprocesses per format, start-up included, after one that "
+            "compiles the modules: this checkout's code first on PYTHONPATH, bytecode cached "
+            "(PYTHONPYCACHEPREFIX in `$WORK`) as an installed package has it, e.g. "
+            f"`{d['example']}`.")
         add("")
         head = ["pair", "paragraphs (changed)", "load", "compare"] + \
             [f"`{f}`" for f in diffbench.FORMATS]
@@ -520,6 +523,15 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
             rows.append([f"{c['old_kb']} KB, {c['kind']} (CLI)", "", "", ""]
                         + [f"{c['cli_ms'][f]:.0f} ms" for f in diffbench.FORMATS])
         L += _table(head, rows)
+        add("")
+        add(f"The floor under the CLI figures: `python -c STATEMENTS`, median of "
+            f"{d['floor_runs']} runs; each row imports what the row above does, and more. "
+            "Without a bytecode cache (PYTHONDONTWRITEBYTECODE=1, nothing written), modules "
+            "that have no `__pycache__` beside them are compiled at every start.")
+        add("")
+        L += _table(["start-up", "bytecode cached", "PYTHONDONTWRITEBYTECODE=1"],
+                    [[row["label"], f"{row['cached_ms']:.0f} ms", f"{row['uncached_ms']:.0f} ms"]
+                     for row in d["floor"]])
         add("")
 
     if "e" in results:

@@ -58,6 +58,12 @@ class Context:
 
         return open_db(self.config.storage_path, create=create)
 
+    def reader(self):
+        """The database for reading only: opens faster (storage.db.open_reader)."""
+        from storage.db import open_reader
+
+        return open_reader(self.config.storage_path)
+
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -354,7 +360,7 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
     from storage.diff import unified
     from storage.documents import find, version, versions
 
-    db = obj.db()
+    db = obj.reader()
     doc = _lookup(find, db, ref)
     numbers = [v["n"] for v in versions(db, doc["id"])]
     if len(numbers) < 2:

@@ -14,15 +14,13 @@ this module only maps the paragraph changes onto them.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 _CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-# A CJK character alone, a run of other letters/digits (with inner apostrophes and hyphens),
-# a run of spaces, or any other single character (punctuation).
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['’\-][^\W{_CJK}]+)*|\s+|.", re.S)
-_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 # Two paragraphs this similar (Dice coefficient of their words) are one paragraph reworded.
 PAIR_THRESHOLD = 0.35
 # Past this many cells, a run of differing paragraphs is paired by position, not by search.
@@ -42,16 +40,38 @@ def unified(old_text: str, new_text: str, old_label: str, new_label: str,
     ))
 
 
+@functools.cache
+def _patterns(cjk: bool) -> tuple[re.Pattern, re.Pattern]:
+    """(tokens, words): a CJK character alone, a run of other letters/digits (with inner
+    apostrophes and hyphens), a run of spaces, or any other single character (punctuation);
+    words are the first two. Each CJK class costs milliseconds to compile, a good part of a
+    `briefwatch diff`, so text without CJK uses the same patterns with a plain \\w."""
+    if not cjk:
+        word = r"\w+(?:['’\-]\w+)*"
+        return re.compile(rf"{word}|\s+|.", re.S), re.compile(word)
+    word = rf"[{_CJK}]|[^\W{_CJK}]+(?:['’\-][^\W{_CJK}]+)*"
+    # A run of spaces is skipped as a token is: it may hold an ideographic space, which alone
+    # would be a CJK word.
+    return re.compile(rf"{word}|\s+|.", re.S), re.compile(rf"({word})|\s+")
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+    return _patterns(_CJK_CHAR.search(text) is not None)[0].findall(text)
+
+
+def _words(text: str) -> list[str]:
+    if _CJK_CHAR.search(text) is None:
+        return _patterns(False)[1].findall(text)
+    return [w for w in _patterns(True)[1].findall(text) if w]
 
 
 def is_word(token: str) -> bool:
-    return bool(_WORD.match(token))
+    first = token[:1]
+    return first.isalnum() or first == "_" or _CJK_CHAR.match(first) is not None
 
 
 def count_words(text: str) -> int:
-    return sum(1 for t in tokens(text) if is_word(t))
+    return len(_words(text))
 
 
 @dataclass(frozen=True)
@@ -121,13 +141,33 @@ def align(old: list[str], new: list[str]) -> list[Block]:
     return blocks
 
 
-def _bag(text: str) -> Counter:
-    return Counter(t.lower() for t in tokens(text) if is_word(t))
+def _bag(text: str) -> frozenset:
+    """The words of a paragraph, lowercased, as a set: a word's first occurrence as itself,
+    the next ones as (word, 2), (word, 3)…, so that the intersection of two multisets is a set
+    intersection, which runs in C."""
+    counts = Counter(map(str.lower, _words(text)))
+    return frozenset([*counts, *((w, k) for w, c in counts.items() if c > 1
+                                 for k in range(2, c + 1))])
 
 
-def _similarity(a: Counter, b: Counter) -> float:
-    total = sum(a.values()) + sum(b.values())
-    return 2 * sum((a & b).values()) / total if total else 1.0
+def _similarity(a: frozenset, b: frozenset) -> float:
+    total = len(a) + len(b)
+    return 2 * len(a & b) / total if total else 1.0
+
+
+def _similarities(bags_old: list[frozenset], bags_new: list[frozenset]) -> list[list[float]]:
+    """_similarity of every old bag with every new one. With every paragraph reworded, set
+    intersections were most of the comparison: here each bag is an int with a bit for each of
+    its words that the other side has too, and an intersection an AND and a bit count."""
+    shared = frozenset().union(*bags_old) & frozenset().union(*bags_new)
+    bit = {word: 1 << k for k, word in enumerate(shared)}
+
+    def masks(bags: list[frozenset]) -> list[tuple[int, int]]:
+        return [(sum(map(bit.__getitem__, bag & shared)), len(bag)) for bag in bags]
+
+    masks_new = masks(bags_new)
+    return [[2 * (a & b).bit_count() / (size_a + size_b) if size_a + size_b else 1.0
+             for b, size_b in masks_new] for a, size_a in masks(bags_old)]
 
 
 def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
@@ -139,14 +179,15 @@ def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
     pairs: list[tuple[int, int]] = []
     if n * m <= _PAIRING_CELLS:
         # Best total similarity over order-keeping pairings (an alignment, like an LCS).
-        sim = [[_similarity(a, b) for b in bags_new] for a in bags_old]
+        sim = _similarities(bags_old, bags_new)
         score = [[0.0] * (m + 1) for _ in range(n + 1)]
         for i in range(n - 1, -1, -1):
+            row, below, similar = score[i], score[i + 1], sim[i]
             for j in range(m - 1, -1, -1):
-                best = max(score[i + 1][j], score[i][j + 1])
-                if sim[i][j] >= PAIR_THRESHOLD:
-                    best = max(best, sim[i][j] + score[i + 1][j + 1])
-                score[i][j] = best
+                best = below[j] if below[j] > row[j + 1] else row[j + 1]
+                if similar[j] >= PAIR_THRESHOLD and similar[j] + below[j + 1] > best:
+                    best = similar[j] + below[j + 1]
+                row[j] = best
         i = j = 0
         while i < n and j < m:
             if sim[i][j] >= PAIR_THRESHOLD and score[i][j] == sim[i][j] + score[i + 1][j + 1]:
@@ -178,30 +219,33 @@ def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Word-level differences of two paragraphs: (op, text) with op '=', '-' or '+'."""
-    from diff_match_patch import diff_match_patch
+    # The C++ port of diff-match-patch: the same diffs as the Python one, at a fifth of the
+    # cost, which was most of comparing two transcripts reworded throughout.
+    from fast_diff_match_patch import diff
 
     a, b = tokens(old), tokens(new)
-    codes: dict[str, str] = {}
-    if len(set(a) | set(b)) > 60_000:  # more distinct words than codes: compare characters
+    distinct = dict.fromkeys([*a, *b])
+    if len(distinct) > 60_000:  # more distinct words than codes: compare characters
         a, b = list(old), list(new)
+        distinct = dict.fromkeys([*a, *b])
     # Each distinct token becomes one character of a private-use plane, so that the
     # character-level algorithm compares tokens; its semantic clean-up then merges edits
     # separated by a lone equal word, which reads better.
-    encode = [codes.setdefault(t, chr(0xF0000 + len(codes))) for t in a]
-    encoded_b = [codes.setdefault(t, chr(0xF0000 + len(codes))) for t in b]
-    decode = {c: t for t, c in codes.items()}
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 2.0
-    diffs = dmp.diff_main("".join(encode), "".join(encoded_b), False)
-    dmp.diff_cleanupSemantic(diffs)
+    code = {t: chr(0xF0000 + k) for k, t in enumerate(distinct)}
+    ops = diff("".join(map(code.__getitem__, a)), "".join(map(code.__getitem__, b)),
+               timelimit=2.0, checklines=False, cleanup="Semantic", counts_only=True)
     out: list[tuple[str, str]] = []
-    for op, chars in diffs:
-        text = "".join(decode[c] for c in chars)
-        mark = "=" if op == 0 else ("-" if op < 0 else "+")
-        if out and out[-1][0] == mark:
-            out[-1] = (mark, out[-1][1] + text)
+    i = j = 0
+    for op, n in ops:
+        if op == "+":
+            text, j = "".join(b[j:j + n]), j + n
+        else:
+            text, i = "".join(a[i:i + n]), i + n
+            j += n if op == "=" else 0
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
         elif text:
-            out.append((mark, text))
+            out.append((op, text))
     return _deletions_first(out)
 
 
@@ -240,15 +284,19 @@ def words_changed(ops: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> i
 def first_words(text: str, n: int = 8) -> str:
     """The opening of a passage, for a reader to recognise it: n words, or 2n characters of
     Chinese."""
-    toks, count, out = tokens(text.strip()), 0, []
-    for tok in toks:
-        if is_word(tok):
-            count += 1 if re.match(f"[{_CJK}]", tok) is None else 0.5
-        out.append(tok)
-        if count >= n:
-            break
-    head = "".join(out).strip()
-    return head + ("…" if len(head) < len(text.strip()) else "")
+    text = text.strip()
+    cjk = _CJK_CHAR.search(text) is not None
+    count, end = 0.0, len(text)
+    # finditer stops where the words do: the rest of a long turn is never tokenised.
+    for match in _patterns(cjk)[1].finditer(text):
+        word = match.group(1) if cjk else match.group()
+        if word:
+            count += 0.5 if cjk and _CJK_CHAR.match(word) else 1
+            if count >= n:
+                end = match.end()
+                break
+    head = text[:end].strip()
+    return head + ("…" if len(head) < len(text) else "")
 
 
 def _body(paras: list[str], turn: dict) -> str:

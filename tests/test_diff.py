@@ -10,12 +10,25 @@ import html
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
 from crawler.turns import split_turns
-from storage.diff import align, change_summary, compare, describe, turn_sentence, word_diff
-from tests.conftest import run_cli
+from jobs.diffview import side_by_side
+from storage.diff import (
+    align,
+    change_summary,
+    compare,
+    count_words,
+    describe,
+    is_word,
+    tokens,
+    turn_sentence,
+    word_diff,
+)
+from tests.conftest import REPO, run_cli
 from tests.edited_site import HOSTILE, build
 
 # -- words and paragraphs ------------------------------------------------------------------
@@ -32,6 +45,60 @@ def test_word_diff_compares_chinese_by_character():
     ops = word_diff("时间将证明，合作符合两国利益。", "历史将证明，合作符合两国利益。")
     assert ("-", "时间") in ops and ("+", "历史") in ops
     assert ("=", "将证明，合作符合两国利益。") in ops
+
+
+def _sides(ops):
+    return ("".join(text for op, text in ops if op != "+"),
+            "".join(text for op, text in ops if op != "-"))
+
+
+def test_word_diff_of_a_heavily_reworded_paragraph_rebuilds_both_sides():
+    old = ("China's position on this issue is consistent and clear. We will release "
+           "information in due course. Time will prove that cooperation on trade serves the "
+           "fundamental interests of both peoples, as the saying goes.")
+    new = ("Beijing’s stance here has never changed; details will follow when ready. History "
+           "shows that trade co-operation serves both nations' basic interests — so the "
+           "saying goes!")
+    ops = word_diff(old, new)
+    assert _sides(ops) == (old, new)
+    assert {op for op, _ in ops} == {"=", "-", "+"}
+    # runs of edits come removed first, and no two neighbours share an op
+    assert all(a[0] != b[0] and (a[0], b[0]) != ("+", "-")
+               for a, b in zip(ops, ops[1:], strict=False))
+    zh_old = "中方的立场是一贯的、明确的。我们将适时发布消息。"
+    zh_new = "中方立场一贯明确，\u3000有关消息将适时发布！"
+    assert _sides(word_diff(zh_old, zh_new)) == (zh_old, zh_new)
+
+
+def test_every_paragraph_reworded_pairs_each_paragraph_with_its_new_wording():
+    old = [f"Question {k}: what is the plan for round {k} of the trade talks with the partners?"
+           for k in range(300)]
+    new = [f"Question {k}: what is the schedule for round {k} of trade talks with partners?"
+           for k in range(300)]
+    blocks = align(old, new)
+    assert [(b.op, b.old, b.new) for b in blocks] == [("replace", k, k) for k in range(300)]
+    for block in blocks:
+        assert _sides(block.words) == (block.old_text, block.new_text)
+        assert block.words_changed == 3
+
+
+def test_a_run_of_reworded_paragraphs_with_one_inserted_pairs_by_content():
+    topics = ["trade", "climate", "health", "energy", "tourism", "culture", "science", "space",
+              "fisheries", "education"]
+    old = [f"On {t} {k}, the two sides held talks and reached a broad consensus on {t}."
+           for k in range(10) for t in topics]
+    new = [p.replace("held talks", "met").replace("broad", "wide") for p in old]
+    new.insert(50, "A new paragraph about something else entirely, with none of those words.")
+    ops = [(b.op, b.old, b.new) for b in align(old, new)]
+    assert ops == [("replace", k, k) for k in range(50)] + [("insert", None, 50)] + \
+        [("replace", k, k + 1) for k in range(50, 100)]
+
+
+def test_words_are_counted_as_the_tokens_that_are_words():
+    for text in ("Wang Yi's visit to Xi'an, 2024-03-06.", "王毅外长将于3月访问。 \u3000好",
+                 "\u3000开始 and end", "naïve café_2 — ok", ""):
+        assert count_words(text) == sum(is_word(t) for t in tokens(text)), text
+    assert count_words("a \u3000b") == 2  # a space run holding an ideographic space is no word
 
 
 def test_a_reworded_paragraph_is_paired_not_removed_and_added():
@@ -75,6 +142,33 @@ def test_describe_lists_several_removed_questions_and_old_summaries_still_read()
     # summaries stored before turns were counted
     assert describe({"paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
                      "words_changed": 1}) == "1 paragraph changed, 1 word changed"
+
+
+def test_side_by_side_wraps_at_spaces_folds_long_words_and_counts_cjk_double():
+    old = "Intro.\nWang: We will release information in due course.\n时间将证明，合作符合两国利益。"
+    new = ("Intro.\nWang: We will release information in a timely manner.\n"
+           "历史将证明，合作符合两国利益。\nsupercalifragilisticexpialidocious end")
+    out = side_by_side(compare(old, new), "v1", "v2", None, 40, False, str)
+    assert out.splitlines() == [
+        " v1                    v2",
+        " Intro.                Intro.",
+        " Wang: We will      |  Wang: We will",
+        " release               release",
+        " information in        information in",
+        " [-due course-].       {+a timely",
+        "                       manner+}.",
+        " [-时间-]将证明，   |  {+历史+}将证明，",
+        " 合作符合两国利益      合作符合两国利益",
+        " 。                    。",
+        "                    >  {+supercalifragi",
+        "                       listicexpialidoc",
+        "                       ious end+}",
+    ]
+    coloured = side_by_side(compare(old, new), "v1", "v2", None, 40, True, str)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert "[-" not in plain and "{+" not in plain
+    assert "\x1b[31m\x1b[9m时间\x1b[0m" in coloured  # red, struck out
+    assert "\x1b[32m\x1b[4m历史\x1b[0m" in coloured  # green, underlined
 
 
 # -- through the CLI, on a site edited between two crawls ------------------------------------
@@ -221,6 +315,47 @@ def test_same_text_and_single_version(edited):
     same = run_cli("diff", edited.urls["dropped"], "--from", "2", "--to", "2", "--format",
                    "words", config=edited.config)
     assert same.code == 0 and same.out == "" and "same text" in same.err
+
+
+def test_diff_reads_a_current_database_without_importing_sqlite_utils(edited):
+    db_path = edited.config.parent / "briefwatch.db"
+    code = (
+        "import sys\n"
+        "from storage.db import Reader, open_reader\n"
+        "from storage.documents import find, versions\n"
+        f"db = open_reader({str(db_path)!r})\n"
+        f"doc = find(db, {edited.urls['dropped']!r})\n"
+        "print(type(db) is Reader, [v['n'] for v in versions(db, doc['id'])],\n"
+        "      'sqlite_utils' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert proc.stdout.split() == ["True", "[1,", "2]", "False"]
+
+
+def test_the_reader_knows_the_current_schema_and_leaves_the_rest_to_open_db(tmp_path):
+    import sqlite_utils
+
+    from storage.db import SCHEMA, StorageError, open_reader
+    from storage.migrations import migrations
+
+    assert tuple(m.name for m in migrations._migrations) == SCHEMA
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before=SCHEMA[-1])
+    old.close()
+    migrated = open_reader(tmp_path / "old.db")  # not current: open_db migrates it
+    assert isinstance(migrated, sqlite_utils.Database)
+    assert [m.name for m in migrations.applied(migrated)] == list(SCHEMA)
+    migrated.close()
+    with pytest.raises(StorageError, match="no database"):
+        open_reader(tmp_path / "missing.db")
+    (tmp_path / "notes.txt").write_text("not a database")
+    with pytest.raises(StorageError, match="not an SQLite file"):
+        open_reader(tmp_path / "notes.txt")
+    foreign = sqlite3.connect(tmp_path / "foreign.db")
+    foreign.execute("CREATE TABLE t (x)")
+    foreign.close()
+    with pytest.raises(StorageError, match="another program"):
+        open_reader(tmp_path / "foreign.db")
 
 
 def test_hostile_text_was_stored_as_text(edited):
