@@ -237,11 +237,13 @@ class Coordinator:
     def _leave(self, state: str) -> dict:
         """End the run in Redis; wait a little for workers to leave with their last counts."""
         self.frontier.set_state(state)
+        # No worker joins from now on; those that did write their last report as they leave.
+        members = self.frontier.members()
         deadline = time.monotonic() + LEAVE_SECONDS
         while True:
             reports = self.frontier.reports()
-            staying = [w for w, by_source in reports.items()
-                       if not all(r.get("closed") for r in by_source.values())
+            staying = [w for w in members
+                       if not all(reports.get(w, {}).get(n, {}).get("closed") for n in self.names)
                        and self.frontier.alive(w)]
             if not staying or time.monotonic() > deadline:
                 break

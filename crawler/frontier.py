@@ -39,6 +39,22 @@ redis.call('HSET', KEYS[2], lease, r[2] .. '|' .. KEYS[1] .. '|' .. r[1])
 return {lease, r[1]}
 """
 
+# Joining is refused once the run is no longer running: then every worker that joined did so
+# before the coordinator ended the run, and it waits for exactly those to leave.
+_JOIN = """
+if redis.call('GET', KEYS[1]) ~= 'running' then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
+# A report written after the run was forgotten would leave its key behind.
+_REPORT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1
+"""
+
 _REQUEUE = """
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if not v then return 0 end
@@ -94,7 +110,10 @@ class Frontier:
         self.results = f"{base}:results"
         self.workers = f"{base}:workers"
         self.tally_key = f"{base}:tally"
+        self.joined = f"{base}:joined"
         self._pop = server.register_script(_POP)
+        self._join = server.register_script(_JOIN)
+        self._report = server.register_script(_REPORT)
         self._requeue = server.register_script(_REQUEUE)
 
     # -- keys per source ---------------------------------------------------------------------
@@ -237,11 +256,20 @@ class Frontier:
 
     # -- workers -----------------------------------------------------------------------------
 
+    def join(self, worker: str, timeout: float) -> bool:
+        """Take part in the run, if it is still running (alive from now on)."""
+        return bool(self._join(keys=[self.state_key, self.joined, self.alive_key(worker)],
+                               args=[worker, self.run, int(timeout * 1000)]))
+
+    def members(self) -> set[str]:
+        return {w.decode() for w in self.server.smembers(self.joined)}
+
     def beat(self, worker: str, timeout: float) -> None:
         self.server.set(self.alive_key(worker), self.run, px=int(timeout * 1000))
 
     def report(self, worker: str, source: str, stats: dict) -> None:
-        self.server.hset(self.workers, f"{worker} {source}", json.dumps(stats, default=str))
+        self._report(keys=[self.state_key, self.workers],
+                     args=[f"{worker} {source}", json.dumps(stats, default=str)])
 
     def reports(self) -> dict[str, dict[str, dict]]:
         """worker -> source -> its last report."""

@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     die_with_parent()
     frontier = Frontier(connect(args.redis), args.run)
     plan = frontier.plan()
-    if plan is None or frontier.state() != "running":
+    if plan is None or not frontier.join(args.worker, plan.get("worker_timeout",
+                                                               DEFAULT_WORKER_TIMEOUT)):
         return 0  # the run ended before we joined
 
     from scrapy.core.engine import ExecutionEngine
