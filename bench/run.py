@@ -11,7 +11,8 @@ Figures (bench/README.md says what each means):
   d  diff latency, 30 KB and 150 KB pairs, every --format, in process and through the CLI
   e  database bytes per transcript, and growth after 10 quiet nights
   f  start-up: --help, a crawl with nothing to do, import time of jobs.cli
-  p  where the backfill's time goes: cProfile of the crawl process on a 200-page backfill
+  p  where the backfill's time goes: cProfile of `briefwatch crawl` (extracting and storing)
+     on a 200-page backfill
 Everything is written under a tempfile.mkdtemp() folder, removed at the end (unless --keep).
 """
 
@@ -222,33 +223,20 @@ class Bench:
         }
 
     def profile(self) -> None:
-        self.log(f"p. profiling a {PROFILE_PAGES}-page backfill of the crawl process …")
-        from storage import runs
-        from storage.db import open_db
-
+        self.log(f"p. profiling a {PROFILE_PAGES}-page backfill (the storing process) …")
         briefings = corpus.archive_briefings(newest_weekday(dt.date.today()), PROFILE_PAGES,
                                              seed=3)
         site, config, _ = self.archive("profile", briefings)
-        db = open_db(config.parent / "briefwatch.db")
-        try:
-            run_id = runs.start(db, ["mfa-en"], {"backfill": False, "revisit": "recent"})
-        finally:
-            db.close()
         prof = config.parent / "crawl.prof"
-        argv = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "crawler.run",
-                "--config", str(config), "--run", str(run_id), "--source", "mfa-en"]
+        argv = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "jobs.cli",
+                "--config", str(config), "crawl", "--json"]
         site.reset()
         measured = procs.run(argv, cwd=ROOT, timeout=1200)
-        pages = sum(1 for line in measured.stdout.splitlines() if '"event": "page"' in line)
+        pages = json.loads(measured.stdout.strip().splitlines()[-1])["new"]
         # The same crawl without the profiler, for the profiler's overhead.
         site2, config2, _ = self.archive("profile-plain", briefings)
-        db = open_db(config2.parent / "briefwatch.db")
-        try:
-            run2 = runs.start(db, ["mfa-en"], {"backfill": False, "revisit": "recent"})
-        finally:
-            db.close()
-        plain_argv = [sys.executable, "-m", "crawler.run", "--config", str(config2),
-                      "--run", str(run2), "--source", "mfa-en"]
+        plain_argv = [sys.executable, "-m", "jobs.cli", "--config", str(config2), "crawl",
+                      "--json"]
         plain = procs.run(plain_argv, cwd=ROOT, timeout=1200)
         self.results["p"] = {
             "argv": self.shown(argv), "wall": measured.wall, "cpu": measured.cpu,
@@ -275,8 +263,8 @@ def _where(func: tuple[str, int, str]) -> str:
     return f"{path}:{line}({name})"
 
 
-PLUMBING = re.compile(r"^(?:<|asyncio/|runpy|twisted/|scrapy/utils/(?:asyncio|defer)|"
-                      r"crawler/run\.py:\d+\((?:<module>|main)\))")
+PLUMBING = re.compile(r"^(?:<|asyncio/|runpy|twisted/|scrapy/utils/(?:asyncio|defer)|click/|"
+                      r"jobs/cli\.py:\d+\((?:<module>|main|crawl)\)|jobs/nightly\.py)")
 
 
 def _profile_tables(prof: Path, top: int = 15) -> dict:
@@ -294,36 +282,31 @@ def _profile_tables(prof: Path, top: int = 15) -> dict:
             return found[nth]["cumtime"] if nth < len(found) else 0.0
         return max((r["cumtime"] for r in found), default=0.0)
 
-    reactor = cum("scrapy/crawler.py", "start")
-    # Two process_item in crawler/pipelines.py: ExtractPipeline's first, StorePipeline's next.
-    extract_item = cum("crawler/pipelines.py", "process_item", 0)
-    store_item = cum("crawler/pipelines.py", "process_item", 1)
-    listing = cum("spiders/base.py", "parse_listing")
-    article = cum("spiders/base.py", "parse_article")
+    crawl = cum("crawler/runner.py", "crawl")
+    prepare = cum("crawler/prepare.py", "prepare_fetched")
+    record = cum("crawler/recorder.py", "record")
     groups = [
-        ("the whole crawl process (profiled)", total),
-        ("before the reactor starts: imports, config, stored URLs", total - reactor),
-        ("the crawl (CrawlerProcess.start)", reactor),
-        ("  ExtractPipeline.process_item", extract_item),
+        ("the whole `briefwatch crawl` process (profiled)", total),
+        ("before and after the crawl: imports, config, lock, run row, notify, feed",
+         total - crawl),
+        ("crawler.runner.crawl (the crawl process fetches meanwhile)", crawl),
+        ("  crawler.prepare.prepare_fetched", prepare),
+        ("    crawler.decode.decode_html", cum("crawler/decode.py", "decode_html")),
         ("    crawler.extract.extract", cum("crawler/extract.py", "extract")),
         ("      lxml.html.document_fromstring (parse)",
          cum("lxml/html/__init__.py", "document_fromstring")),
-        ("      _find_body (cssselect over the templates)", cum("crawler/extract.py",
-                                                              "_find_body")),
         ("      _paragraphs (_block_text walk + clean)", cum("crawler/extract.py",
                                                              "_paragraphs")),
-        ("      _title + _date", cum("crawler/extract.py", "_title")
-         + cum("crawler/extract.py", "_date")),
-        ("  StorePipeline.process_item", store_item),
         ("    crawler.normalize.canonical_hash", cum("crawler/normalize.py",
                                                      "canonical_hash")),
         ("    crawler.turns.split_turns", cum("crawler/turns.py", "split_turns")),
+        ("  crawler.recorder.Recorder.record", record),
         ("    storage.versions.record", cum("storage/versions.py", "record")),
         ("      _insert_version (INSERT, FTS5 index, zlib)",
          cum("storage/versions.py", "_insert_version")),
-        ("  spider callbacks: parse_listing + parse_article", listing + article),
-        ("  the rest: Scrapy and Twisted (scheduling, downloading, HTTP, middlewares)",
-         reactor - extract_item - store_item - listing - article),
+        ("  WriteBatch commits", cum("storage/db.py", "commit")),
+        ("  the rest: waiting for pages from the pipe, decoding frames",
+         crawl - prepare - record - cum("storage/db.py", "commit")),
     ]
     by_cum = sorted(rows, key=lambda r: r["cumtime"], reverse=True)
     own = [r for r in by_cum if r["key"][0].startswith(str(ROOT))
@@ -602,15 +585,16 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
 
     if "p" in results:
         p = results["p"]
-        add("## Where the backfill's time goes (cProfile of the crawl process)")
+        add("## Where the backfill's time goes (cProfile of `briefwatch crawl`, which extracts and stores)")
         add("")
         add("Reproduce: `python bench/run.py --only p`  ")
-        add(f"Measured: `{p['argv']}` on a fresh {PROFILE_PAGES}-transcript archive (a run row "
-            f"made first with storage.runs.start). {p['pages']} transcripts in "
+        add(f"Measured: `{p['argv']}` on a fresh {PROFILE_PAGES}-transcript archive. "
+            f"{p['pages']} transcripts in "
             f"{p['wall']:.2f} s under the profiler (CPU {p['cpu']:.2f} s); the same crawl "
             f"unprofiled (`{p['plain_argv']}`) took {p['plain_wall']:.2f} s (CPU "
-            f"{p['plain_cpu']:.2f} s). cProfile sees the main thread only (the reactor, the "
-            f"spider callbacks and both pipelines run there).")
+            f"{p['plain_cpu']:.2f} s, both processes). The profile is of the `briefwatch "
+            f"crawl` process, which extracts and stores; the crawl process it starts only "
+            f"fetches (its CPU is in the CPU figures, not in the profile).")
         add("")
         add("Grouped (cumulative seconds, profiled; indented rows are parts of the row above):")
         add("")
