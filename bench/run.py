@@ -425,7 +425,7 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
             ["CPU per transcript page", f"{1000 * a['cpu'] / max(1, n):.1f} ms"],
             ["CPU use while crawling", f"{a['cpu'] / a['wall']:.2f} cores of "
                                        f"{os.cpu_count()}"],
-            ["peak RSS (largest process: the crawl process)", f"{a['maxrss_mb']:.0f} MB"],
+            ["peak RSS (the larger of the two processes)", f"{a['maxrss_mb']:.0f} MB"],
             ["CPU of the local server (bench process)", f"{a['server_cpu']:.2f} s"],
         ]
         L += _table(["backfill", "value"], rows)

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
-import trafilatura
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -135,7 +134,7 @@ class Rejected:
 
 def extractor_fingerprint(template: str, with_trafilatura: bool) -> str:
     """What produced a text: our rules, the template, and trafilatura's version where it ran."""
-    reader = f"trafilatura-{trafilatura.__version__}/" if with_trafilatura else ""
+    reader = f"trafilatura-{_trafilatura().__version__}/" if with_trafilatura else ""
     return f"{reader}rules-{RULES_VERSION}/{template}"
 
 
@@ -244,8 +243,16 @@ def _find_body(tree, templates) -> tuple[Template | None, object | None]:
     return None, None
 
 
+def _trafilatura():
+    # Imported for pages of no known template only: it costs a third of a second, which a
+    # quiet night (all 304s) or a run of known templates need not pay.
+    import trafilatura
+
+    return trafilatura
+
+
 def _extract_page(html: str) -> str:
-    return trafilatura.extract(
+    return _trafilatura().extract(
         html,
         include_comments=False,
         include_tables=False,
