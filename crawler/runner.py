@@ -69,12 +69,12 @@ def crawl(config, db, run: int, sources: list[str], *, backfill: bool = False,
     # SIGTERM (a second signal would make Scrapy abandon its spiders uncleanly).
     # stderr is inherited: with no log file, Scrapy's log reaches the user's terminal.
     env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
+    batch = WriteBatch(db)
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 pass_fds=(write_end,), start_new_session=True, env=env)
     finally:
         os.close(write_end)
-    batch = WriteBatch(db)
     try:
         with os.fdopen(read_end, "rb") as stream, _stop_on_signals(proc, result):
             for header, body in read_frames(stream):
@@ -84,8 +84,15 @@ def crawl(config, db, run: int, sources: list[str], *, backfill: bool = False,
                     page = prepare_fetched(page_from(header, body), templates[header["source"]])
                     recorder.record(page)
                     batch.wrote()
-    finally:
         batch.commit()
+    except BaseException:
+        # Storing failed (a full disk, a broken database) or we were killed: nobody reads the
+        # pipe any more, so the crawl process would wait on it for ever. Keep what was stored.
+        proc.kill()
+        with contextlib.suppress(Exception):
+            batch.commit()
+        raise
+    finally:
         result.returncode = proc.wait()
     for name, mine in counts.items():
         # What was stored counts even when the crawl process died before its report.
