@@ -69,13 +69,14 @@ def crawl(config, db, run: int, sources: list[str], *, backfill: bool = False,
     # SIGTERM (a second signal would make Scrapy abandon its spiders uncleanly).
     # stderr is inherited: with no log file, Scrapy's log reaches the user's terminal.
     env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
-    batch = WriteBatch(db)
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 pass_fds=(write_end,), start_new_session=True, env=env)
     finally:
         os.close(write_end)
+    batch = None
     try:
+        batch = WriteBatch(db)
         with os.fdopen(read_end, "rb") as stream, _stop_on_signals(proc, result):
             for header, body in read_frames(stream):
                 if header.get("kind") == "source":
@@ -89,8 +90,9 @@ def crawl(config, db, run: int, sources: list[str], *, backfill: bool = False,
         # Storing failed (a full disk, a broken database) or we were killed: nobody reads the
         # pipe any more, so the crawl process would wait on it for ever. Keep what was stored.
         proc.kill()
-        with contextlib.suppress(Exception):
-            batch.commit()
+        if batch is not None:
+            with contextlib.suppress(Exception):
+                batch.commit()
         raise
     finally:
         result.returncode = proc.wait()
