@@ -43,7 +43,7 @@ def adoptable_run(db, url: str) -> int | None:
     if run is None:
         return None
     frontier = Frontier(server, run)
-    if frontier.state() == "running" and server.get(f"{frontier.base}:seeded") \
+    if frontier.state() == "running" and server.get(frontier.seeded_key) \
             and is_abandoned(db, run):
         return run
     return None
@@ -108,7 +108,7 @@ class Coordinator:
             queue = self.frontier.queue_key(name)
             for request in asyncio.run(_collect(spider.seed())):
                 self.frontier.push(queue, -request.priority, encode(request, spider))
-        self.server.set(f"{self.frontier.base}:seeded", 1)
+        self.server.set(self.frontier.seeded_key, 1)
 
     def adopt(self) -> None:
         """Go on with a run whose coordinator died, from what it left in Redis."""
@@ -196,7 +196,7 @@ class Coordinator:
         results = self.frontier.peek_results(BATCH)
         if not results:
             return 0
-        stored_key = f"{self.frontier.base}:stored"
+        stored_key = self.frontier.stored_key
         self.db.conn.execute("BEGIN")
         try:
             urls = []

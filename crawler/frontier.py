@@ -111,6 +111,8 @@ class Frontier:
         self.workers = f"{base}:workers"
         self.tally_key = f"{base}:tally"
         self.joined = f"{base}:joined"
+        self.seeded_key = f"{base}:seeded"  # set once every first request is queued
+        self.stored_key = f"{base}:stored"  # transcript URLs the coordinator stored this run
         self._pop = server.register_script(_POP)
         self._join = server.register_script(_JOIN)
         self._report = server.register_script(_REPORT)
