@@ -585,7 +585,8 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
 
     if "p" in results:
         p = results["p"]
-        add("## Where the backfill's time goes (cProfile of `briefwatch crawl`, which extracts and stores)")
+        add("## Where the backfill's time goes "
+            "(cProfile of `briefwatch crawl`, which extracts and stores)")
         add("")
         add("Reproduce: `python bench/run.py --only p`  ")
         add(f"Measured: `{p['argv']}` on a fresh {PROFILE_PAGES}-transcript archive. "
