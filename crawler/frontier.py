@@ -285,6 +285,38 @@ class Frontier:
         return bool(self.server.exists(self.alive_key(worker)))
 
 
+def status(server) -> dict:
+    """What the cluster is doing: the current run's frontier and the workers, for
+    `briefwatch workers`."""
+    nodes = sorted(k.decode().split(":")[2]
+                   for k in server.scan_iter(match=f"{PREFIX}:node:*", count=200))
+    out = {"run": None, "state": None, "queued": {}, "leased": 0, "waiting": 0,
+           "workers": {name: {"serving": True, "in_run": False, "alive": False}
+                       for name in nodes}}
+    run = current_run(server)
+    if run is None:
+        return out
+    frontier = Frontier(server, run)
+    plan = frontier.plan() or {"sources": []}
+    sources = [s["name"] for s in plan["sources"]]
+    with server.pipeline(transaction=True) as pipe:
+        for source in sources:
+            pipe.zcard(frontier.queue_key(source))
+        pipe.hlen(frontier.inflight)
+        pipe.llen(frontier.results)
+        counts = pipe.execute()
+    out.update(run=run, state=frontier.state(), queued=dict(zip(sources, counts, strict=False)),
+               leased=counts[-2], waiting=counts[-1])
+    reports = frontier.reports()
+    for name in frontier.members() | set(reports):
+        by_source = reports.get(name, {})
+        entry = out["workers"].setdefault(name, {"serving": False})
+        entry.update(in_run=True, alive=frontier.alive(name),
+                     pages=sum(r.get("pages", 0) for r in by_source.values()),
+                     requests=sum(r.get("requests", 0) for r in by_source.values()))
+    return out
+
+
 def current_run(server) -> int | None:
     raw = server.get(CURRENT)
     return int(raw) if raw else None

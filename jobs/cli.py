@@ -626,6 +626,56 @@ def sources(obj: Context, as_json) -> None:
 # -- running nightly -----------------------------------------------------------------------------
 
 
+def _redis_url(obj: Context, redis_url: str | None) -> str:
+    if redis_url:
+        return redis_url
+    try:
+        redis_url = obj.config.cluster.redis_url
+    except ConfigError as exc:
+        raise Failure(f"no --redis URL given, and {exc}", EXIT_USAGE) from None
+    if not redis_url:
+        raise Failure(f"no --redis URL given and no [cluster] redis_url in {obj.config.path}",
+                      EXIT_USAGE)
+    return redis_url
+
+
+@cli.command()
+@click.option("--redis", "redis_url", metavar="URL",
+              help="The cluster's Redis [default: [cluster] redis_url of the config file].")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@pass_ctx
+def workers(obj: Context, redis_url, as_json) -> None:
+    """What the cluster is doing: the workers serving on its Redis, and the current run's
+    requests queued, leased to workers, and handed back but not stored yet.
+
+    \b
+    Examples:
+      briefwatch workers
+      briefwatch workers --redis redis://queue.example.org:6379/0 --json
+    """
+    from crawler.frontier import ClusterError, connect, status
+
+    try:
+        state = status(connect(_redis_url(obj, redis_url)))
+    except ClusterError as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        emit_json(state)
+        return
+    if state["run"] is None:
+        click.echo("no cluster run going")
+    else:
+        queued = sum(state["queued"].values())
+        click.echo(f"run {state['run']} {state['state']}: {queued} queued, {state['leased']} "
+                   f"leased to workers, {state['waiting']} waiting to be stored")
+    for name, w in sorted(state["workers"].items()):
+        doing = (f"in run {state['run']}: {w['pages']} pages, {w['requests']} requests"
+                 + ("" if w["alive"] else " (silent: taken for dead)")) if w["in_run"] else "idle"
+        click.echo(f"  {safe(name):<24} {'serving' if w['serving'] else 'gone':<8} {doing}")
+    if not state["workers"]:
+        click.echo("no worker is serving")
+
+
 @cli.command()
 @click.option("--redis", "redis_url", metavar="URL",
               help="The cluster's Redis [default: [cluster] redis_url of the config file].")
@@ -651,14 +701,7 @@ def worker(obj: Context, redis_url, name, idle_timeout, verbose, log_file) -> No
     from crawler.frontier import ClusterError
     from jobs.worker import serve
 
-    if not redis_url:
-        try:
-            redis_url = obj.config.cluster.redis_url
-        except ConfigError as exc:
-            raise Failure(f"no --redis URL given, and {exc}", EXIT_USAGE) from None
-        if not redis_url:
-            raise Failure(f"no --redis URL given and no [cluster] redis_url in "
-                          f"{obj.config.path}", EXIT_USAGE)
+    redis_url = _redis_url(obj, redis_url)
     try:
         code = serve(redis_url, name=name, idle_timeout=idle_timeout,
                      log_level="INFO" if verbose else "WARNING", log_file=log_file,

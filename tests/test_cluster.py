@@ -267,6 +267,11 @@ def test_workers_killed_or_stopped_mid_crawl_lose_nothing(tmp_path, redis_url, w
         _wait_for(lambda: any(k.startswith(b"w1#")
                               for k in client.hkeys("briefwatch:run:1:inflight")),
                   what="w1 to take a request")
+        shown = json.loads(run_cli("workers", "--json", config=config).out)
+        assert (shown["run"], shown["state"]) == (1, "running")
+        assert shown["leased"] >= 1 and shown["queued"]["mfa-en"] >= 0
+        assert {n for n, w in shown["workers"].items() if w["in_run"] and w["alive"]} == {
+            "w1", "w2"}
         team.kill("w1")
         # w2, told to stop, gives back what it holds; w3, started late, finishes the run
         team.start("w3")
@@ -335,9 +340,13 @@ def test_a_worker_leaves_when_idle_or_told_to(tmp_path, redis_url):
     again = run_cli("worker", "--name", "w", "--idle-timeout", "1", config=config)
     assert again.code == 1
     assert "a worker named 'w' is already serving" in again.err
+    listed = run_cli("workers", config=config)
+    assert listed.code == 0
+    assert "no cluster run going" in listed.out and "w " in listed.out and "idle" in listed.out
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(15) == 0
     assert not client.exists("briefwatch:node:w")
+    assert json.loads(run_cli("workers", "--json", config=config).out)["workers"] == {}
 
 
 def test_cluster_mistakes_are_one_line_errors(tmp_path, redis_url):
@@ -347,8 +356,9 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path, redis_url):
     assert no_cluster.code == 2
     assert "--cluster needs [cluster] redis_url" in no_cluster.err
     assert len(no_cluster.err.strip().splitlines()) == 1
-    no_url = run_cli("worker", config=plain)
-    assert no_url.code == 2 and "no --redis URL given" in no_url.err
+    for command in ("worker", "workers"):
+        no_url = run_cli(command, config=plain)
+        assert no_url.code == 2 and "no --redis URL given" in no_url.err
 
     dead = cluster_config(tmp_path / "dead.toml", [source], f"redis://127.0.0.1:{_free_port()}/0",
                           db="dead.db")
@@ -356,8 +366,9 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path, redis_url):
     assert unreachable.code == 1
     assert "cannot reach Redis at redis://127.0.0.1:" in unreachable.err
     assert len(unreachable.err.strip().splitlines()) == 1
-    worker = run_cli("worker", config=dead)
-    assert worker.code == 1 and "cannot reach Redis" in worker.err
+    for command in ("worker", "workers"):
+        failed = run_cli(command, config=dead)
+        assert failed.code == 1 and "cannot reach Redis" in failed.err
 
     lonely = cluster_config(tmp_path / "lonely.toml", [source], redis_url, db="lonely.db",
                             wait_for_workers=1)
