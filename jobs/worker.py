@@ -33,8 +33,9 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
     node = f"{PREFIX}:node:{name}"
     # Two workers of one name would take each other's requests for their own.
     if not server.set(node, os.getpid(), nx=True, px=NODE_TTL_MS):
-        raise ClusterError(f"a worker named {name!r} is already serving on {redis_url}; "
-                           f"give this one another --name")
+        raise ClusterError(f"a worker named {name!r} is already serving on {redis_url} (or "
+                           f"was killed less than {NODE_TTL_MS // 1000} s ago); give this one "
+                           f"another --name")
     stop = {"asked": False, "child": None}
 
     def ask_stop(signum, frame):
@@ -50,14 +51,14 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
         return _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say,
                       stop)
     finally:
-        server.delete(node)
+        _release_name(server, node)
 
 
 def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say, stop) -> int:
-    joined: set[int] = set()
-    idle_since = time.monotonic()
     import redis
 
+    joined: set[int] = set()
+    idle_since = time.monotonic()
     while not stop["asked"]:
         try:
             server.set(node, os.getpid(), px=NODE_TTL_MS)
@@ -95,6 +96,13 @@ def _claim_name(server, node: str) -> None:
     # Redis gone for a moment: the crawl process notices too, and waits for it.
     with contextlib.suppress(redis.RedisError):
         server.set(node, os.getpid(), px=NODE_TTL_MS)
+
+
+def _release_name(server, node: str) -> None:
+    import redis
+
+    with contextlib.suppress(redis.RedisError):
+        server.delete(node)
 
 
 def _wait(child: subprocess.Popen, beat: Callable[[], object]) -> int:
