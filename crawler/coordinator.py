@@ -183,6 +183,14 @@ class Coordinator:
                 if stored:
                     continue
                 if self.frontier.pending(self.names) == 0:
+                    if self.frontier.state() != "running":
+                        # Empty because Redis lost the run (restarted without persistence,
+                        # flushed), not because the work is done.
+                        self._leave("stopping")
+                        raise ClusterError(
+                            f"Redis at {self.options.redis_url} lost run {self.run} (restarted "
+                            f"without persistence?); what was stored is kept, and the next "
+                            f"crawl walks every listing page")
                     break
                 time.sleep(0.05)
         except KeyboardInterrupt:

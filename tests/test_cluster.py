@@ -437,3 +437,29 @@ def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
     first = run_cli("runs", "--json", config=config).jsonl()[0]
     assert first["options"]["cluster"] is True
     assert set(first["stats"]["mfa-en"]["workers"]) == {"w1"}
+
+
+def test_a_redis_that_loses_the_run_fails_it_rather_than_finishing_it(tmp_path, redis_url,
+                                                                      workers):
+    root = tmp_path / "site"
+    archive = ds.write_archive(root, "en-2014", briefings(40), per_page=10)
+    with SlowSite(root) as site:
+        source = {"name": "mfa-en", "spider": "mfa",
+                  "start_urls": [site.url(archive.listing_path)]}
+        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
+                                concurrency=2)
+        workers(config).start("w1")
+        coordinator = _start_coordinator(config, tmp_path / "coordinator.log")
+        _wait_for(lambda: _versions(tmp_path / "c.db") >= 3, what="3 stored transcripts")
+        redis.Redis.from_url(redis_url).flushdb()  # what a restart without persistence does
+        out, _ = coordinator.communicate(timeout=60)
+        err = (tmp_path / "coordinator.log").read_text()
+        assert coordinator.returncode == 1, err
+        assert "lost run 1 (restarted without persistence?)" in err
+        assert len(err.strip().splitlines()) == 1
+        runs = run_cli("runs", "--json", config=config).jsonl()
+        assert [r["status"] for r in runs] == ["failed"]
+        summary = crawl_json(config, "--cluster")  # the worker is still there for the next run
+    assert summary["status"] == "completed"
+    assert summary["sources"]["mfa-en"]["backfill"] is True
+    assert len(stored(config)) == 40
