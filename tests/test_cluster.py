@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -250,7 +251,34 @@ def _versions(db: Path) -> int:
         return 0
 
 
-def test_workers_killed_or_stopped_mid_crawl_lose_nothing(tmp_path, redis_url, workers):
+@dataclass
+class SlowCluster:
+    """40 transcripts served slowly, a cluster config for them, and its workers (none started
+    yet): runs long enough for a process to be killed in the middle."""
+
+    site: ds.LocalSite
+    archive: ds.Archive
+    briefings: list
+    config: Path
+    team: Workers
+    db: Path
+    logs: Path
+
+    def url(self, briefing) -> str:
+        return self.site.url(self.archive.article_paths[briefing.number])
+
+    def each_new_once(self) -> Counter:
+        return Counter(("new", self.url(b), 1) for b in self.briefings)
+
+    def coordinator(self, log: str = "coordinator.log") -> subprocess.Popen:
+        return _start_coordinator(self.config, self.logs / log)
+
+    def stored_at_least(self, n: int) -> None:
+        _wait_for(lambda: _versions(self.db) >= n, what=f"{n} stored transcripts")
+
+
+@pytest.fixture
+def slow_cluster(tmp_path, redis_url, workers):
     root = tmp_path / "site"
     en = briefings(40)
     archive = ds.write_archive(root, "en-2014", en, per_page=10)
@@ -259,67 +287,101 @@ def test_workers_killed_or_stopped_mid_crawl_lose_nothing(tmp_path, redis_url, w
                   "start_urls": [site.url(archive.listing_path)]}
         config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
                                 concurrency=2)
-        team = workers(config)
-        team.start("w1", "w2")
-        coordinator = _start_coordinator(config, tmp_path / "coordinator.log")
-        client = redis.Redis.from_url(redis_url)
-        # kill w1 while it holds requests it has not finished
-        _wait_for(lambda: any(k.startswith(b"w1#")
-                              for k in client.hkeys("briefwatch:run:1:inflight")),
-                  what="w1 to take a request")
-        shown = json.loads(run_cli("workers", "--json", config=config).out)
-        assert (shown["run"], shown["state"]) == (1, "running")
-        assert shown["leased"] >= 1 and shown["queued"]["mfa-en"] >= 0
-        assert {n for n, w in shown["workers"].items() if w["in_run"] and w["alive"]} == {
-            "w1", "w2"}
-        team.kill("w1")
-        # w2, told to stop, gives back what it holds; w3, started late, finishes the run
-        team.start("w3")
-        _wait_for(lambda: any(k.startswith(b"w2#")
-                              for k in client.hkeys("briefwatch:run:1:inflight")),
-                  what="w2 to take a request")
-        team.kill("w2", signal.SIGTERM)
-        assert team.procs["w2"].returncode == 0
-        out, _ = coordinator.communicate(timeout=180)
-        assert coordinator.returncode == 0, (tmp_path / "coordinator.log").read_text()
+        yield SlowCluster(site, archive, en, config, workers(config), tmp_path / "c.db",
+                          tmp_path)
+
+
+def test_workers_killed_or_stopped_mid_crawl_lose_nothing(slow_cluster, redis_url):
+    c = slow_cluster
+    c.team.start("w1", "w2")
+    coordinator = c.coordinator()
+    client = redis.Redis.from_url(redis_url)
+    # kill w1 while it holds requests it has not finished
+    _wait_for(lambda: any(k.startswith(b"w1#")
+                          for k in client.hkeys("briefwatch:run:1:inflight")),
+              what="w1 to take a request")
+    shown = json.loads(run_cli("workers", "--json", config=c.config).out)
+    assert (shown["run"], shown["state"]) == (1, "running")
+    assert shown["leased"] >= 1 and shown["queued"]["mfa-en"] >= 0
+    assert {n for n, w in shown["workers"].items() if w["in_run"] and w["alive"]} == {
+        "w1", "w2"}
+    c.team.kill("w1")
+    # w2, told to stop, gives back what it holds; w3, started late, finishes the run
+    c.team.start("w3")
+    _wait_for(lambda: any(k.startswith(b"w2#")
+                          for k in client.hkeys("briefwatch:run:1:inflight")),
+              what="w2 to take a request")
+    c.team.kill("w2", signal.SIGTERM)
+    assert c.team.procs["w2"].returncode == 0
+    out, _ = coordinator.communicate(timeout=180)
+    assert coordinator.returncode == 0, (c.logs / "coordinator.log").read_text()
     summary = json.loads(out)
     assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 40, 0)
     assert summary["sources"]["mfa-en"]["requeued"] >= 1  # w1's, after its heart stopped
     assert set(summary["sources"]["mfa-en"]["workers"]) == {"w1", "w2", "w3"}
-    rows = stored(config)
+    rows = stored(c.config)
     assert len(rows) == 40
-    for b in en:
-        title, published, versions, status, text = rows[site.url(archive.article_paths[b.number])]
+    for b in c.briefings:
+        title, published, versions, status, text = rows[c.url(b)]
         assert (title, versions, status) == (b.title, 1, "active")
         assert text.split("\n") == list(b.paragraphs)
-    assert flagged(config, 1) == Counter(
-        ("new", site.url(archive.article_paths[b.number]), 1) for b in en)
+    assert flagged(c.config, 1) == c.each_new_once()
 
 
-def test_a_restarted_coordinator_takes_over_its_run(tmp_path, redis_url, workers):
-    root = tmp_path / "site"
-    en = briefings(40)
-    archive = ds.write_archive(root, "en-2014", en, per_page=10)
-    with SlowSite(root) as site:
-        source = {"name": "mfa-en", "spider": "mfa",
-                  "start_urls": [site.url(archive.listing_path)]}
-        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
-                                concurrency=2)
-        team = workers(config)
-        team.start("w1", "w2", "w3")
-        first = _start_coordinator(config, tmp_path / "first.log")
-        _wait_for(lambda: _versions(tmp_path / "c.db") >= 8, what="8 stored transcripts")
-        first.send_signal(signal.SIGKILL)
-        first.wait(30)
-        assert _versions(tmp_path / "c.db") < 40, "the run ended before the kill"
-        summary = crawl_json(config, "--cluster")
+def test_a_restarted_coordinator_takes_over_its_run(slow_cluster):
+    c = slow_cluster
+    c.team.start("w1", "w2", "w3")
+    first = c.coordinator("first.log")
+    c.stored_at_least(8)
+    first.send_signal(signal.SIGKILL)
+    first.wait(30)
+    assert _versions(c.db) < 40, "the run ended before the kill"
+    summary = crawl_json(c.config, "--cluster")
     assert (summary["run"], summary["status"], summary["failed"]) == (1, "completed", 0)
-    rows = stored(config)
+    rows = stored(c.config)
     assert len(rows) == 40 and {r[2] for r in rows.values()} == {1}
-    assert flagged(config, 1) == Counter(
-        ("new", site.url(archive.article_paths[b.number]), 1) for b in en)
-    runs = run_cli("runs", "--json", config=config).jsonl()
+    assert flagged(c.config, 1) == c.each_new_once()
+    runs = run_cli("runs", "--json", config=c.config).jsonl()
     assert [(r["id"], r["status"]) for r in runs] == [(1, "completed")]
+
+
+def test_a_stopped_coordinator_ends_the_run_and_the_next_one_carries_on(slow_cluster,
+                                                                         redis_url):
+    c = slow_cluster
+    c.team.start("w1", "w2")
+    first = c.coordinator("first.log")
+    c.stored_at_least(5)
+    first.send_signal(signal.SIGTERM)
+    out, _ = first.communicate(timeout=60)
+    assert first.returncode == 130
+    assert json.loads(out)["status"] == "interrupted"
+    assert redis.Redis.from_url(redis_url).keys("briefwatch:run:*") == []
+    # the workers left the run, not the cluster: the next run finds them
+    summary = crawl_json(c.config, "--cluster")
+    assert (summary["run"], summary["status"]) == (2, "completed")
+    assert summary["sources"]["mfa-en"]["backfill"] is True  # after an interruption
+    assert len(stored(c.config)) == 40
+    assert flagged(c.config, 1) + flagged(c.config, 2) == c.each_new_once()
+    assert all(p.poll() is None for p in c.team.procs.values())
+
+
+def test_a_redis_that_loses_the_run_fails_it_rather_than_finishing_it(slow_cluster, redis_url):
+    c = slow_cluster
+    c.team.start("w1")
+    coordinator = c.coordinator()
+    c.stored_at_least(3)
+    redis.Redis.from_url(redis_url).flushdb()  # what a restart without persistence does
+    coordinator.communicate(timeout=60)
+    err = (c.logs / "coordinator.log").read_text()
+    assert coordinator.returncode == 1, err
+    assert "lost run 1 (restarted without persistence?)" in err
+    assert len(err.strip().splitlines()) == 1
+    runs = run_cli("runs", "--json", config=c.config).jsonl()
+    assert [r["status"] for r in runs] == ["failed"]
+    summary = crawl_json(c.config, "--cluster")  # the worker is still there for the next run
+    assert summary["status"] == "completed"
+    assert summary["sources"]["mfa-en"]["backfill"] is True
+    assert len(stored(c.config)) == 40
 
 
 # -- workers coming and going --------------------------------------------------------------------
@@ -384,35 +446,6 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path, redis_url):
     assert wrong.code == 2 and "[cluster] redis_url must start with redis://" in wrong.err
 
 
-def test_a_stopped_coordinator_ends_the_run_and_the_next_one_carries_on(tmp_path, redis_url,
-                                                                         workers):
-    root = tmp_path / "site"
-    en = briefings(40)
-    archive = ds.write_archive(root, "en-2014", en, per_page=10)
-    with SlowSite(root) as site:
-        source = {"name": "mfa-en", "spider": "mfa",
-                  "start_urls": [site.url(archive.listing_path)]}
-        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
-                                concurrency=2)
-        team = workers(config)
-        team.start("w1", "w2")
-        first = _start_coordinator(config, tmp_path / "first.log")
-        _wait_for(lambda: _versions(tmp_path / "c.db") >= 5, what="5 stored transcripts")
-        first.send_signal(signal.SIGTERM)
-        out, _ = first.communicate(timeout=60)
-        assert first.returncode == 130
-        assert json.loads(out)["status"] == "interrupted"
-        assert redis.Redis.from_url(redis_url).keys("briefwatch:run:*") == []
-        # the workers left the run, not the cluster: the next run finds them
-        summary = crawl_json(config, "--cluster")
-    assert (summary["run"], summary["status"]) == (2, "completed")
-    assert summary["sources"]["mfa-en"]["backfill"] is True  # after an interruption
-    assert len(stored(config)) == 40
-    new = flagged(config, 1) + flagged(config, 2)
-    assert new == Counter(("new", site.url(archive.article_paths[b.number]), 1) for b in en)
-    assert all(p.poll() is None for p in team.procs.values())
-
-
 def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
     root = tmp_path / "site"
     archive = ds.write_archive(root, "en-2014", briefings(8), per_page=10)
@@ -438,28 +471,3 @@ def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
     assert first["options"]["cluster"] is True
     assert set(first["stats"]["mfa-en"]["workers"]) == {"w1"}
 
-
-def test_a_redis_that_loses_the_run_fails_it_rather_than_finishing_it(tmp_path, redis_url,
-                                                                      workers):
-    root = tmp_path / "site"
-    archive = ds.write_archive(root, "en-2014", briefings(40), per_page=10)
-    with SlowSite(root) as site:
-        source = {"name": "mfa-en", "spider": "mfa",
-                  "start_urls": [site.url(archive.listing_path)]}
-        config = cluster_config(tmp_path / "cluster.toml", [source], redis_url, db="c.db",
-                                concurrency=2)
-        workers(config).start("w1")
-        coordinator = _start_coordinator(config, tmp_path / "coordinator.log")
-        _wait_for(lambda: _versions(tmp_path / "c.db") >= 3, what="3 stored transcripts")
-        redis.Redis.from_url(redis_url).flushdb()  # what a restart without persistence does
-        out, _ = coordinator.communicate(timeout=60)
-        err = (tmp_path / "coordinator.log").read_text()
-        assert coordinator.returncode == 1, err
-        assert "lost run 1 (restarted without persistence?)" in err
-        assert len(err.strip().splitlines()) == 1
-        runs = run_cli("runs", "--json", config=config).jsonl()
-        assert [r["status"] for r in runs] == ["failed"]
-        summary = crawl_json(config, "--cluster")  # the worker is still there for the next run
-    assert summary["status"] == "completed"
-    assert summary["sources"]["mfa-en"]["backfill"] is True
-    assert len(stored(config)) == 40
