@@ -32,6 +32,20 @@ def settings_for(crawl) -> dict:
     }
 
 
+def process_settings(overrides: dict, log_level: str, log_file: Path | None):
+    """Scrapy settings of a crawl process (this one, or a cluster worker's): the project's,
+    then `overrides` and the log's, as if given on the command line."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update({**overrides, "LOG_LEVEL": log_level}, priority="cmdline")
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    return settings
+
+
 def die_with_parent() -> None:
     """If the `briefwatch crawl` that started us is killed (kill -9), stop too, at once.
 
@@ -66,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     die_with_parent()
 
     from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
     from scrapy.spiderloader import SpiderLoader
 
     from jobs.config import load_config
@@ -85,17 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
 
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.update(settings_for(config.crawl), priority="cmdline")
-    settings.set("BRIEFWATCH_CHILD", True, priority="cmdline")
-    settings.set("BRIEFWATCH_RESULTS_FD", args.results_fd, priority="cmdline")
-    settings.set("ITEM_PIPELINES", {"crawler.handover.HandOverPipeline": 800},
-                 priority="cmdline")
-    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
-    if args.log_file:
-        args.log_file.parent.mkdir(parents=True, exist_ok=True)
-        settings.set("LOG_FILE", str(args.log_file), priority="cmdline")
+    settings = process_settings({
+        **settings_for(config.crawl),
+        "BRIEFWATCH_CHILD": True,
+        "BRIEFWATCH_RESULTS_FD": args.results_fd,
+        "ITEM_PIPELINES": {"crawler.handover.HandOverPipeline": 800},
+    }, args.log_level, args.log_file)
     process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)
     crawlers = []

@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-file", type=Path)
     args = parser.parse_args(argv)
 
-    from crawler.run import die_with_parent
+    from crawler.run import die_with_parent, process_settings
 
     die_with_parent()
     frontier = Frontier(connect(args.redis), args.run)
@@ -251,7 +251,6 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.core.engine import ExecutionEngine
     from scrapy.crawler import CrawlerProcess
     from scrapy.exceptions import ScrapyDeprecationWarning
-    from scrapy.settings import Settings
     from scrapy.spiderloader import SpiderLoader
 
     from crawler.clusterspider import cluster_spider_class
@@ -262,14 +261,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # scrapy-redis 0.9 calls APIs Scrapy 2.13+ deprecates, on every request.
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning)
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.update(worker_settings(plan, args.redis, args.run, args.worker),
-                    priority="cmdline")
-    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
-    if args.log_file:
-        args.log_file.parent.mkdir(parents=True, exist_ok=True)
-        settings.set("LOG_FILE", str(args.log_file), priority="cmdline")
+    settings = process_settings(worker_settings(plan, args.redis, args.run, args.worker),
+                                args.log_level, args.log_file)
     process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)
     for source in plan["sources"]:
@@ -277,8 +270,40 @@ def main(argv: list[str] | None = None) -> int:
                                          source["name"], args.worker)
         crawler = process.create_crawler(spidercls)
         process.crawl(crawler, context=context_from_plan(plan, source, args.run))
+    from twisted.internet import reactor
+
+    queues = [frontier.queue_key(source["name"]) for source in plan["sources"]]
+    # After Scrapy's own handlers, which it installs once the reactor has started.
+    reactor.callWhenRunning(reactor.callLater, 0, _give_back_on_stop, frontier, args.worker,
+                            queues)
     process.start()
     return 0
+
+
+def _give_back_on_stop(frontier: Frontier, worker: str, queues: list[str]) -> None:
+    """On SIGTERM/SIGINT, give every leased request back at once, then let Scrapy stop as it
+    does: a graceful stop waits for the downloads in progress, which a slow site can make
+    last a minute, and the run should not wait for that."""
+    import signal
+
+    from twisted.internet import reactor
+
+    def give_back() -> None:
+        try:
+            for queue in queues:
+                frontier.requeue_own(worker, queue)
+        except Exception as exc:  # Redis gone: the coordinator takes them back later
+            logger.warning("cannot give back leased requests: %s", exc)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        scrapys = signal.getsignal(sig)  # installed by CrawlerProcess.start()
+
+        def handler(signum, frame, scrapys=scrapys):
+            reactor.callFromThread(give_back)
+            if callable(scrapys):
+                scrapys(signum, frame)
+
+        signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

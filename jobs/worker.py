@@ -21,6 +21,8 @@ from crawler.frontier import PREFIX, ClusterError, Frontier, connect, current_ru
 POLL_SECONDS = 1.0
 # The claim on a worker's name outlives a missed beat or two, not a dead worker by much.
 NODE_TTL_MS = 5000
+# How long a crawl process told to stop may take to finish its downloads.
+STOP_GRACE_SECONDS = 10
 
 
 def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.0,
@@ -78,7 +80,7 @@ def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say
                 cmd += ["--log-file", str(log_file)]
             env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
             stop["child"] = subprocess.Popen(cmd, env=env, start_new_session=True)
-            code = _wait(stop["child"], lambda: _claim_name(server, node))
+            code = _wait(stop["child"], lambda: _claim_name(server, node), stop)
             stop["child"] = None
             say(f"worker {name} left run {run}" + (f" (exit {code})" if code else ""))
             idle_since = time.monotonic()
@@ -105,9 +107,16 @@ def _release_name(server, node: str) -> None:
         server.delete(node)
 
 
-def _wait(child: subprocess.Popen, beat: Callable[[], object]) -> int:
+def _wait(child: subprocess.Popen, beat: Callable[[], object], stop: dict) -> int:
+    asked = None
     while True:
         try:
             return child.wait(timeout=POLL_SECONDS)
         except subprocess.TimeoutExpired:
             beat()
+        if stop["asked"]:
+            asked = asked or time.monotonic()
+            if time.monotonic() - asked > STOP_GRACE_SECONDS:
+                # What it had leased is back in the queues already: a download that will
+                # not finish is no reason to stay.
+                child.kill()

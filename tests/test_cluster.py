@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -143,16 +145,32 @@ def summary_counts(summary: dict) -> dict:
 
 
 class SlowHandler(ds._Handler):
-    """Transcripts take a while to serve: a crawl is still going when a process is killed."""
+    """Transcripts take a while to serve, so that a crawl is still going when a process is
+    killed; the first fetch of `site.hang` hangs until the test ends, so that whoever took
+    it is caught holding it."""
+
+    site: SlowSite
 
     def _answer(self, send_body: bool) -> None:
-        if "/t20" in self.path:
+        if re.search(r"/t\d+\.s?html$", self.path):
+            if self.site.hang and self.path.endswith(self.site.hang) and \
+                    self.site.hang not in self.site.hung:
+                self.site.hung.add(self.site.hang)
+                self.site.release.wait(60)
             time.sleep(0.15)
         super()._answer(send_body)
 
 
 class SlowSite(ds.LocalSite):
     handler_base = SlowHandler
+
+    def __init__(self, root: Path, hang: str = ""):
+        super().__init__(root)
+        self.hang, self.hung, self.release = hang, set(), threading.Event()
+
+    def stop(self) -> None:
+        self.release.set()
+        super().stop()
 
 
 def briefings(count: int, seed: int = 3):
@@ -273,6 +291,16 @@ class SlowCluster:
     def coordinator(self, log: str = "coordinator.log") -> subprocess.Popen:
         return _start_coordinator(self.config, self.logs / log)
 
+    def hang_on(self, briefing) -> str:
+        """The first fetch of this transcript will hang until the test ends (a worker may
+        hold its lease long before it fetches it)."""
+        self.site.hang = self.archive.article_paths[briefing.number].rsplit("/", 1)[1]
+        return self.site.hang
+
+    def hanging(self) -> bool:
+        """Whether a worker is fetching the page that hangs, and waiting for it."""
+        return self.site.hang in self.site.hung
+
     def stored_at_least(self, n: int) -> None:
         _wait_for(lambda: _versions(self.db) >= n, what=f"{n} stored transcripts")
 
@@ -291,34 +319,15 @@ def slow_cluster(tmp_path, redis_url, workers):
                           tmp_path)
 
 
-def test_workers_killed_or_stopped_mid_crawl_lose_nothing(slow_cluster, redis_url):
-    c = slow_cluster
-    c.team.start("w1", "w2")
-    coordinator = c.coordinator()
-    client = redis.Redis.from_url(redis_url)
-    # kill w1 while it holds requests it has not finished
-    _wait_for(lambda: any(k.startswith(b"w1#")
-                          for k in client.hkeys("briefwatch:run:1:inflight")),
-              what="w1 to take a request")
-    shown = json.loads(run_cli("workers", "--json", config=c.config).out)
-    assert (shown["run"], shown["state"]) == (1, "running")
-    assert shown["leased"] >= 1 and shown["queued"]["mfa-en"] >= 0
-    assert {n for n, w in shown["workers"].items() if w["in_run"] and w["alive"]} == {
-        "w1", "w2"}
-    c.team.kill("w1")
-    # w2, told to stop, gives back what it holds; w3, started late, finishes the run
-    c.team.start("w3")
-    _wait_for(lambda: any(k.startswith(b"w2#")
-                          for k in client.hkeys("briefwatch:run:1:inflight")),
-              what="w2 to take a request")
-    c.team.kill("w2", signal.SIGTERM)
-    assert c.team.procs["w2"].returncode == 0
-    out, _ = coordinator.communicate(timeout=180)
-    assert coordinator.returncode == 0, (c.logs / "coordinator.log").read_text()
-    summary = json.loads(out)
-    assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 40, 0)
-    assert summary["sources"]["mfa-en"]["requeued"] >= 1  # w1's, after its heart stopped
-    assert set(summary["sources"]["mfa-en"]["workers"]) == {"w1", "w2", "w3"}
+def _holder(client, fragment: bytes = b"") -> str | None:
+    """A worker holding a lease of run 1 (on a request whose data contains `fragment`)."""
+    for lease, data in client.hgetall("briefwatch:run:1:inflight").items():
+        if fragment in data:
+            return lease.decode().rsplit("#", 1)[0]
+    return None
+
+
+def assert_all_stored_once(c: SlowCluster) -> None:
     rows = stored(c.config)
     assert len(rows) == 40
     for b in c.briefings:
@@ -326,6 +335,55 @@ def test_workers_killed_or_stopped_mid_crawl_lose_nothing(slow_cluster, redis_ur
         assert (title, versions, status) == (b.title, 1, "active")
         assert text.split("\n") == list(b.paragraphs)
     assert flagged(c.config, 1) == c.each_new_once()
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(slow_cluster, redis_url):
+    c = slow_cluster
+    hanging = c.hang_on(c.briefings[5]).encode()
+    c.team.start("w1", "w2")
+    coordinator = c.coordinator()
+    client = redis.Redis.from_url(redis_url)
+    # kill -9 the worker caught downloading the page that hangs
+    _wait_for(lambda: c.hanging(), what="a worker to fetch the hanging page")
+    doomed = _holder(client, hanging)
+    shown = json.loads(run_cli("workers", "--json", config=c.config).out)
+    assert (shown["run"], shown["state"]) == (1, "running")
+    assert shown["leased"] >= 1 and shown["queued"]["mfa-en"] >= 0
+    assert {n for n, w in shown["workers"].items() if w["in_run"] and w["alive"]} == {
+        "w1", "w2"}
+    c.team.kill(doomed)
+    c.team.start("w3")  # workers may join at any time
+    out, _ = coordinator.communicate(timeout=180)
+    assert coordinator.returncode == 0, (c.logs / "coordinator.log").read_text()
+    summary = json.loads(out)
+    assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 40, 0)
+    # the hanging page, and whatever else the killed worker held, after its heart stopped
+    assert summary["sources"]["mfa-en"]["requeued"] >= 1
+    assert doomed in summary["sources"]["mfa-en"]["workers"]
+    assert_all_stored_once(c)
+
+
+def test_a_worker_told_to_stop_gives_back_what_it_holds(slow_cluster, redis_url):
+    c = slow_cluster
+    hanging = c.hang_on(c.briefings[5]).encode()
+    c.team.start("w1")
+    coordinator = c.coordinator()
+    client = redis.Redis.from_url(redis_url)
+    _wait_for(lambda: c.hanging(), what="w1 to fetch the hanging page")
+    assert _holder(client, hanging) == "w1"
+    c.team.procs["w1"].send_signal(signal.SIGTERM)
+    # at once, while its download still hangs, not after [cluster] worker_timeout
+    _wait_for(lambda: _holder(client) is None, timeout=5, what="w1 to give its leases back")
+    c.team.start("w2")
+    # and it leaves, its hanging download given up after a grace period
+    assert c.team.procs["w1"].wait(30) == 0
+    out, _ = coordinator.communicate(timeout=180)
+    assert coordinator.returncode == 0, (c.logs / "coordinator.log").read_text()
+    summary = json.loads(out)
+    assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 40, 0)
+    assert "requeued" not in summary["sources"]["mfa-en"]  # given back, not taken back
+    assert set(summary["sources"]["mfa-en"]["workers"]) == {"w1", "w2"}
+    assert_all_stored_once(c)
 
 
 def test_a_restarted_coordinator_takes_over_its_run(slow_cluster):
