@@ -30,24 +30,11 @@ for _path in (str(ROOT), str(HERE)):
 
 import corpus  # noqa: E402
 import procs  # noqa: E402
+import run  # noqa: E402
 from countingsite import CountingSite  # noqa: E402
 
-CONFIG = """\
-[storage]
-path = "{db}"
-
-[crawl]
-download_delay = 0
-concurrency_per_domain = 16
-
-[cluster]
-redis_url = "{redis}"
-
-[[sources]]
-name = "mfa-en"
-spider = "mfa"
-start_urls = ["{start_url}"]
-"""
+# bench/run.py's config, with the cluster's Redis.
+CONFIG = run.CONFIG.replace("[[sources]]", '[cluster]\nredis_url = "{redis}"\n\n[[sources]]')
 
 
 def _free_port() -> int:
