@@ -297,6 +297,13 @@ class SlowCluster:
         self.site.hang = self.archive.article_paths[briefing.number].rsplit("/", 1)[1]
         return self.site.hang
 
+    def gate(self) -> None:
+        """Hold the run open: one page hangs until `release` (the run cannot end before)."""
+        self.hang_on(self.briefings[5])
+
+    def release(self) -> None:
+        self.site.release.set()
+
     def hanging(self) -> bool:
         """Whether a worker is fetching the page that hangs, and waiting for it."""
         return self.site.hang in self.site.hung
@@ -388,12 +395,14 @@ def test_a_worker_told_to_stop_gives_back_what_it_holds(slow_cluster, redis_url)
 
 def test_a_restarted_coordinator_takes_over_its_run(slow_cluster):
     c = slow_cluster
+    c.gate()
     c.team.start("w1", "w2", "w3")
     first = c.coordinator("first.log")
     c.stored_at_least(8)
     first.send_signal(signal.SIGKILL)
     first.wait(30)
-    assert _versions(c.db) < 40, "the run ended before the kill"
+    assert _versions(c.db) < 40
+    c.release()
     summary = crawl_json(c.config, "--cluster")
     assert (summary["run"], summary["status"], summary["failed"]) == (1, "completed", 0)
     rows = stored(c.config)
@@ -406,10 +415,12 @@ def test_a_restarted_coordinator_takes_over_its_run(slow_cluster):
 def test_a_stopped_coordinator_ends_the_run_and_the_next_one_carries_on(slow_cluster,
                                                                          redis_url):
     c = slow_cluster
+    c.gate()
     c.team.start("w1", "w2")
     first = c.coordinator("first.log")
     c.stored_at_least(5)
     first.send_signal(signal.SIGTERM)
+    c.release()
     out, _ = first.communicate(timeout=60)
     assert first.returncode == 130
     assert json.loads(out)["status"] == "interrupted"
@@ -425,10 +436,12 @@ def test_a_stopped_coordinator_ends_the_run_and_the_next_one_carries_on(slow_clu
 
 def test_a_redis_that_loses_the_run_fails_it_rather_than_finishing_it(slow_cluster, redis_url):
     c = slow_cluster
+    c.gate()
     c.team.start("w1")
     coordinator = c.coordinator()
     c.stored_at_least(3)
     redis.Redis.from_url(redis_url).flushdb()  # what a restart without persistence does
+    c.release()
     coordinator.communicate(timeout=60)
     err = (c.logs / "coordinator.log").read_text()
     assert coordinator.returncode == 1, err
