@@ -8,6 +8,7 @@ coordinator is killed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -61,7 +62,7 @@ def redis_url(tmp_path):
 
 
 def cluster_config(path: Path, sources: list[dict], redis: str, *, db: str,
-                   worker_timeout: float = 2, wait_for_workers: float = 60,
+                   worker_timeout: float = 5, wait_for_workers: float = 60,
                    concurrency: int = 16) -> Path:
     write_config(path, sources, db=db)
     text = path.read_text().replace("concurrency_per_domain = 16",
@@ -263,7 +264,7 @@ def _start_coordinator(config: Path, log: Path) -> subprocess.Popen:
 
 def _versions(db: Path) -> int:
     try:
-        with sqlite3.connect(db) as conn:
+        with contextlib.closing(sqlite3.connect(db)) as conn:
             return conn.execute("SELECT count(*) FROM versions").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
@@ -309,7 +310,11 @@ class SlowCluster:
         return self.site.hang in self.site.hung
 
     def stored_at_least(self, n: int) -> None:
-        _wait_for(lambda: _versions(self.db) >= n, what=f"{n} stored transcripts")
+        try:
+            _wait_for(lambda: _versions(self.db) >= n, what=f"{n} stored transcripts")
+        except AssertionError as exc:
+            logs = {p.name: p.read_text()[-2000:] for p in self.logs.glob("*.log")}
+            raise AssertionError(f"{exc}; {_versions(self.db)} stored; logs: {logs}") from None
 
 
 @pytest.fixture
