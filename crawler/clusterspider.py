@@ -3,30 +3,50 @@ with other workers (what was requested, failures) kept in Redis."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from crawler.frontier import Frontier
-from crawler.leasedqueue import LEASE
+from crawler.leasedqueue import LEASE, MARKS, OpenLeases
 from spiders.base import Claims
 
 
 class RedisClaims(Claims):
     """Claims shared by every worker of the run: a transcript is requested once per run,
-    whichever worker reads the listing that links it."""
+    whichever worker reads the listing that links it.
+
+    A claim made for a request is only reserved here until that request is queued: the push
+    that queues it writes the claim (crawler.leasedqueue.queue_request), so that a worker
+    killed in between leaves the transcript unclaimed, for whoever reads the listing again."""
 
     def __init__(self, frontier: Frontier, source: str):
         self.frontier = frontier
         self.source = source
+        self.reserved: dict[str, set[str]] = {}  # set key -> members not yet queued
 
     def _key(self, kind: str) -> str:
         return self.frontier.claims_key(self.source, kind)
 
-    def claim(self, kind: str, key: str) -> bool:
-        return bool(self.frontier.server.sadd(self._key(kind), key))
+    def claim(self, kind: str, key: str, request=None) -> bool:
+        if request is None:
+            return bool(self.frontier.server.sadd(self._key(kind), key))
+        if self.claimed(kind, key):
+            return False
+        self.reserved.setdefault(self._key(kind), set()).add(key)
+        request.meta[MARKS] = [*request.meta.get(MARKS, ()), (self._key(kind), key)]
+        return True
 
     def claimed(self, kind: str, key: str) -> bool:
-        return bool(self.frontier.server.sismember(self._key(kind), key))
+        return key in self.reserved.get(self._key(kind), ()) or \
+            bool(self.frontier.server.sismember(self._key(kind), key))
 
     def count(self, kind: str) -> int:
-        return int(self.frontier.server.scard(self._key(kind)))
+        return int(self.frontier.server.scard(self._key(kind))) + \
+            len(self.reserved.get(self._key(kind), ()))
+
+    def settled(self, marks) -> None:
+        """These marks are in Redis now (or the request was dropped)."""
+        for key, member in marks:
+            self.reserved.get(key, set()).discard(member)
 
 
 class ClusterSpider:
@@ -37,6 +57,10 @@ class ClusterSpider:
 
     def make_claims(self) -> Claims:
         return RedisClaims(self.frontier, self.context.source)
+
+    @cached_property
+    def open_leases(self) -> OpenLeases:
+        return OpenLeases(self.frontier)
 
     async def seed(self):
         """The run's first requests, queued by the coordinator: the spider's own start()."""
@@ -55,7 +79,7 @@ class ClusterSpider:
             {"kind": "failure", "failure": kind, "source": self.context.source,
              "url": request.url, "worker": self.worker,
              "reason": failure.getErrorMessage() or failure.type.__name__},
-            lease=request.meta.get(LEASE),
+            settles=[lease for lease in [request.meta.get(LEASE)] if lease],
         )
 
 

@@ -102,12 +102,12 @@ class Coordinator:
         self.tally = {name: {} for name in self.names}
         self.frontier.settle_results(0, self.tally)
         self._load_spiders(contexts)
-        from crawler.leasedqueue import encode
+        from crawler.leasedqueue import queue_request
 
         for name, spider in self.spiders.items():
             queue = self.frontier.queue_key(name)
             for request in asyncio.run(_collect(spider.seed())):
-                self.frontier.push(queue, -request.priority, encode(request, spider))
+                queue_request(self.frontier, queue, request, spider)
         self.server.set(self.frontier.seeded_key, 1)
 
     def adopt(self) -> None:
@@ -182,15 +182,16 @@ class Coordinator:
                             f"({self.options.redis_url}), or raise [cluster] wait_for_workers")
                 if stored:
                     continue
-                if self.frontier.pending(self.names) == 0:
-                    if self.frontier.state() != "running":
-                        # Empty because Redis lost the run (restarted without persistence,
-                        # flushed), not because the work is done.
-                        self._leave("stopping")
-                        raise ClusterError(
-                            f"Redis at {self.options.redis_url} lost run {self.run} (restarted "
-                            f"without persistence?); what was stored is kept, and the next "
-                            f"crawl walks every listing page")
+                state = self.frontier.finish_if_drained(self.names)
+                if state == "lost":
+                    # Redis restarted without persistence, or was flushed: the run is gone,
+                    # not done.
+                    self._leave("stopping")
+                    raise ClusterError(
+                        f"Redis at {self.options.redis_url} lost run {self.run} (restarted "
+                        f"without persistence?); what was stored is kept, and the next "
+                        f"crawl walks every listing page")
+                if state == "done":
                     break
                 time.sleep(0.05)
         except KeyboardInterrupt:

@@ -10,8 +10,15 @@ one invariant that makes a run end correctly and lose nothing:
 A worker takes a request by moving it, atomically, from its queue to the lease table; it
 hands the outcome back and drops the lease in one transaction. A request that becomes
 another (a redirect, a retry) is pushed with the old lease dropped, again in one
-transaction. A worker that stops beating its heart has its leases put back in their queues.
-So the run is over exactly when queues, leases and results are all empty at one instant.
+transaction. A page that leads to further requests (a listing page) keeps its lease until
+the last of them is queued, and that push drops it (crawler.leasedqueue.OpenLeases): Scrapy
+queues what a callback yields only after the callback has returned, and a lease dropped
+before would leave the run looking finished in between. What marks a request as requested
+(its claim, its duplicate-filter fingerprint) is written by the push that queues it, so a
+worker killed in between leaves nothing marked and unqueued. A worker that stops beating its
+heart has its leases put back in their queues. So the run is over exactly when queues, leases
+and results are all empty at one instant, which one script tests and, if so, ends the run
+(`finish_if_drained`).
 
 Results are zlib-compressed: a JSON header, a NUL byte, then the page's raw bytes. Requests
 themselves are pickled by scrapy-redis: Redis is trusted like the database is.
@@ -66,6 +73,35 @@ return string.sub(v, a + 1, b - 1)
 """
 
 
+# KEYS: the queue, the lease table. ARGV: score, request, the number of marks, each mark's
+# set key and member, then the leases to drop.
+_PUSH = """
+local n = tonumber(ARGV[3])
+local queued = 1
+for i = 0, n - 1 do
+  if redis.call('SISMEMBER', ARGV[4 + 2 * i], ARGV[5 + 2 * i]) == 1 then queued = 0 end
+end
+if queued == 1 then
+  for i = 0, n - 1 do redis.call('SADD', ARGV[4 + 2 * i], ARGV[5 + 2 * i]) end
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+end
+for j = 4 + 2 * n, #ARGV do redis.call('HDEL', KEYS[2], ARGV[j]) end
+return queued
+"""
+
+# KEYS: state, seeded, leases, results, then every queue of the run.
+_FINISH = """
+if redis.call('GET', KEYS[1]) ~= 'running' then return 'lost' end
+if redis.call('EXISTS', KEYS[2]) == 0 then return 'running' end
+if redis.call('HLEN', KEYS[3]) > 0 or redis.call('LLEN', KEYS[4]) > 0 then return 'running' end
+for i = 5, #KEYS do
+  if redis.call('ZCARD', KEYS[i]) > 0 then return 'running' end
+end
+redis.call('SET', KEYS[1], 'done')
+return 'done'
+"""
+
+
 class ClusterError(Exception):
     """Redis unreachable, or no worker to do the work: one line for the user."""
 
@@ -117,6 +153,8 @@ class Frontier:
         self._join = server.register_script(_JOIN)
         self._report = server.register_script(_REPORT)
         self._requeue = server.register_script(_REQUEUE)
+        self._push = server.register_script(_PUSH)
+        self._finish = server.register_script(_FINISH)
 
     # -- keys per source ---------------------------------------------------------------------
 
@@ -177,21 +215,22 @@ class Frontier:
         lease, data = taken
         return lease.decode(), data
 
-    def push(self, queue_key: str, score: float, data: bytes, replaces: str | None = None):
-        """Queue a request; if it replaces a leased one (redirect, retry), drop that lease."""
-        with self.server.pipeline(transaction=True) as pipe:
-            pipe.zadd(queue_key, {data: score})
-            if replaces:
-                pipe.hdel(self.inflight, replaces)
-            pipe.execute()
+    def push(self, queue_key: str, score: float, data: bytes, *, settles=(), marks=()) -> bool:
+        """Queue a request, unless one of its `marks` ((set key, member): a claim, a
+        fingerprint) is set already; add the marks with it, and drop the leases it `settles`
+        (the request it replaces, the page it was found on) either way. True if queued."""
+        args = [score, data, len(marks)]
+        for key, member in marks:
+            args += [key, member]
+        return bool(self._push(keys=[queue_key, self.inflight], args=[*args, *settles]))
 
-    def hand_back(self, header: dict, body: bytes = b"", lease: str | None = None) -> None:
-        """An outcome for the coordinator; the lease it settles is dropped with it."""
+    def hand_back(self, header: dict, body: bytes = b"", settles=()) -> None:
+        """An outcome for the coordinator; the leases it settles are dropped with it."""
         payload = zlib.compress(json.dumps(header, ensure_ascii=False).encode() + b"\0" + body, 3)
         with self.server.pipeline(transaction=True) as pipe:
             pipe.rpush(self.results, payload)
-            if lease:
-                pipe.hdel(self.inflight, lease)
+            if settles:
+                pipe.hdel(self.inflight, *settles)
             pipe.execute()
 
     def ack(self, lease: str) -> None:
@@ -226,14 +265,12 @@ class Frontier:
                 moved += bool(self.requeue(lease))
         return moved
 
-    def pending(self, sources: list[str]) -> int:
-        """Requests queued or leased plus outcomes not yet stored, read at one instant."""
-        with self.server.pipeline(transaction=True) as pipe:
-            for source in sources:
-                pipe.zcard(self.queue_key(source))
-            pipe.hlen(self.inflight)
-            pipe.llen(self.results)
-            return sum(pipe.execute())
+    def finish_if_drained(self, sources: list[str]) -> str:
+        """End the run if nothing is queued, leased or waiting to be stored, tested and done
+        in one step: "done", "running" (work is left), or "lost" (Redis lost the run)."""
+        keys = [self.state_key, self.seeded_key, self.inflight, self.results,
+                *(self.queue_key(s) for s in sources)]
+        return self._finish(keys=keys).decode()
 
     # -- results -----------------------------------------------------------------------------
 

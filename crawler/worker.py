@@ -16,11 +16,13 @@ import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
+from scrapy import Request
+
 from crawler.context import CrawlContext
 from crawler.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
 from crawler.handover import page_header
 from crawler.items import FetchedPage
-from crawler.leasedqueue import LEASE
+from crawler.leasedqueue import FOUND_ON, LEASE, MARKS
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ def worker_settings(plan: dict, redis_url: str, run: int, worker: str) -> dict:
         "REDIS_URL": redis_url,
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.leasedqueue.LeasedQueue",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.leasedqueue.PeekingDupeFilter",
         # The frontier belongs to the run, not to this worker: never clear it on leaving.
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_FLUSH_ON_START": False,
@@ -68,9 +70,9 @@ def context_from_plan(plan: dict, source: dict, run: int) -> CrawlContext:
 
 
 class LeaseMiddleware:
-    """Settles the lease of a response that yields no transcript (a listing page, the first
-    page of several) once the spider has queued everything it yields; a transcript's lease is
-    settled with the transcript itself (HandBackPipeline)."""
+    """Tells the page's open leases (crawler.leasedqueue.OpenLeases) what each response
+    yields: every request found on it and the transcript it is settle its lease when the last
+    of them reaches Redis; a page that yields nothing settles it at once."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -79,34 +81,36 @@ class LeaseMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def _settle(self, response, handed: bool) -> None:
-        lease = response.meta.get(LEASE)
-        if lease and not handed:
-            self.crawler.spider.frontier.ack(lease)
-
-    def _mark(self, output, response) -> bool:
+    def _mark(self, output, lease: str | None):
+        if lease is None:
+            return output
         if isinstance(output, FetchedPage):
-            output.lease = response.meta.get(LEASE)
-            return True
-        return False
+            output.lease = lease
+            self.crawler.spider.open_leases.expect(lease)
+        elif isinstance(output, Request):
+            output.meta[FOUND_ON] = lease
+            self.crawler.spider.open_leases.expect(lease)
+        return output
+
+    def _finished(self, lease: str | None) -> None:
+        if lease is not None:
+            self.crawler.spider.open_leases.finished(lease)
 
     def process_spider_output(self, response, result):
-        handed = False
+        lease = response.meta.get(LEASE)
         try:
             for output in result:
-                handed = self._mark(output, response) or handed
-                yield output
+                yield self._mark(output, lease)
         finally:
-            self._settle(response, handed)
+            self._finished(lease)
 
     async def process_spider_output_async(self, response, result):
-        handed = False
+        lease = response.meta.get(LEASE)
         try:
             async for output in result:
-                handed = self._mark(output, response) or handed
-                yield output
+                yield self._mark(output, lease)
         finally:
-            self._settle(response, handed)
+            self._finished(lease)
 
 
 class HandBackPipeline:
@@ -124,7 +128,8 @@ class HandBackPipeline:
         header = page_header(item)
         header.update(kind="page", worker=spider.worker,
                       transcript=vars(item.transcript) if item.transcript else None)
-        spider.frontier.hand_back(header, item.body, getattr(item, "lease", None))
+        spider.frontier.hand_back(header, item.body,
+                                  spider.open_leases.arrived(getattr(item, "lease", None)))
         self.crawler.stats.inc_value("briefwatch/handed_back")
         item.body = b""
         return item
@@ -201,14 +206,16 @@ class WorkerExtension:
             logger.warning("cannot reach Redis on leaving: %s", exc)
 
     def dropped(self, request, spider) -> None:
-        # A redirect to a page already queued: nothing more will come of the original.
-        lease = request.meta.get(LEASE)
-        if lease:
+        # A page already queued (a redirect to it, a link to it): nothing more comes of this
+        # request, nor of the one it replaces.
+        spider.claims.settled(request.meta.pop(MARKS, ()))
+        leases = [request.meta.get(LEASE)]
+        leases += spider.open_leases.arrived(request.meta.pop(FOUND_ON, None))
+        for lease in filter(None, leases):
             spider.frontier.ack(lease)
 
     def item_lost(self, item, spider, **kwargs) -> None:
-        lease = getattr(item, "lease", None)
-        if lease:
+        for lease in spider.open_leases.arrived(getattr(item, "lease", None)):
             spider.frontier.ack(lease)
 
     def report(self, closed: bool = False) -> dict:

@@ -61,8 +61,8 @@ class Claims:
     def __init__(self):
         self._sets: dict[str, set[str]] = {}
 
-    def claim(self, kind: str, key: str) -> bool:
-        """Mark `key` requested; False if it already was."""
+    def claim(self, kind: str, key: str, request: scrapy.Request | None = None) -> bool:
+        """Mark `key` requested (by `request`, when there is one); False if it already was."""
         keys = self._sets.setdefault(kind, set())
         if key in keys:
             return False
@@ -116,9 +116,11 @@ class ListingSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.context.start_urls:
-            self.claims.claim("listing", self._key(url))
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
-                                 priority=10, meta={"listing_root": url}, dont_filter=True)
+            request = scrapy.Request(url, callback=self.parse_listing,
+                                     errback=self.listing_failed, priority=10,
+                                     meta={"listing_root": url}, dont_filter=True)
+            self.claims.claim("listing", self._key(url), request)
+            yield request
         for url in self.context.revisit:
             request = self.article_request(url, ListingItem(url, "", ""))
             if request:
@@ -143,9 +145,11 @@ class ListingSpider(scrapy.Spider):
             # Later crawls read on only while a page brings something new.
             further = further[:1] if fresh else []
         for url in further:
-            if self._listing_budget_left() and self.claims.claim("listing", self._key(url)):
-                yield scrapy.Request(url, callback=self.parse_listing,
+            request = scrapy.Request(url, callback=self.parse_listing,
                                      errback=self.listing_failed, priority=5)
+            if self._listing_budget_left() and self.claims.claim("listing", self._key(url),
+                                                                  request):
+                yield request
 
     def _listing_budget_left(self) -> bool:
         max_pages = self.context.options.get("max_pages")
@@ -237,17 +241,16 @@ class ListingSpider(scrapy.Spider):
     # -- transcripts -------------------------------------------------------------------------
 
     def article_request(self, url: str, item: ListingItem) -> scrapy.Request | None:
-        if not self.claims.claim("article", self._key(url)):
-            return None
         # dont_filter: removed transcripts all redirect to one error page, and Scrapy's
         # duplicate filter would silently drop every redirect after the first; this spider
         # de-duplicates transcript URLs itself.
-        return scrapy.Request(
+        request = scrapy.Request(
             url, callback=self.parse_article, errback=self.article_failed, dont_filter=True,
             meta={"listing_title": item.title, "listing_date": item.date, "transcript_url": url,
                   # a transcript that is gone is news, not a failure
                   "handle_httpstatus_list": list(GONE)},
         )
+        return request if self.claims.claim("article", self._key(url), request) else None
 
     def conditional(self, request: scrapy.Request) -> scrapy.Request:
         """A revisit asks "changed since?": a 304 answer costs no body and no extraction."""

@@ -12,11 +12,13 @@ import contextlib
 import datetime as dt
 import json
 import re
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -29,6 +31,7 @@ import redis
 from jobs import demosite as ds
 from tests import familysites as fs
 from tests.conftest import REPO, run_cli, write_config
+from tests.redisgate import RedisGate
 
 # -- fixtures ------------------------------------------------------------------------------------
 
@@ -40,29 +43,33 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def redis_url(tmp_path):
-    port = _free_port()
+def redis_url():
+    """A redis-server of the test's own, on a Unix socket (no free TCP port to race for)."""
+    folder = Path(tempfile.mkdtemp(prefix="bw-redis-"))  # socket paths must stay short
+    socket_path = folder / "redis.sock"
     proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
+        ["redis-server", "--port", "0", "--unixsocket", str(socket_path), "--save", "",
+         "--appendonly", "no", "--dir", str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
+    url = f"unix://{socket_path}?db=0"
     client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while True:
         try:
             client.ping()
             break
         except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
+            assert proc.poll() is None, "redis-server exited at start"
+            assert time.monotonic() < deadline, "redis-server did not start in 60 s"
             time.sleep(0.05)
     yield url
     proc.terminate()
     proc.wait(10)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def cluster_config(path: Path, sources: list[dict], redis: str, *, db: str,
-                   worker_timeout: float = 5, wait_for_workers: float = 60,
+                   worker_timeout: float = 60, wait_for_workers: float = 60,
                    concurrency: int = 16) -> Path:
     write_config(path, sources, db=db)
     text = path.read_text().replace("concurrency_per_domain = 16",
@@ -83,7 +90,7 @@ class Workers:
             log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
             self.procs[name] = subprocess.Popen(
                 [sys.executable, "-m", "jobs.cli", "--config", str(self.config), "worker",
-                 "--name", name, "--idle-timeout", str(idle)],
+                 "--name", name, "--idle-timeout", str(idle), "-v"],
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
@@ -249,10 +256,16 @@ def test_three_workers_store_and_flag_what_a_local_crawl_does(tmp_path, redis_ur
 # -- losing nothing ------------------------------------------------------------------------------
 
 
-def _wait_for(condition, timeout: float = 60, what: str = "") -> None:
+def _wait_for(condition, timeout: float = 120, what: str = "", logs: Path | None = None) -> None:
+    """Wait for a state, with a deadline generous enough for a loaded machine; on time-out,
+    say what was awaited, with the end of each process's log in `logs`."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        if time.monotonic() > deadline:
+            tails = {p.name: p.read_text(errors="replace")[-3000:]
+                     for p in sorted(logs.glob("*.log"))} if logs else {}
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}; "
+                                 f"logs: {tails}")
         time.sleep(0.05)
 
 
@@ -286,6 +299,13 @@ class SlowCluster:
     def url(self, briefing) -> str:
         return self.site.url(self.archive.article_paths[briefing.number])
 
+    def worker_timeout(self, seconds: float) -> None:
+        """Before anything starts: how long a worker may be silent before it is taken for
+        dead (the default, 60 s, is no false death on the most loaded machine)."""
+        text = self.config.read_text()
+        self.config.write_text(re.sub(r"worker_timeout = \S+", f"worker_timeout = {seconds}",
+                                      text))
+
     def each_new_once(self) -> Counter:
         return Counter(("new", self.url(b), 1) for b in self.briefings)
 
@@ -310,11 +330,8 @@ class SlowCluster:
         return self.site.hang in self.site.hung
 
     def stored_at_least(self, n: int) -> None:
-        try:
-            _wait_for(lambda: _versions(self.db) >= n, what=f"{n} stored transcripts")
-        except AssertionError as exc:
-            logs = {p.name: p.read_text()[-2000:] for p in self.logs.glob("*.log")}
-            raise AssertionError(f"{exc}; {_versions(self.db)} stored; logs: {logs}") from None
+        _wait_for(lambda: _versions(self.db) >= n, what=f"{n} stored transcripts",
+                  logs=self.logs)
 
 
 @pytest.fixture
@@ -349,14 +366,101 @@ def assert_all_stored_once(c: SlowCluster) -> None:
     assert flagged(c.config, 1) == c.each_new_once()
 
 
+def _a_push_to(source: str):
+    """A request that adds to the source's queue: a ZADD, or a script given the queue but not
+    the lease counter (a pop) nor the results (the coordinator's look at the frontier)."""
+    queue = f":{source}:requests".encode()
+
+    def test(data: bytes) -> bool:
+        return queue in data and (b"\r\nZADD\r\n" in data or (
+            b"\r\nEVALSHA\r\n" in data and b":leases" not in data and b":results" not in data))
+    return test
+
+
+def test_a_run_is_not_over_while_a_worker_queues_what_a_listing_page_links(tmp_path, redis_url,
+                                                                           workers):
+    """The race of the end-of-run test: a worker that has read a listing page settles that
+    page's lease only once the requests it found are in the frontier. Held (by a gate on its
+    Redis connection) just before it queues them, the run must stay open however often the
+    coordinator looks; before the fix it ended the run with nothing stored."""
+    root = tmp_path / "site"
+    en = briefings(12)
+    archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    direct = redis.Redis.from_url(redis_url)
+    look = b"$6\r\nLRANGE\r\n"  # the coordinator, looking for results
+    with ds.LocalSite(root) as site, RedisGate(redis_url) as gate:
+        source = {"name": "mfa-en", "spider": "mfa",
+                  "start_urls": [site.url(archive.listing_path)]}
+        # a worker held at the gate beats no heart: it must not be taken for dead meanwhile
+        config = cluster_config(tmp_path / "cluster.toml", [source], gate.url, db="c.db",
+                                worker_timeout=600)
+        gate.watch(look)
+        coordinator = _start_coordinator(config, tmp_path / "coordinator.log")
+        _wait_for(lambda: direct.exists("briefwatch:run:1:seeded"), what="the run to be seeded",
+                  logs=tmp_path)
+        gate.arm(_a_push_to("mfa-en"))  # the worker's first: what listing page 1 links
+        team = workers(config)
+        team.start("w1")
+        assert gate.held.wait(120), "the worker never queued the listing page's requests"
+        looked = gate.seen(look)
+        _wait_for(lambda: gate.seen(look) >= looked + 5 or coordinator.poll() is not None
+                  or direct.get("briefwatch:run:1:state") != b"running",
+                  what="the coordinator to look at the frontier while the worker is held",
+                  logs=tmp_path)
+        state = direct.get("briefwatch:run:1:state")
+        leased = direct.hlen("briefwatch:run:1:inflight")
+        gate.release()
+        assert (state, leased) == (b"running", 1), \
+            "the run ended while a worker was queueing the requests of a listing page"
+        out, _ = coordinator.communicate(timeout=180)
+        assert coordinator.returncode == 0, (tmp_path / "coordinator.log").read_text()
+    summary = json.loads(out)
+    assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 12, 0)
+    assert len(stored(config)) == 12
+
+
+def test_a_worker_killed_between_reading_a_listing_and_queueing_its_links_loses_nothing(
+        tmp_path, redis_url, workers):
+    """What a listing page links is claimed (requested once per run) by the push that queues
+    it: a worker killed after reading the page and before queueing its links leaves them
+    unclaimed, and whoever reads the page again queues them."""
+    root = tmp_path / "site"
+    en = briefings(12)
+    archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    direct = redis.Redis.from_url(redis_url)
+    with ds.LocalSite(root) as site, RedisGate(redis_url) as gate:
+        source = {"name": "mfa-en", "spider": "mfa",
+                  "start_urls": [site.url(archive.listing_path)]}
+        # the killed worker's page goes to another once it has been silent for 5 s
+        config = cluster_config(tmp_path / "cluster.toml", [source], gate.url, db="c.db",
+                                worker_timeout=5)
+        coordinator = _start_coordinator(config, tmp_path / "coordinator.log")
+        _wait_for(lambda: direct.exists("briefwatch:run:1:seeded"), what="the run to be seeded",
+                  logs=tmp_path)
+        gate.arm(_a_push_to("mfa-en"))
+        team = workers(config)
+        team.start("w1")
+        assert gate.held.wait(120), "the worker never queued the listing page's requests"
+        team.kill("w1")
+        gate.cut()
+        team.start("w2")
+        out, _ = coordinator.communicate(timeout=180)
+        assert coordinator.returncode == 0, (tmp_path / "coordinator.log").read_text()
+    summary = json.loads(out)
+    assert (summary["status"], summary["new"], summary["failed"]) == ("completed", 12, 0)
+    assert summary["sources"]["mfa-en"]["requeued"] >= 1
+    assert len(stored(config)) == 12
+
+
 def test_a_worker_killed_mid_crawl_loses_nothing(slow_cluster, redis_url):
     c = slow_cluster
+    c.worker_timeout(5)  # the killed worker's pages go to another after 5 s of silence
     hanging = c.hang_on(c.briefings[5]).encode()
     c.team.start("w1", "w2")
     coordinator = c.coordinator()
     client = redis.Redis.from_url(redis_url)
     # kill -9 the worker caught downloading the page that hangs
-    _wait_for(lambda: c.hanging(), what="a worker to fetch the hanging page")
+    _wait_for(lambda: c.hanging(), what="a worker to fetch the hanging page", logs=c.logs)
     doomed = _holder(client, hanging)
     shown = json.loads(run_cli("workers", "--json", config=c.config).out)
     assert (shown["run"], shown["state"]) == (1, "running")
@@ -381,11 +485,12 @@ def test_a_worker_told_to_stop_gives_back_what_it_holds(slow_cluster, redis_url)
     c.team.start("w1")
     coordinator = c.coordinator()
     client = redis.Redis.from_url(redis_url)
-    _wait_for(lambda: c.hanging(), what="w1 to fetch the hanging page")
+    _wait_for(lambda: c.hanging(), what="w1 to fetch the hanging page", logs=c.logs)
     assert _holder(client, hanging) == "w1"
     c.team.procs["w1"].send_signal(signal.SIGTERM)
-    # at once, while its download still hangs, not after [cluster] worker_timeout
-    _wait_for(lambda: _holder(client) is None, timeout=5, what="w1 to give its leases back")
+    # at once, while its download still hangs, not after [cluster] worker_timeout (60 s)
+    _wait_for(lambda: _holder(client) is None, timeout=30, what="w1 to give its leases back",
+              logs=c.logs)
     c.team.start("w2")
     # and it leaves, its hanging download given up after a grace period
     assert c.team.procs["w1"].wait(30) == 0
@@ -537,7 +642,7 @@ def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
             stderr=subprocess.DEVNULL)
         try:
             _wait_for(lambda: log.exists() and "run 1 completed: 8 new" in log.read_text(),
-                      timeout=90, what="a scheduled cluster run")
+                      timeout=180, what="a scheduled cluster run", logs=tmp_path)
             daemon.send_signal(signal.SIGTERM)
             assert daemon.wait(60) == 0
         finally:
