@@ -6,7 +6,7 @@ stores four transcripts with two versions each in a fresh database (storage.vers
 as the crawl does): about 30 KB and 150 KB of text, the second version either reworded in
 about 5% of its paragraphs or in every paragraph. Then, for each format of
 `briefwatch diff --format`, it times what jobs.cli.diff does in process (loading both versions,
-storage.diff.compare, the format's renderer) and runs the real CLI, several times each. Last,
+storage.text.diff.compare, the format's renderer) and runs the real CLI, several times each. Last,
 the floor under the CLI figures: the same Python starting with nothing to do, then importing
 what `briefwatch diff` imports.
 """
@@ -36,8 +36,8 @@ FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
 CLI_RUNS = 7  # per pair and format, in rounds: a start-up varies with the machine's other work
 FLOOR_RUNS = 11
 # Python statements for the floor: each row imports what the one above does, and more.
-_DIFF_IMPORTS = ("import jobs.cli, storage.db, storage.documents, storage.diff, jobs.diffview, "
-                 "crawler.turns, fast_diff_match_patch")
+_DIFF_IMPORTS = ("import jobs.cli, storage.db, storage.documents, storage.text.diff, "
+                 "jobs.diffview, storage.text.turns, fast_diff_match_patch")
 FLOOR = (
     ("`python -c pass`", "pass"),
     ("+ `import jobs.cli` (click, the config)", "import jobs.cli"),
@@ -59,9 +59,9 @@ start_urls = ["http://127.0.0.1:9/eng/xw/fyrbt/lxjzh/"]
 
 def build(work: Path) -> tuple[Path, list[dict]]:
     """A config and database holding the four pairs; one case per pair."""
-    from crawler.normalize import canonical_hash, conference_key, text_hash
-    from crawler.turns import split_turns
     from storage.db import open_db
+    from storage.text.normalize import canonical_hash, conference_key, text_hash
+    from storage.text.turns import split_turns
     from storage.versions import Fetched, record
 
     config = work / "briefwatch.toml"
@@ -113,8 +113,8 @@ def in_process(db_path: Path, cases: list[dict]) -> None:
     from jobs.cli import _turns, safe
     from jobs.pages import diff_document
     from storage.db import open_db
-    from storage.diff import compare, unified
     from storage.documents import find, version
+    from storage.text.diff import compare, unified
 
     db = open_db(db_path, create=False)
     try:

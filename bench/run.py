@@ -320,9 +320,9 @@ def _profile_tables(prof: Path, top: int = 15) -> dict:
          cum("lxml/html/__init__.py", "document_fromstring")),
         ("      _paragraphs (_block_text walk + clean)", cum("crawler/extract.py",
                                                              "_paragraphs")),
-        ("    crawler.normalize.canonical_hash", cum("crawler/normalize.py",
+        ("    storage.text.normalize.canonical_hash", cum("storage/text/normalize.py",
                                                      "canonical_hash")),
-        ("    crawler.turns.split_turns", cum("crawler/turns.py", "split_turns")),
+        ("    storage.text.turns.split_turns", cum("storage/text/turns.py", "split_turns")),
         ("  crawler.recorder.Recorder.record", record),
         ("    storage.versions.record", cum("storage/versions.py", "record")),
         ("      _insert_version (INSERT, FTS5 index, zlib)",
@@ -507,8 +507,8 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
         add("")
         add("Reproduce: `python bench/run.py --only d` (or `python bench/diffbench.py`)  ")
         add("Measured in process: what `jobs.cli.diff` does for each format — both versions "
-            "loaded (storage.documents.find/version), `storage.diff.compare` with the stored "
-            "turns, then the renderer (`storage.diff.unified`, `jobs.diffview.words`, "
+            "loaded (storage.documents.find/version), `storage.text.diff.compare` with the stored "
+            "turns, then the renderer (`storage.text.diff.unified`, `jobs.diffview.words`, "
             "`side_by_side` at 120 columns, `jobs.pages.diff_document`, `as_json` + "
             "`json.dumps`, `jobs.diffview.turns`); median of repeats. Loading is shown apart; "
             "each format's time includes `compare` (the CLI computes it once per call; "

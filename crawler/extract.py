@@ -21,7 +21,7 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.normalize import clean_paragraphs
+from storage.text.normalize import clean_paragraphs
 
 # Bump when our own extraction rules change what is extracted: versions record it, so that a
 # change of rules is never mistaken for an edit of the transcript.

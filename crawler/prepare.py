@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from crawler.decode import NotText, decode_html
 from crawler.extract import Rejected, Template, extract
 from crawler.items import FetchedPage
-from crawler.normalize import canonical_hash, conference_key, text_hash
-from crawler.turns import split_turns
+from storage.text.normalize import canonical_hash, conference_key, text_hash
+from storage.text.turns import split_turns
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from crawler.decode import NotText, decode_html
 from crawler.extract import Rejected, extract
 from crawler.items import FetchedPage
-from crawler.normalize import canonical_hash
-from crawler.turns import split_turns
+from storage.text.normalize import canonical_hash
 
 
 class Recorder:
@@ -53,7 +52,6 @@ class Recorder:
                     last_modified=item.last_modified, raw_html=item.body, **vars(prepared)),
             rehash_previous=functools.partial(_rehash,
                                               template=self.templates.get(item.source)),
-            split_turns=split_turns,
         )
         return self._done(item, outcome.verb, prepared.title)
 

@@ -209,8 +209,8 @@ def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
       briefwatch changes --run 12
       briefwatch changes --since 2026-11-01 --json | jq .url
     """
-    from storage.diff import describe
     from storage.documents import events
+    from storage.text.diff import describe
 
     if since:
         since = _iso(since)
@@ -303,25 +303,21 @@ def history(obj: Context, ref, as_json) -> None:
     Example:
       briefwatch history 12
     """
-    from storage.diff import change_summary, describe, paragraphs
-    from storage.documents import find, versions
+    from storage.documents import find, history, versions
+    from storage.text.diff import describe
 
     db = obj.db()
     doc = _lookup(find, db, ref)
-    previous = None
-    for ver in versions(db, doc["id"]):
-        summary = (change_summary(previous["text"], ver["text"], _turns(previous), _turns(ver))
-                   if previous is not None else None)
-        size = len(paragraphs(ver["text"]))
+    for ver in history(versions(db, doc["id"])):
+        summary = ver["change"]
         if as_json:
             emit_json({"version": ver["n"], "fetched_at": ver["fetched_at"], "run": ver["run"],
-                       "title": ver["title"], "paragraphs": size, "characters": len(ver["text"]),
-                       "change": summary})
+                       "title": ver["title"], "paragraphs": ver["paragraphs"],
+                       "characters": ver["characters"], "change": summary})
         else:
             change = safe(describe(summary)) if summary else "first version"
-            click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {size} paragraphs, "
-                       f"{len(ver['text'])} characters  {change}")
-        previous = ver
+            click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {ver['paragraphs']} paragraphs, "
+                       f"{ver['characters']} characters  {change}")
 
 
 DIFF_FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
@@ -357,8 +353,8 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
       briefwatch diff 12 --format turns
       briefwatch diff 12 --format html > diff.html
     """
-    from storage.diff import unified
     from storage.documents import find, version, versions
+    from storage.text.diff import unified
 
     db = obj.reader()
     doc = _lookup(find, db, ref)
@@ -399,9 +395,10 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
     import shutil
 
     from jobs import diffview
-    from storage.diff import compare
+    from storage.text.diff import compare
+    from storage.text.turns import turns_of
 
-    comparison = compare(a["text"], b["text"], _turns(a), _turns(b))
+    comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
     labels = f"v{a['n']} {a['fetched_at']}", f"v{b['n']} {b['fetched_at']}"
     same = not any(block.op != "equal" for block in comparison.blocks)
     colour = sys.stdout.isatty()
@@ -431,11 +428,6 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
     for line in lines:
         click.echo(line)
 
-
-def _turns(ver: dict) -> list[dict]:
-    from crawler.turns import turns_of
-
-    return turns_of(ver)
 
 
 @cli.command()

@@ -1,6 +1,6 @@
 """The text formats of `briefwatch diff`: words, side by side, turns, and JSON.
 
-Each takes a storage.diff.Comparison, computed once, and returns what to print. Every scraped
+Each takes a storage.text.diff.Comparison, computed once, and returns what to print. Every scraped
 string goes through `clean` (jobs.cli.safe) before it can reach a terminal.
 """
 
@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
-from storage.diff import Block, Comparison, turn_sentence
+from storage.text.diff import Block, Comparison, turn_sentence
 
 # Without colour, inline marks in the style of wdiff and `git diff --word-diff=plain`.
 DEL_OPEN, DEL_CLOSE, INS_OPEN, INS_CLOSE = "[-", "-]", "{+", "+}"

@@ -26,7 +26,7 @@ def atom(events: list[dict], *, feed_id: str = FEED_ID,
 
     from feedgen.feed import FeedGenerator
 
-    from storage.diff import describe
+    from storage.text.diff import describe
 
     feed = FeedGenerator()
     feed.id(feed_id)

@@ -71,7 +71,7 @@ def routes(config: Config) -> list[Route]:
 
 def digest(events: list[dict], first_crawls: set[tuple[int, str]]) -> tuple[str, str]:
     """The title and plain-text body of one message about `events`."""
-    from storage.diff import describe
+    from storage.text.diff import describe
 
     counts = Counter(e["kind"] for e in events)
     title = "briefwatch: " + ", ".join(f"{counts[k]} {k}" for k in KIND_ORDER if counts[k])

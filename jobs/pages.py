@@ -12,7 +12,7 @@ import re
 import urllib.parse
 from pathlib import Path
 
-from storage.diff import Block, Comparison, turn_sentence
+from storage.text.diff import Block, Comparison, turn_sentence
 
 # Search snippets mark the match with characters no transcript holds (Unicode private use).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"

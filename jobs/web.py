@@ -123,29 +123,28 @@ class App:
             "text/html; charset=utf-8"
 
     def transcript(self, db, environ, params, doc_id):
-        from storage.diff import change_summary, describe, paragraphs
+        from storage.documents import history
+        from storage.text.diff import describe, paragraphs
+        from storage.text.turns import turns_of
 
         doc, versions = self._document(db, doc_id)
         n = _int(params.get("v"), versions[-1]["n"])
         version = next((v for v in versions if v["n"] == n), None)
         if version is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no version {n}.")
-        history, previous = [], None
-        for ver in versions:
-            summary = (change_summary(previous["text"], ver["text"], _turns(previous),
-                                      _turns(ver)) if previous else None)
-            history.append({"n": ver["n"], "fetched_at": ver["fetched_at"],
-                            "paragraphs": len(paragraphs(ver["text"])),
-                            "change": describe(summary) if summary else "first version"})
-            previous = ver
+        rows = [{"n": ver["n"], "fetched_at": ver["fetched_at"],
+                 "paragraphs": ver["paragraphs"],
+                 "change": describe(ver["change"]) if ver["change"] else "first version"}
+                for ver in history(versions)]
         paras = paragraphs(version["text"])
         turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]]}
-                 for turn in _turns(version)]
-        return render("transcript.html", doc=doc, version=version, history=history,
+                 for turn in turns_of(version)]
+        return render("transcript.html", doc=doc, version=version, history=rows,
                       turns=turns), "text/html; charset=utf-8"
 
     def diff(self, db, environ, params, doc_id):
-        from storage.diff import compare
+        from storage.text.diff import compare
+        from storage.text.turns import turns_of
 
         doc, versions = self._document(db, doc_id)
         numbers = [v["n"] for v in versions]
@@ -157,7 +156,7 @@ class App:
                             f"Transcript {doc_id} has versions 1 to {numbers[-1]}.")
         context = None if params.get("context") == "all" else _int(params.get("context"), 1)
         a, b = by_n[old], by_n[new]
-        comparison = compare(a["text"], b["text"], _turns(a), _turns(b))
+        comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
         return render("diff.html", doc=doc, old=a, new=b, comparison=comparison,
                       rows=diff_rows(comparison, context), numbers=numbers,
                       context=context), "text/html; charset=utf-8"
@@ -209,8 +208,8 @@ class App:
         return doc, rows
 
     def _events(self, db, limit: int, kind: str | None = None) -> list[dict]:
-        from storage.diff import describe
         from storage.documents import events as stored_events
+        from storage.text.diff import describe
 
         events = stored_events(db, kind=kind, newest=limit)[::-1]
         for event in events:
@@ -225,11 +224,6 @@ def _int(value: str | None, default: int) -> int:
         raise HTTPError("400 Bad Request", "A version, page or context is a whole number.")
     return int(value)
 
-
-def _turns(version: dict) -> list[dict]:
-    from crawler.turns import turns_of
-
-    return turns_of(version)
 
 
 class _Server(ThreadingMixIn, WSGIServer):

@@ -133,3 +133,20 @@ def copies(db: sqlite_utils.Database, document: dict) -> list[dict]:
         "WHERE conference = ? AND id != ? ORDER BY id",
         [document["conference"], document["id"]],
     ))
+
+
+def history(versions_: list[dict]) -> list[dict]:
+    """Each version (as `versions` gives them) with what `history` shows of it: `paragraphs`,
+    `characters`, and `change`, the change summary from the version before (None for the
+    first)."""
+    from storage.text.diff import change_summary, paragraphs
+    from storage.text.turns import turns_of
+
+    out, previous = [], None
+    for ver in versions_:
+        summary = (change_summary(previous["text"], ver["text"], turns_of(previous),
+                                  turns_of(ver)) if previous is not None else None)
+        out.append({**ver, "paragraphs": len(paragraphs(ver["text"])),
+                    "characters": len(ver["text"]), "change": summary})
+        previous = ver
+    return out

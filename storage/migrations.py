@@ -75,7 +75,7 @@ def m001_initial(db) -> None:
 
 @migrations()
 def m002_version_turns(db) -> None:
-    # JSON list of the version's speaker turns (crawler.turns). NULL for versions stored before
+    # JSON list of the version's speaker turns (storage.text.turns). NULL for versions stored before
     # this column: readers compute them from the text.
     db.execute("ALTER TABLE versions ADD COLUMN turns TEXT")
 

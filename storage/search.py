@@ -7,11 +7,13 @@ import sqlite3
 
 import sqlite_utils
 
+from storage.text import cjk
+
 # Characters of context on each side of the match in a snippet.
 SNIPPET_CONTEXT = 90
 # Chinese and Japanese write no spaces between words: each character is indexed as a word, so
 # a query of characters is a phrase of them.
-_CJK = re.compile("([\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_CJK = re.compile(f"([{cjk.LETTERS}])")
 _WORD = re.compile(r"\w", re.UNICODE)
 
 

@@ -1,11 +1,12 @@
 """Recording a fetched transcript: a new version only when its canonical form changed.
 
 A version and its event are written in one transaction, so a crash leaves either both or
-neither. The caller computes the hashes (crawler.normalize); storage only compares them.
+neither. The caller computes the hashes (storage.text.normalize); storage only compares them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
 from collections.abc import Callable
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from storage.clock import now
-from storage.diff import change_summary
 from storage.search import index_form
+from storage.text.diff import change_summary
+from storage.text.turns import split_turns
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     raw_html: bytes = b""
-    # Speaker turns (crawler.turns.split_turns); None when the caller did not compute them.
+    # Speaker turns (storage.text.turns.split_turns); None: split when stored.
     turns: list[dict] | None = None
     conference: str | None = None  # "date|normalised title", relating copies of a conference
     meta: dict | None = None  # header lines the template knows (speakers, chairperson, …)
@@ -62,17 +64,18 @@ def record(
     page: Fetched,
     *,
     rehash_previous: Callable[[bytes], str | None] | None = None,
-    split_turns: Callable[[str, str], list[dict]] | None = None,
 ) -> Outcome:
     """Store `page` if it is a new version of its URL.
 
     `rehash_previous` re-extracts a stored version's raw HTML with the current extractor and
     returns its canonical hash; it is used only when the extractor changed since the latest
     version, so that a better extractor is not reported as an edit of every transcript.
-    `split_turns(text, title)` gives the turns of a stored version that has none recorded, so
-    that an edit's summary can say which turns changed.
+    A stored version with no turns recorded is split into turns here, so that an edit's
+    summary can say which turns changed.
     """
     at = now()
+    if page.turns is None:
+        page = dataclasses.replace(page, turns=split_turns(page.text, page.title))
     with db.atomic():
         doc = _document(db, page.url)
         if doc is None:
@@ -108,9 +111,7 @@ def record(
 
         n = latest[1] + 1
         version_id = _insert_version(db, doc["id"], n, run, at, page)
-        old_turns = json.loads(latest[6]) if latest[6] else None
-        if old_turns is None and split_turns is not None:
-            old_turns = split_turns(latest[5], latest[7])
+        old_turns = json.loads(latest[6]) if latest[6] else split_turns(latest[5], latest[7])
         summary = change_summary(latest[5], page.text, old_turns, page.turns)
         kind = "restored" if restored else "edited"
         event = _insert_event(db, run, doc["id"], version_id, kind, at, summary)

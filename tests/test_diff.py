@@ -1,6 +1,6 @@
 """Diffs a reader trusts: paragraphs aligned, words compared inside them, turns named.
 
-The pure functions of storage.diff first, then every `diff --format` through the real CLI on a
+The pure functions of storage.text.diff first, then every `diff --format` through the real CLI on a
 local site crawled twice (tests/edited_site.py).
 """
 
@@ -15,9 +15,8 @@ import sys
 
 import pytest
 
-from crawler.turns import split_turns
 from jobs.diffview import side_by_side
-from storage.diff import (
+from storage.text.diff import (
     align,
     change_summary,
     compare,
@@ -28,6 +27,7 @@ from storage.diff import (
     turn_sentence,
     word_diff,
 )
+from storage.text.turns import split_turns
 from tests.conftest import REPO, run_cli
 from tests.edited_site import HOSTILE, build
 
@@ -380,9 +380,9 @@ def test_turn_sentences_for_added_questions_unnamed_askers_and_announcements():
 
 
 def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path):
-    from crawler.normalize import canonical_hash, text_hash
     from storage.db import open_db
     from storage.documents import events, versions
+    from storage.text.normalize import canonical_hash, text_hash
     from storage.versions import Fetched, record
 
     title = "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference"
@@ -395,8 +395,9 @@ def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path)
                        canonical_hash(title, text), "x/1", turns=turns)
 
     db = open_db(tmp_path / "bw.db")
-    record(db, None, page(old, None))  # stored before turns were recorded
-    record(db, None, page(new, split_turns(new, title)), split_turns=split_turns)
+    record(db, None, page(old, None))
+    db.execute("UPDATE versions SET turns = NULL")  # stored before turns were recorded
+    record(db, None, page(new, split_turns(new, title)))
     (edit,) = events(db, kind="edited")
     assert edit["summary"]["questions_removed"] == [
         {"outlet": "AFP", "first_words": "Will the talks go ahead?"}]

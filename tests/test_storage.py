@@ -4,11 +4,11 @@ import sqlite3
 
 import pytest
 
-from crawler.normalize import canonical_hash, text_hash
 from storage import runs
 from storage.db import StorageError, open_db
 from storage.documents import NotFound, events, find, versions
 from storage.search import BadQuery, search
+from storage.text.normalize import canonical_hash, text_hash
 from storage.versions import Fetched, record
 
 URL = "http://127.0.0.1/t1.shtml"
@@ -63,7 +63,7 @@ def test_new_unchanged_edited(db):
     assert [v["n"] for v in versions(db, doc["id"])] == [1, 2]
     kinds = [(e["kind"], e["version"], e["run"]) for e in events(db)]
     assert kinds == [("new", 1, run), ("edited", 2, run)]
-    # Without turns from the crawler, the whole text counts as one block.
+    # Without turns from the crawler, storage splits the text into turns itself.
     assert events(db, kind="edited")[0]["summary"] == {
         "paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
         "words_changed": 1, "turns_added": 0, "turns_removed": 0, "turns_changed": 1,

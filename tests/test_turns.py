@@ -1,4 +1,4 @@
-"""Speaker turns in every format the briefings use (crawler.turns)."""
+"""Speaker turns in every format the briefings use (storage.text.turns)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from crawler.turns import speaker_of, split_turns
 from jobs.demosite import _question_indices, invent_briefings
+from storage.text.turns import speaker_of, split_turns
 from tests.conftest import REPO
 
 SAMPLES = REPO.parent / "shared" / "samples"

@@ -7,7 +7,7 @@ milliseconds, and a rewritten answer shows as that answer reworded rather than a
 an insertion. Words are runs of letters and digits; Chinese, which has no spaces, is compared
 character by character.
 
-The turns (who speaks which paragraphs) come from the caller (crawler.turns computes them);
+The turns (who speaks which paragraphs) come from the caller (storage.text.turns computes them);
 this module only maps the paragraph changes onto them.
 """
 
@@ -19,8 +19,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-_CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
+from storage.text import cjk
+
+_CJK = cjk.ANY
+_CJK_CHAR = cjk.CHARACTER
 # Two paragraphs this similar (Dice coefficient of their words) are one paragraph reworded.
 PAIR_THRESHOLD = 0.35
 # Past this many cells, a run of differing paragraphs is paired by position, not by search.

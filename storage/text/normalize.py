@@ -11,6 +11,8 @@ import hashlib
 import re
 import unicodedata
 
+from storage.text import cjk
+
 # Typographic variants that NFKC leaves alone.
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -22,7 +24,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
 # Chinese puts no spaces between words or sentences: a space beside a CJK character or CJK
 # punctuation is layout, not text.
-_CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = cjk.ANY
 # (written to start with the space, so that the search skips from space to space)
 _CJK_SPACE = re.compile(f" (?:(?<=[{_CJK}] )|(?=[{_CJK}]))")
 

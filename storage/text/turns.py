@@ -46,7 +46,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-_CJK = "\u2e80-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from storage.text import cjk
+
+# Speaker names are written in CJK letters and punctuation (full-width forms are not names).
+_CJK = cjk.LETTERS + cjk.PUNCTUATION
 # An English prefix: name-like words, then a colon; the rest of the paragraph (maybe nothing).
 _EN_PREFIX = re.compile(r"^([A-Z\u00c0-\u00de][\w.'’&()/\- ]{0,70}?)\s*:(?:\s+|$)(.*)$", re.S)
 # A Chinese prefix: up to 20 characters without sentence punctuation, then a full-width colon.
