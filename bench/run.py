@@ -287,7 +287,7 @@ def _where(func: tuple[str, int, str]) -> str:
 
 
 PLUMBING = re.compile(r"^(?:<|asyncio/|runpy|twisted/|scrapy/utils/(?:asyncio|defer)|click/|"
-                      r"jobs/cli\.py:\d+\((?:<module>|main|crawl)\)|jobs/nightly\.py)")
+                      r"jobs/cli\.py:\d+\((?:<module>|main|crawl)\)|jobs/crawl\.py)")
 
 
 def _profile_tables(prof: Path, top: int = 15) -> dict:
@@ -305,14 +305,14 @@ def _profile_tables(prof: Path, top: int = 15) -> dict:
             return found[nth]["cumtime"] if nth < len(found) else 0.0
         return max((r["cumtime"] for r in found), default=0.0)
 
-    crawl = cum("crawler/runner.py", "crawl")
+    crawl = cum("crawler/localcrawl.py", "crawl")
     prepare = cum("crawler/prepare.py", "prepare_fetched")
     record = cum("crawler/recorder.py", "record")
     groups = [
         ("the whole `briefwatch crawl` process (profiled)", total),
         ("before and after the crawl: imports, config, lock, run row, notify, feed",
          total - crawl),
-        ("crawler.runner.crawl (the crawl process fetches meanwhile)", crawl),
+        ("crawler.localcrawl.crawl (the crawl process fetches meanwhile)", crawl),
         ("  crawler.prepare.prepare_fetched", prepare),
         ("    crawler.decode.decode_html", cum("crawler/decode.py", "decode_html")),
         ("    crawler.extract.extract", cum("crawler/extract.py", "extract")),

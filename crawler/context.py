@@ -1,14 +1,14 @@
 """What one crawl of one source is handed: its config, the URLs already stored, and the mode.
 
 Spiders read this instead of the database, so that they stay small and testable: which
-transcripts are known, which to re-fetch, whether to walk the whole archive.
+transcripts are known, which to re-fetch, whether to walk the whole archive. It travels in
+the crawl's plan (crawler.plan).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 REVISIT_MODES = ("recent", "all", "none")
 
@@ -18,7 +18,6 @@ class CrawlContext:
     source: str
     start_urls: tuple[str, ...]
     options: dict = field(default_factory=dict)
-    db_path: Path | None = None
     run: int | None = None
     known: frozenset[str] = frozenset()
     revisit: tuple[str, ...] = ()
@@ -54,8 +53,9 @@ def revisit_urls(known: list[dict], mode: str, days: int, today: dt.date | None 
     return tuple(sorted(chosen))
 
 
-def build_context(source, db, *, db_path: Path, run: int | None, backfill: bool, revisit: str,
-                  revisit_days: int) -> CrawlContext:
+def build_context(source, db, *, backfill: bool, revisit: str, revisit_days: int
+                  ) -> CrawlContext:
+    """A source's context from what the database holds (crawler.plan.make_plan uses it)."""
     from storage.runs import needs_full_walk
     from storage.versions import known_documents
 
@@ -64,8 +64,6 @@ def build_context(source, db, *, db_path: Path, run: int | None, backfill: bool,
         source=source.name,
         start_urls=tuple(source.start_urls),
         options=dict(source.options),
-        db_path=db_path,
-        run=run,
         known=frozenset(row["url"] for row in known),
         revisit=revisit_urls(known, revisit, revisit_days),
         validators={row["url"]: (row["etag"], row["last_modified"]) for row in known

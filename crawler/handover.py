@@ -2,7 +2,7 @@
 
 `briefwatch crawl` stores what its crawl process fetched: the crawl process only fetches
 (Scrapy keeps its core busy), the parent decodes, extracts and stores on the other core
-(crawler.runner). A frame is a 4-byte length, a JSON header, a NUL byte, then the raw body.
+(crawler.localcrawl). A frame is a 4-byte length, a JSON header, a NUL byte, then the raw body.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""Recording what a crawl fetched: one FetchedPage in, one outcome in the database out.
+"""Storing what a crawl fetched: one FetchedPage in, one outcome in the database out.
 
-Used by the crawl process's StorePipeline and by the cluster coordinator, which stores what
-workers hand back: both write the same versions, suspects and events.
+The one path by which fetched pages reach the database: a local crawl (crawler.localcrawl),
+the cluster coordinator (what workers hand back) and `scrapy crawl` (crawler.pipelines) all
+record through a Recorder, and so write the same versions, suspects and events. A page not
+prepared yet (decoded and extracted: crawler.prepare) is prepared here with its source's
+template. Writes are grouped in transactions of up to `batch` pages.
 """
 
 from __future__ import annotations
@@ -10,25 +13,60 @@ import functools
 from collections.abc import Callable
 
 from crawler.decode import NotText, decode_html
-from crawler.extract import Rejected, extract
+from crawler.extract import Rejected, extract, extract_template
 from crawler.items import FetchedPage
+from crawler.prepare import prepare_fetched
 from storage.text.normalize import canonical_hash
+
+BATCH = 200
+
+
+def templates_of(sources) -> dict:
+    """source name -> the extraction template its config gives, for a plan's sources."""
+    return {s["name"]: extract_template(s["spider"], s["name"], s["options"]) for s in sources}
 
 
 class Recorder:
     """`count(source, key)` is told of every outcome ("new", "not_modified", …); `emit` gets
-    a progress line per page."""
+    a progress line per page. With `autocommit`, a transaction is committed every `batch`
+    pages or second; without, only by `commit` (the coordinator commits what it settles in
+    Redis, no more)."""
 
     def __init__(self, db, run: int, *, count: Callable[[str, str], None],
                  emit: Callable[[dict], None] | None = None,
-                 templates: dict | None = None):
+                 templates: dict | None = None, batch: int = BATCH, autocommit: bool = True):
         self.db = db
         self.run = run
         self.count = count
         self.emit = emit
         self.templates = templates or {}  # source -> crawler.extract.Template
+        self.size = batch
+        self.autocommit = autocommit
+        self._batch = None
 
     def record(self, item: FetchedPage) -> str:
+        from storage.db import WriteBatch
+
+        if item.transcript is None:
+            prepare_fetched(item, self.templates.get(item.source))
+        if self._batch is None:
+            self._batch = WriteBatch(self.db, self.size if self.autocommit else 1 << 62,
+                                     1.0 if self.autocommit else float("inf"))
+        verb = self._record(item)
+        self._batch.wrote()
+        return verb
+
+    def commit(self) -> None:
+        if self._batch is not None:
+            self._batch.commit()
+            self._batch = None
+
+    def rollback(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+        self._batch = None
+
+    def _record(self, item: FetchedPage) -> str:
         from storage.versions import Fetched, record, record_not_modified, record_suspect
 
         if item.status == 304:

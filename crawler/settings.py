@@ -1,7 +1,14 @@
-"""Scrapy settings: polite defaults for government sites. `briefwatch crawl` overrides the
-values that the config file's [crawl] table controls (crawler.run.settings_for)."""
+"""Scrapy settings: polite defaults for government sites, and `scrapy_settings`, the one
+builder of a crawl's settings (the crawl process's, a cluster worker's, the coordinator's),
+from these defaults and the values the config file's [crawl] table controls (carried in the
+plan). Each use adds its own item pipelines; `scrapy crawl` reads jobs/scrapycrawl.py."""
 
-from jobs.config import DEFAULT_USER_AGENT
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_URL = "https://github.com/briefwatch/briefwatch"
+DEFAULT_USER_AGENT = f"briefwatch/0.1 (+{PROJECT_URL})"
 
 BOT_NAME = "briefwatch"
 SPIDER_MODULES = ["spiders"]
@@ -37,7 +44,34 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 
-ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractPipeline": 300,
-    "crawler.pipelines.StorePipeline": 800,
-}
+
+def crawl_overrides(crawl: dict) -> dict:
+    """Scrapy settings for the config file's [crawl] table (as the plan carries it)."""
+    delay = crawl["download_delay"]
+    return {
+        "DOWNLOAD_DELAY": delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl["concurrency_per_domain"],
+        "USER_AGENT": crawl["user_agent"],
+        "DOWNLOAD_TIMEOUT": crawl["download_timeout"],
+        # AutoThrottle only ever slows down from DOWNLOAD_DELAY; with no delay asked for
+        # (a local copy) it would only add its start delay.
+        "AUTOTHROTTLE_ENABLED": delay > 0,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
+    }
+
+
+def scrapy_settings(crawl: dict | None = None, overrides: dict | None = None, *,
+                    log_level: str = "WARNING", log_file: Path | None = None):
+    """This module's settings, then the [crawl] table's, `overrides` and the log's, as if
+    given on the command line."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule(__name__, priority="project")
+    values = {**(crawl_overrides(crawl) if crawl else {}), **(overrides or {}),
+              "LOG_LEVEL": log_level}
+    settings.update(values, priority="cmdline")
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    return settings

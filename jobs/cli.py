@@ -115,8 +115,8 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -
       briefwatch crawl --revisit all --json
       briefwatch crawl --cluster
     """
-    from crawler.frontier import ClusterError
-    from jobs.nightly import run
+    from crawler.cluster.frontier import ClusterError
+    from jobs.crawl import run
     from storage.lock import Locked
 
     config = obj.config
@@ -522,7 +522,7 @@ def runs(obj: Context, as_json, limit) -> None:
     Example:
       briefwatch runs --json | tail -n 1
     """
-    from jobs.nightly import COUNTERS, RARE_COUNTERS
+    from jobs.crawl import COUNTERS, RARE_COUNTERS
     from storage.runs import list_runs
 
     for row in list_runs(obj.db(), limit):
@@ -645,7 +645,7 @@ def workers(obj: Context, redis_url, as_json) -> None:
       briefwatch workers
       briefwatch workers --redis redis://queue.example.org:6379/0 --json
     """
-    from crawler.frontier import ClusterError, connect, status
+    from crawler.cluster.frontier import ClusterError, connect, status
 
     try:
         state = status(connect(_redis_url(obj, redis_url)))
@@ -690,8 +690,8 @@ def worker(obj: Context, redis_url, name, idle_timeout, verbose, log_file) -> No
       briefwatch worker --redis redis://queue.example.org:6379/0
       briefwatch worker --idle-timeout 0 --log-file /var/log/briefwatch-worker.log
     """
-    from crawler.frontier import ClusterError
-    from jobs.worker import serve
+    from crawler.cluster.frontier import ClusterError
+    from jobs.workernode import serve
 
     redis_url = _redis_url(obj, redis_url)
     try:

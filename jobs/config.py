@@ -15,12 +15,11 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.settings import DEFAULT_USER_AGENT, PROJECT_URL  # noqa: F401 - part of the config
 from spiders.registry import SPIDERS
 
 DEFAULT_CONFIG_NAME = "briefwatch.toml"
 CONFIG_ENV = "BRIEFWATCH_CONFIG"
-PROJECT_URL = "https://github.com/briefwatch/briefwatch"
-DEFAULT_USER_AGENT = f"briefwatch/0.1 (+{PROJECT_URL})"
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 DEFAULT_SCHEDULE = "0 2 * * *"  # nightly at 02:00
 DEFAULT_FULL_REVISIT = "0 3 * * 0"  # Sundays at 03:00

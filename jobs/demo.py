@@ -45,8 +45,8 @@ def run_demo(workdir: Path | None, echo: Callable[[str], None]) -> None:
 
 def _demo(base: Path, echo: Callable[[str], None]) -> None:
     from jobs.cli import cli
+    from jobs.crawl import run
     from jobs.demosite import LocalSite, invent_briefings, reword, write_archive
-    from jobs.nightly import run
 
     site_root = base / "site"
     # The generator skips weekends: the newest briefing is the last weekday up to today, and

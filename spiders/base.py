@@ -14,8 +14,10 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 from w3lib.url import canonicalize_url
 
+from crawler.claims import Claims
 from crawler.context import CrawlContext
 from crawler.items import FetchedPage
 
@@ -54,28 +56,6 @@ class Pagination:
         return urljoin(base, name)
 
 
-class Claims:
-    """What this crawl has already requested, by kind ("article", "listing"): one spider's
-    sets here; in cluster mode (crawler.clusterspider) sets in Redis shared by every worker."""
-
-    def __init__(self):
-        self._sets: dict[str, set[str]] = {}
-
-    def claim(self, kind: str, key: str, request: scrapy.Request | None = None) -> bool:
-        """Mark `key` requested (by `request`, when there is one); False if it already was."""
-        keys = self._sets.setdefault(kind, set())
-        if key in keys:
-            return False
-        keys.add(key)
-        return True
-
-    def claimed(self, kind: str, key: str) -> bool:
-        return key in self._sets.get(kind, ())
-
-    def count(self, kind: str) -> int:
-        return len(self._sets.get(kind, ()))
-
-
 class ListingSpider(scrapy.Spider):
     """Subclasses set `article_path` and, optionally, `listing_containers`."""
 
@@ -96,20 +76,21 @@ class ListingSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
-        if not settings.getbool("BRIEFWATCH_CHILD"):
+        standalone = settings.get("BRIEFWATCH_STANDALONE")
+        if standalone:
             # Plain `scrapy crawl NAME`: the config file's [crawl] table still applies.
-            from crawler.standalone import apply_crawl_settings
-
-            apply_crawl_settings(settings)
+            load_object(f"{standalone}.apply_crawl_settings")(settings)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.context is None:
             # Started by plain `scrapy crawl NAME`: take the source from the config file.
-            from crawler.standalone import context_for
-
-            spider.context = context_for(crawler.settings, cls.name, spider.source_name)
+            standalone = crawler.settings.get("BRIEFWATCH_STANDALONE")
+            if not standalone:
+                raise ValueError(f"spider {cls.name!r} needs a crawl context (crawler.plan)")
+            spider.context = load_object(f"{standalone}.context_for")(
+                crawler.settings, cls.name, spider.source_name)
         spider.hosts = {urlsplit(u).hostname for u in spider.context.start_urls}
         spider.allowed_domains = sorted(spider.hosts)
         return spider

@@ -77,20 +77,3 @@ SPIDERS: dict[str, SpiderSpec] = {
                 "max_pages": _positive},
     ),
 }
-
-
-def extract_template(spider: str, source: str, options):
-    """The extraction hints a source's config gives (the `listing` spider's selectors), or
-    None: the crawl process and whatever stores its pages must agree on them."""
-    if spider != "listing" or not any(
-            k in options for k in ("body_selector", "title_selector", "date_selector")):
-        return None
-    from crawler.extract import Template
-
-    return Template(
-        f"listing-{source}",
-        body=(options["body_selector"],) if "body_selector" in options else (),
-        title=(options["title_selector"],) if "title_selector" in options else (),
-        date=(options["date_selector"],) if "date_selector" in options else (),
-        date_format=options.get("date_format", ""),
-    )

@@ -1,4 +1,6 @@
-"""One crawl run of the configured sources: lock, record the run, crawl, record the outcome."""
+"""Every crawl run (`briefwatch crawl`, the scheduler's, `crawl --cluster`): lock the database,
+record the run, make its plan, crawl (locally or through the cluster), record the outcome,
+notify."""
 
 from __future__ import annotations
 
@@ -60,9 +62,9 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
     database, or to stderr at INFO level when `verbose`.
 
     With `cluster`, workers on the [cluster] Redis fetch and this process stores what they
-    hand back (crawler.coordinator); a cluster run left by a coordinator that died is taken
+    hand back (crawler.cluster.coordinator); a cluster run left by a coordinator that died is taken
     over rather than started again."""
-    from crawler import runner
+    from crawler import localcrawl
     from jobs import feed, notify
     from storage import runs
     from storage.db import open_db
@@ -80,7 +82,7 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
         try:
             adopted = None
             if cluster:
-                from crawler.coordinator import adoptable_run
+                from crawler.cluster.coordinator import adoptable_run
 
                 adopted = adoptable_run(db, config.cluster.redis_url)
                 if adopted:
@@ -97,10 +99,10 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
                     result = _coordinate(config, db, run_id, names, adopted=bool(adopted),
                                          backfill=backfill, revisit=revisit, on_page=on_page)
                 else:
-                    result = runner.crawl(config, db, run_id, names, backfill=backfill,
-                                          revisit=revisit,
-                                          log_level="INFO" if verbose else "WARNING",
-                                          log_file=log_file, on_page=on_page)
+                    result = localcrawl.crawl(plan(config, db, run_id, names, backfill=backfill,
+                                                   revisit=revisit), db,
+                                              log_level="INFO" if verbose else "WARNING",
+                                              log_file=log_file, on_page=on_page)
                 if not result.interrupted:
                     status = "completed" if result.completed else "failed"
             except Exception:
@@ -118,17 +120,29 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
     return summary
 
 
+def plan(config: Config, db, run_id: int | None, names: list[str], *, backfill: bool,
+         revisit: str, worker_timeout: float | None = None) -> dict:
+    """The crawl's plan (crawler.plan): what its crawl process or workers need of the config
+    and the database."""
+    from crawler.plan import make_plan
+
+    return make_plan([config.source(n) for n in names], config.crawl, db, run=run_id,
+                     backfill=backfill, revisit=revisit,
+                     revisit_days=config.crawl.revisit_days, worker_timeout=worker_timeout)
+
+
 def _coordinate(config: Config, db, run_id: int, names: list[str], *, adopted: bool,
                 backfill: bool, revisit: str, on_page):
-    from crawler.coordinator import ClusterOptions, Coordinator
+    from crawler.cluster.coordinator import ClusterOptions, Coordinator
 
     options = ClusterOptions(config.cluster.redis_url, config.cluster.worker_timeout,
                              config.cluster.wait_for_workers)
-    coordinator = Coordinator(config, db, run_id, names, options, on_page=on_page)
+    coordinator = Coordinator(db, run_id, options, on_page=on_page)
     if adopted:
         coordinator.adopt()
     else:
-        coordinator.start(backfill=backfill, revisit=revisit)
+        coordinator.start(plan(config, db, run_id, names, backfill=backfill, revisit=revisit,
+                               worker_timeout=options.worker_timeout))
     return coordinator.wait()
 
 

@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crawler.context import CrawlContext, build_context
-from crawler.frontier import ClusterError, Frontier, connect, current_run
+from crawler import crawlstats
+from crawler.cluster.frontier import ClusterError, Frontier, connect, current_run
+from crawler.crawlstats import CrawlResult
 from crawler.handover import page_from
-from crawler.runner import CrawlResult
 
 # Results stored per transaction.
 BATCH = 200
@@ -49,60 +49,34 @@ def adoptable_run(db, url: str) -> int | None:
     return None
 
 
-def plan_for(config, sources, contexts: dict[str, CrawlContext], options: ClusterOptions,
-             ) -> dict:
-    crawl = config.crawl
-    return {
-        "sources": [{"name": s.name, "spider": s.spider, "start_urls": list(s.start_urls),
-                     "options": dict(s.options)} for s in sources],
-        "crawl": {"download_delay": crawl.download_delay,
-                  "concurrency_per_domain": crawl.concurrency_per_domain,
-                  "user_agent": crawl.user_agent, "download_timeout": crawl.download_timeout},
-        "contexts": {
-            name: {"known": sorted(c.known), "backfill": c.backfill,
-                   "first_crawl": c.first_crawl,
-                   "validators": {u: list(v) for u, v in c.validators.items()}}
-            for name, c in contexts.items()
-        },
-        "worker_timeout": options.worker_timeout,
-    }
-
-
 class Coordinator:
-    def __init__(self, config, db, run: int, names: list[str], options: ClusterOptions, *,
+    def __init__(self, db, run: int, options: ClusterOptions, *,
                  on_page: Callable[[dict], None] | None = None):
-        self.config = config
         self.db = db
         self.run = run
-        self.names = names
         self.options = options
         self.on_page = on_page
         self.server = connect(options.redis_url)
         self.frontier = Frontier(self.server, run)
+        self.names: list[str] = []
+        self.plan: dict = {}
         self.tally: dict[str, dict] = {}
         self.spiders: dict = {}
 
     # -- start --------------------------------------------------------------------------------
 
-    def start(self, *, backfill: bool, revisit: str) -> None:
-        """Publish the plan of a new run and queue its first requests."""
-        sources = [self.config.source(n) for n in self.names]
-        contexts = {
-            s.name: build_context(s, self.db, db_path=self.config.storage_path, run=self.run,
-                                  backfill=backfill, revisit=revisit,
-                                  revisit_days=self.config.crawl.revisit_days)
-            for s in sources
-        }
+    def start(self, plan: dict) -> None:
+        """Publish the plan (crawler.plan) of a new run and queue its first requests."""
         stale = current_run(self.server)
         if stale is not None and stale != self.run:
             # A run no coordinator will finish (it was marked interrupted): its workers leave.
             Frontier(self.server, stale).forget()
         self.frontier.forget()  # leftovers of an earlier run with this number
-        self.frontier.publish(plan_for(self.config, sources, contexts, self.options))
+        self.frontier.publish(plan)
+        self._take(plan)
         self.tally = {name: {} for name in self.names}
         self.frontier.settle_results(0, self.tally)
-        self._load_spiders(contexts)
-        from crawler.leasedqueue import queue_request
+        from crawler.cluster.leasedqueue import queue_request
 
         for name, spider in self.spiders.items():
             queue = self.frontier.queue_key(name)
@@ -112,29 +86,27 @@ class Coordinator:
 
     def adopt(self) -> None:
         """Go on with a run whose coordinator died, from what it left in Redis."""
-        plan = self.frontier.plan()
-        self.names = [s["name"] for s in plan["sources"]]
+        self._take(self.frontier.plan())
         self.tally = self.frontier.tally() or {name: {} for name in self.names}
-        from crawler.worker import context_from_plan
 
-        self._load_spiders({s["name"]: context_from_plan(plan, s, self.run)
-                            for s in plan["sources"]})
-
-    def _load_spiders(self, contexts: dict[str, CrawlContext]) -> None:
-        from scrapy.settings import Settings
+    def _take(self, plan: dict) -> None:
+        """The run's spiders, as the workers have them (the coordinator seeds with them)."""
         from scrapy.spiderloader import SpiderLoader
 
-        from crawler.clusterspider import cluster_spider_class
+        from crawler.cluster.spider import cluster_spider_class
+        from crawler.plan import context_from_plan
+        from crawler.settings import scrapy_settings
 
-        settings = Settings()
-        settings.setmodule("crawler.settings", priority="project")
-        loader = SpiderLoader.from_settings(settings)
-        for name, context in contexts.items():
-            source = self.config.source(name)
-            cls = cluster_spider_class(loader.load(source.spider), self.frontier, name)
+        self.plan = plan
+        self.names = [s["name"] for s in plan["sources"]]
+        loader = SpiderLoader.from_settings(scrapy_settings())
+        for source in plan["sources"]:
+            context = context_from_plan(plan, source["name"])
+            cls = cluster_spider_class(loader.load(source["spider"]), self.frontier,
+                                       source["name"])
             spider = cls(context=context)
             spider.hosts = {_host(u) for u in context.start_urls}
-            self.spiders[name] = spider
+            self.spiders[source["name"]] = spider
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -143,15 +115,13 @@ class Coordinator:
         run: workers leave and what was stored stays."""
         import redis
 
-        from crawler.recorder import Recorder
-        from spiders.registry import extract_template
+        from crawler.recorder import Recorder, templates_of
 
-        templates = {}
-        for name, spider in self.spiders.items():
-            context = spider.context
-            templates[name] = extract_template(spider.name, name, context.options)
+        # Committed only with what is settled in Redis: a coordinator that dies in between
+        # leaves both as they were, and the next one stores the same results again.
         self.recorder = Recorder(self.db, self.run, count=self._count, emit=self.on_page,
-                                 templates=templates)
+                                 templates=templates_of(self.plan["sources"]),
+                                 autocommit=False)
         try:
             return self._wait()
         except redis.RedisError as exc:
@@ -206,7 +176,6 @@ class Coordinator:
         if not results:
             return 0
         stored_key = self.frontier.stored_key
-        self.db.conn.execute("BEGIN")
         try:
             urls = []
             for header, body in results:
@@ -219,9 +188,9 @@ class Coordinator:
                     continue
                 self.recorder.record(page_from(header, body))
                 urls.append(header["url"])
-            self.db.conn.execute("COMMIT")
+            self.recorder.commit()
         except BaseException:
-            self.db.conn.execute("ROLLBACK")
+            self.recorder.rollback()
             raise
         if urls:
             self.server.sadd(stored_key, *urls)
@@ -272,7 +241,12 @@ class Coordinator:
                 total = sum(r.get(key, 0) for r in mine.values())
                 if total or key != "listing_pages":
                     s[key] = total
-            s["blocked"] = _blocked(mine.values())
+            status: dict[str, int] = {}
+            for report in mine.values():
+                for code, n in report.get("status", {}).items():
+                    status[code] = status.get(code, 0) + int(n)
+            s["blocked"] = crawlstats.blocked(
+                status, sum(r.get("robots_ok", 0) for r in mine.values()))
             s["finish_reason"] = finish_reason
             context = plan_contexts.get(name)
             s["backfill"] = bool(context and context.backfill)
@@ -282,17 +256,6 @@ class Coordinator:
                             for w, r in sorted(mine.items())}
             out[name] = s
         return out
-
-
-def _blocked(reports) -> bool:
-    """As for a local crawl: every answer was 403 or 429 (robots.txt aside)."""
-    refused = served = 0
-    for r in reports:
-        status = r.get("status", {})
-        refused += int(status.get("403", 0)) + int(status.get("429", 0))
-        served += sum(int(v) for k, v in status.items() if k.startswith("2")) - r.get(
-            "robots_ok", 0)
-    return refused > 0 and served <= 0
 
 
 def _host(url: str) -> str | None:

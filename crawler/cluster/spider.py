@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from crawler.frontier import Frontier
-from crawler.leasedqueue import LEASE, MARKS, OpenLeases
-from spiders.base import Claims
+from crawler.claims import Claims
+from crawler.cluster.frontier import Frontier
+from crawler.cluster.leasedqueue import LEASE, MARKS, OpenLeases
 
 
 class RedisClaims(Claims):
@@ -15,7 +15,7 @@ class RedisClaims(Claims):
     whichever worker reads the listing that links it.
 
     A claim made for a request is only reserved here until that request is queued: the push
-    that queues it writes the claim (crawler.leasedqueue.queue_request), so that a worker
+    that queues it writes the claim (crawler.cluster.leasedqueue.queue_request), so that a worker
     killed in between leaves the transcript unclaimed, for whoever reads the listing again."""
 
     def __init__(self, frontier: Frontier, source: str):

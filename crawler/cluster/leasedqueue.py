@@ -1,5 +1,5 @@
 """scrapy-redis's priority queue and duplicate filter, with leases: a request taken by a
-worker stays in Redis, leased to it, until its outcome is handed back (crawler.frontier
+worker stays in Redis, leased to it, until its outcome is handed back (crawler.cluster.frontier
 explains the invariant).
 
 scrapy-redis pops requests destructively, so a worker killed mid-page would lose them, and
@@ -16,7 +16,7 @@ from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
-from crawler.frontier import Frontier
+from crawler.cluster.frontier import Frontier
 
 # request.meta keys, never stored with the request in Redis:
 LEASE = "briefwatch_lease"  # the lease of the request being fetched (copied to its retries)

@@ -1,8 +1,8 @@
 """The shared state of a cluster run in Redis: the plan, the frontier, leases, results.
 
-The coordinator (crawler.coordinator) and the workers (crawler.worker) meet only here. The
-request queues are scrapy-redis's (crawler.leasedqueue); around them this module keeps the
-one invariant that makes a run end correctly and lose nothing:
+The coordinator (crawler.cluster.coordinator) and the workers (crawler.cluster.workerprocess)
+meet only here. The request queues are scrapy-redis's (crawler.cluster.leasedqueue); around
+them this module keeps the one invariant that makes a run end correctly and lose nothing:
 
     every request of the run is in a queue, or leased to a live worker, or its outcome is in
     the results list, or stored by the coordinator.
@@ -11,7 +11,7 @@ A worker takes a request by moving it, atomically, from its queue to the lease t
 hands the outcome back and drops the lease in one transaction. A request that becomes
 another (a redirect, a retry) is pushed with the old lease dropped, again in one
 transaction. A page that leads to further requests (a listing page) keeps its lease until
-the last of them is queued, and that push drops it (crawler.leasedqueue.OpenLeases): Scrapy
+the last of them is queued, and that push drops it (crawler.cluster.leasedqueue.OpenLeases): Scrapy
 queues what a callback yields only after the callback has returned, and a lease dropped
 before would leave the run looking finished in between. What marks a request as requested
 (its claim, its duplicate-filter fingerprint) is written by the push that queues it, so a

@@ -1,5 +1,5 @@
 """`briefwatch worker`: a crawl node of a cluster. It waits for a run on the shared Redis,
-takes part in it (a crawler.worker process per run), and waits for the next one.
+takes part in it (a crawler.cluster.workerprocess process per run), and waits for the next one.
 
 It needs nothing but Redis: the run's plan (sources, settings, what is already stored) comes
 from the coordinator through Redis, and what it fetches goes back the same way.
@@ -16,7 +16,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.frontier import PREFIX, ClusterError, Frontier, connect, current_run, worker_name
+from crawler.cluster.frontier import (
+    PREFIX,
+    ClusterError,
+    Frontier,
+    connect,
+    current_run,
+    worker_name,
+)
 
 POLL_SECONDS = 1.0
 # The claim on a worker's name outlives a missed beat or two, not a dead worker by much.
@@ -74,8 +81,8 @@ def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say
         if run is not None and run not in joined and state == "running":
             joined.add(run)
             say(f"worker {name} joins run {run}")
-            cmd = [sys.executable, "-m", "crawler.worker", "--redis", redis_url, "--run",
-                   str(run), "--worker", name, "--log-level", log_level]
+            cmd = [sys.executable, "-m", "crawler.cluster.workerprocess", "--redis", redis_url,
+                   "--run", str(run), "--worker", name, "--log-level", log_level]
             if log_file:
                 cmd += ["--log-file", str(log_file)]
             env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}

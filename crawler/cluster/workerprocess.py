@@ -1,10 +1,10 @@
 """One worker's part in one cluster run, in its own process:
-`python -m crawler.worker --redis URL --run N --worker NAME`.
+`python -m crawler.cluster.workerprocess --redis URL --run N --worker NAME`.
 
 It runs every source of the run's plan with scrapy-redis's scheduler on the shared frontier,
 extracts what it fetches, and hands outcomes back through Redis; it never opens the database.
 It leaves when the coordinator says the run is over, or on SIGTERM (what it had leased goes
-back to the queues). `briefwatch worker` (jobs.worker) starts one per run.
+back to the queues). `briefwatch worker` (jobs.workernode) starts one per run.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ import logging
 import sys
 import warnings
 from pathlib import Path
-from types import SimpleNamespace
 
 from scrapy import Request
 
-from crawler.context import CrawlContext
-from crawler.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
+from crawler import crawlstats
+from crawler.cluster.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
+from crawler.cluster.leasedqueue import FOUND_ON, LEASE, MARKS
 from crawler.handover import page_header
 from crawler.items import FetchedPage
-from crawler.leasedqueue import FOUND_ON, LEASE, MARKS
+from crawler.plan import context_from_plan
+from crawler.settings import scrapy_settings
 
 logger = logging.getLogger(__name__)
 
@@ -30,47 +31,30 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 
 
-def worker_settings(plan: dict, redis_url: str, run: int, worker: str) -> dict:
-    from crawler.run import settings_for
-
-    crawl = SimpleNamespace(**plan["crawl"])
+def worker_settings(redis_url: str, run: int, worker: str, worker_timeout: float) -> dict:
+    """What a worker's crawl adds to the crawl's settings: scrapy-redis on the run's frontier."""
     return {
-        **settings_for(crawl),
-        "BRIEFWATCH_CHILD": True,
         "BRIEFWATCH_RUN": run,
         "BRIEFWATCH_WORKER": worker,
-        "BRIEFWATCH_WORKER_TIMEOUT": plan.get("worker_timeout", DEFAULT_WORKER_TIMEOUT),
+        "BRIEFWATCH_WORKER_TIMEOUT": worker_timeout,
         "REDIS_URL": redis_url,
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.leasedqueue.LeasedQueue",
-        "DUPEFILTER_CLASS": "crawler.leasedqueue.PeekingDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "crawler.cluster.leasedqueue.LeasedQueue",
+        "DUPEFILTER_CLASS": "crawler.cluster.leasedqueue.PeekingDupeFilter",
         # The frontier belongs to the run, not to this worker: never clear it on leaving.
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_FLUSH_ON_START": False,
         "ITEM_PIPELINES": {
             "crawler.pipelines.ExtractPipeline": 300,
-            "crawler.worker.HandBackPipeline": 800,
+            "crawler.cluster.workerprocess.HandBackPipeline": 800,
         },
-        "SPIDER_MIDDLEWARES": {"crawler.worker.LeaseMiddleware": 10},
-        "EXTENSIONS": {"crawler.worker.WorkerExtension": 500},
+        "SPIDER_MIDDLEWARES": {"crawler.cluster.workerprocess.LeaseMiddleware": 10},
+        "EXTENSIONS": {"crawler.cluster.workerprocess.WorkerExtension": 500},
     }
 
 
-def context_from_plan(plan: dict, source: dict, run: int) -> CrawlContext:
-    context = plan["contexts"][source["name"]]
-    return CrawlContext(
-        source=source["name"],
-        start_urls=tuple(source["start_urls"]),
-        options=source["options"],
-        run=run,
-        known=frozenset(context["known"]),
-        backfill=context["backfill"],
-        validators={url: tuple(v) for url, v in context["validators"].items()},
-    )
-
-
 class LeaseMiddleware:
-    """Tells the page's open leases (crawler.leasedqueue.OpenLeases) what each response
+    """Tells the page's open leases (crawler.cluster.leasedqueue.OpenLeases) what each response
     yields: every request found on it and the transcript it is settle its lease when the last
     of them reaches Redis; a page that yields nothing settles it at once."""
 
@@ -220,25 +204,18 @@ class WorkerExtension:
 
     def report(self, closed: bool = False) -> dict:
         stats = self.crawler.stats.get_stats()
-        status = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
-                  if k.startswith("downloader/response_status_count/")}
-        robots_ok = sum(v for k, v in stats.items()
-                        if k.startswith("robotstxt/response_status_count/2"))
         return {
-            "requests": stats.get("downloader/request_count", 0),
-            "responses": stats.get("downloader/response_count", 0),
-            "errors": stats.get("downloader/exception_count", 0),
-            "log_errors": stats.get("log_count/ERROR", 0) + stats.get("log_count/CRITICAL", 0),
+            **crawlstats.counters(stats),
             "listing_pages": stats.get("briefwatch/listing_pages", 0),
             "pages": stats.get("briefwatch/handed_back", 0),
-            "status": status,
-            "robots_ok": robots_ok,
+            "status": crawlstats.status_counts(stats),
+            "robots_ok": crawlstats.robots_ok(stats),
             "closed": closed,
         }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.worker")
+    parser = argparse.ArgumentParser(prog="python -m crawler.cluster.workerprocess")
     parser.add_argument("--redis", required=True)
     parser.add_argument("--run", required=True, type=int)
     parser.add_argument("--worker", required=True)
@@ -246,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-file", type=Path)
     args = parser.parse_args(argv)
 
-    from crawler.run import die_with_parent, process_settings
+    from crawler.crawlprocess import die_with_parent
 
     die_with_parent()
     frontier = Frontier(connect(args.redis), args.run)
@@ -260,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.exceptions import ScrapyDeprecationWarning
     from scrapy.spiderloader import SpiderLoader
 
-    from crawler.clusterspider import cluster_spider_class
+    from crawler.cluster.spider import cluster_spider_class
 
     # An idle engine asks its scheduler (here: Redis) for work at each heartbeat, 5 s by
     # default: workers would sit idle for seconds while others find new pages.
@@ -268,15 +245,17 @@ def main(argv: list[str] | None = None) -> int:
 
     # scrapy-redis 0.9 calls APIs Scrapy 2.13+ deprecates, on every request.
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning)
-    settings = process_settings(worker_settings(plan, args.redis, args.run, args.worker),
-                                args.log_level, args.log_file)
+    timeout = plan.get("worker_timeout", DEFAULT_WORKER_TIMEOUT)
+    settings = scrapy_settings(plan["crawl"],
+                               worker_settings(args.redis, args.run, args.worker, timeout),
+                               log_level=args.log_level, log_file=args.log_file)
     process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)
     for source in plan["sources"]:
         spidercls = cluster_spider_class(loader.load(source["spider"]), frontier,
                                          source["name"], args.worker)
         crawler = process.create_crawler(spidercls)
-        process.crawl(crawler, context=context_from_plan(plan, source, args.run))
+        process.crawl(crawler, context=context_from_plan(plan, source["name"]))
     from twisted.internet import reactor
 
     queues = [frontier.queue_key(source["name"]) for source in plan["sources"]]

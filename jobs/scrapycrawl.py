@@ -1,0 +1,51 @@
+"""`scrapy crawl NAME` from the repository root (scrapy.cfg names this module as the Scrapy
+project's settings): briefwatch's Scrapy settings, and the hooks by which a spider started
+that way takes its source, its [crawl] settings and its database from the config file
+(./briefwatch.toml, $BRIEFWATCH_CONFIG, or `-s BRIEFWATCH_CONFIG=PATH`). Pages are stored
+as a run of their own (crawler.pipelines.StorePipeline). The spiders find these hooks through
+the BRIEFWATCH_STANDALONE setting: briefwatch's own crawls do not set it.
+"""
+
+from __future__ import annotations
+
+from crawler.settings import *  # noqa: F403 - this module is a Scrapy settings module
+
+BRIEFWATCH_STANDALONE = __name__
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
+
+
+def apply_crawl_settings(settings) -> None:
+    from crawler.plan import crawl_table
+    from crawler.settings import crawl_overrides
+    from jobs.config import load_config, resolve_config_path
+
+    path = resolve_config_path(settings.get("BRIEFWATCH_CONFIG"))
+    if path.exists():
+        config = load_config(path)
+        settings.setdict({**crawl_overrides(crawl_table(config.crawl)),
+                          "BRIEFWATCH_DB": str(config.storage_path)}, priority="spider")
+
+
+def context_for(settings, spider: str, source_name: str | None):
+    from crawler.plan import context_from_plan
+    from jobs.config import ConfigError, load_config, resolve_config_path
+    from jobs.crawl import plan
+    from storage.db import open_db
+
+    config = load_config(resolve_config_path(settings.get("BRIEFWATCH_CONFIG")))
+    candidates = [s for s in config.sources if s.spider == spider]
+    if source_name:
+        source = config.source(source_name)
+    elif candidates:
+        source = candidates[0]
+    else:
+        raise ConfigError(f"{config.path}: no source uses spider {spider!r}; add a [[sources]] "
+                          f"table with spider = \"{spider}\"")
+    db = open_db(config.storage_path)
+    try:
+        made = plan(config, db, None, [source.name],
+                    backfill=settings.getbool("BRIEFWATCH_BACKFILL"),
+                    revisit=settings.get("BRIEFWATCH_REVISIT", "recent"))
+    finally:
+        db.close()
+    return context_from_plan(made, source.name)
