@@ -841,7 +841,10 @@ def demo(obj: Context, workdir) -> None:
     """
     from jobs.demo import run_demo
 
-    run_demo(workdir, echo=click.echo)
+    def command(args: list[str]) -> None:
+        cli.main(args, prog_name="briefwatch", standalone_mode=False)
+
+    run_demo(workdir, echo=click.echo, command=command)
 
 
 def _iso(value: str) -> str:

@@ -30,21 +30,24 @@ start_urls = ["{start_url}"]
 """
 
 
-def run_demo(workdir: Path | None, echo: Callable[[str], None]) -> None:
+def run_demo(workdir: Path | None, echo: Callable[[str], None],
+             command: Callable[[list[str]], None]) -> None:
+    """`command(args)` runs a briefwatch command (the CLI passes itself: the demo shows what
+    `changes` and `diff` print)."""
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="briefwatch-demo-") as tmp:
-            _demo(Path(tmp), echo)
+            _demo(Path(tmp), echo, command)
             echo("\n(the demo's files were in a temporary folder, now removed; "
                  "'briefwatch demo --dir DIR' keeps them)")
     else:
         workdir.mkdir(parents=True, exist_ok=True)
-        _demo(workdir, echo)
+        _demo(workdir, echo, command)
         echo(f"\nThe demo's site, config and database are in {workdir}; try:\n"
              f"  briefwatch --config {workdir / 'briefwatch.toml'} list")
 
 
-def _demo(base: Path, echo: Callable[[str], None]) -> None:
-    from jobs.cli import cli
+def _demo(base: Path, echo: Callable[[str], None],
+          command: Callable[[list[str]], None]) -> None:
     from jobs.crawl import run
     from jobs.demosite import LocalSite, invent_briefings, reword, write_archive
 
@@ -76,10 +79,8 @@ def _demo(base: Path, echo: Callable[[str], None]) -> None:
         echo("   " + second.line())
 
         echo(f"\n3. briefwatch changes --run {second.run}")
-        cli.main(["--config", str(config_path), "changes", "--run", str(second.run)],
-                 prog_name="briefwatch", standalone_mode=False)
+        command(["--config", str(config_path), "changes", "--run", str(second.run)])
         url = site.url(archive.article_paths[edited.number])
         echo(f"\n4. briefwatch diff {url}")
-        cli.main(["--config", str(config_path), "diff", url], prog_name="briefwatch",
-                 standalone_mode=False)
+        command(["--config", str(config_path), "diff", url])
 
