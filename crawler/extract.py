@@ -171,7 +171,17 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
                 return Rejected("a later page of the transcript has no transcript text")
             paragraphs += _paragraphs(later, template)
     else:
+        # No template knows the pages (a redesign, an unknown site): the generic extractor
+        # reads each of them.
         paragraphs = clean_paragraphs(_extract_page(first))
+        for page in more:
+            later = clean_paragraphs(_extract_page(page))
+            if not later:
+                return Rejected("a later page of the transcript has no transcript text")
+            if len(later) <= 3 and _says_not_found(lxml.html.document_fromstring(page)):
+                return Rejected("a later page of the transcript is the site's 'page not found' "
+                                "or maintenance page")
+            paragraphs += later
     title = _title(tree, template, listing_title)
     # A transcript may quote these words; a page that has no transcript template, or only a
     # few lines, and says them is the site's error or maintenance page.

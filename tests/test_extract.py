@@ -181,3 +181,43 @@ def test_robots_txt_that_is_an_html_page_means_no_rules(body, allowed):
 
     parser = HtmlTolerantRobotParser(body, None)
     assert parser.allowed("https://www.fmprc.gov.cn/mfa_eng/t1.shtml", "briefwatch") is allowed
+
+
+def _story(title: str, paragraphs: list[str]) -> str:
+    """A page in markup no template knows."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>{title}</title></head><body><header><a href='/'>Home</a>"
+            f"</header><main><h1>{title}</h1><article class='story'>{body}</article></main>"
+            f"<footer>Copyright</footer></body></html>")
+
+
+PAGE_ONE = ["The press conference opened with a statement on the harvest season and on the "
+            "grain reserves that the provinces have built over the past three years."]
+PAGE_TWO = ["Reporter: What does the ministry expect of the coming talks on river water "
+            "sharing, and will the delegation travel before the end of the month?",
+            "Spokesperson: The delegation will travel next week, and we expect the talks to "
+            "produce an arrangement that serves the people living along the river."]
+
+
+def test_a_split_transcript_of_no_known_template_joins_every_page():
+    from crawler.extract import PAGE_SEPARATOR
+
+    title = "Press Conference on the Harvest, March 3, 2021"
+    html = PAGE_SEPARATOR.join([_story(title, PAGE_ONE), _story(title, PAGE_TWO)])
+    result = extract(html, "http://127.0.0.1/china/content_1.htm")
+    assert isinstance(result, Transcript), result
+    assert result.text.split("\n") == PAGE_ONE + PAGE_TWO
+
+
+@pytest.mark.parametrize("later", [
+    "<html><body></body></html>",
+    _story("China.org.cn", ["Sorry, the page you requested cannot be found."]),
+])
+def test_a_split_transcript_whose_later_page_says_nothing_is_rejected(later):
+    from crawler.extract import PAGE_SEPARATOR
+
+    title = "Press Conference on the Harvest, March 3, 2021"
+    html = PAGE_SEPARATOR.join([_story(title, PAGE_ONE), later])
+    result = extract(html, "http://127.0.0.1/china/content_1.htm")
+    assert isinstance(result, Rejected)
+    assert "a later page of the transcript" in result.reason

@@ -108,6 +108,48 @@ def test_scio_briefings_over_several_pages_are_one_transcript(tmp_path):
         assert edit["url"] == local.url(site.articles[1].path)
 
 
+def _redesign(root: Path, paths) -> None:
+    """The site moves its transcripts into markup no template knows."""
+    for path in paths:
+        file = root / path.lstrip("/")
+        html = file.read_text(encoding="utf-8")
+        assert '<div id="container_txt">' in html
+        file.write_text(html.replace('<div id="container_txt">', '<div class="story-copy">'),
+                        encoding="utf-8")
+
+
+def test_a_split_transcript_of_no_known_template_keeps_every_page(tmp_path):
+    root = tmp_path / "site"
+    site = write_scio(root, 3, per_page=4, seed=5, pages_per_briefing=3, notices=0)
+    _redesign(root, [p for a in site.articles for p in a.page_paths])
+    with LocalSite(root) as local:
+        config = write_config(tmp_path / "c.toml", [
+            {"name": "scio", "spider": "scio", "start_urls": [local.url(site.listing_path)]}])
+        summary = crawl(config)
+        assert (summary["new"], summary["rejected"], summary["failed"]) == (3, 0, 0)
+        rows = stored(config)
+        for article in site.articles:
+            text = rows[local.url(article.path)]["text"]
+            n = len(article.page_paths)
+            cuts = [round(i * len(article.paragraphs) / n) for i in range(n + 1)]
+            for k in range(n):  # the longest paragraph of every page, the last one's included
+                longest = max(article.paragraphs[cuts[k]:cuts[k + 1]], key=len)
+                assert longest in text, (article.path, k + 1)
+            assert text.split("\n")[-1] == article.paragraphs[-1]
+
+        # A later page that yields no text: the transcript is not stored cut short.
+        fresh = next(a for a in write_scio(root, 4, per_page=4, seed=5, pages_per_briefing=3,
+                                           notices=0).articles
+                     if local.url(a.path) not in rows)
+        _redesign(root, [p for a in site.articles for p in a.page_paths] + list(fresh.page_paths))
+        (root / fresh.page_paths[1].lstrip("/")).write_text(
+            "<html><head><title>China.org.cn</title></head><body></body></html>",
+            encoding="utf-8")
+        summary = crawl(config)
+        assert (summary["new"], summary["rejected"]) == (0, 1)
+        assert local.url(fresh.path) not in stored(config)
+
+
 WORDPRESS = {
     "article_pattern": r"/briefings/[^/]+/$",
     "next_pattern": r"/department-press-briefings/page/\d+/$",
