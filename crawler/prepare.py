@@ -1,6 +1,8 @@
 """Everything a page yields without the database: the transcript, its hashes, its speaker
-turns, its conference key. One pure function, so that a worker process can run it while the
-crawl process goes on fetching (crawler.pipelines)."""
+turns, its conference key. A pure function of the page, run wherever the page is stored
+from (crawler.recorder: `briefwatch crawl`, `scrapy crawl`) or, in cluster mode, by the
+worker that fetched it (crawler.pipelines.ExtractPipeline), so that the coordinator only
+stores."""
 
 from __future__ import annotations
 
