@@ -1,0 +1,145 @@
+"""Exchanges: who asked what, and what was answered, built from a version's speaker turns.
+
+An exchange is one question turn and the answer turns that follow it; a follow-up is an
+exchange of its own. What comes before the first question (announcements, opening remarks)
+is exchange 0. Notes such as "The following question was raised after the press conference"
+only head the exchanges after them: those belong to the same conference.
+
+Not every turn the splitter takes for a question is one:
+
+* a journalist's short reply inside an exchange ("Yes.", `（记者：我只是问一下）`): a question turn
+  of a few words, with no question mark, right after an answer stays in the exchange it
+  interrupts;
+* a spokesperson of the names table speaking (a predecessor introducing the new spokesperson)
+  speaks, never asks;
+* where the transcript mostly marks its questions (`Q:`, `问：`), a "question" turn under
+  another label that names no known outlet and asks nothing (no question mark) is a line of
+  the speaker's text that looked like a label (`首先向大家通报一组数字：`), and stays in the turn
+  before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storage.text import cjk
+from storage.text.names import Names
+
+# Prefixes that ask without naming an outlet.
+_ANONYMOUS = {"q", "question", "问", "问题", "follow-up", "follow up", "followup", "追问",
+              "记者"}
+_QUESTION_MARK = re.compile("[?？]")
+_CJK_LETTER = cjk.LETTER
+FIRST_WORDS = 8
+FIRST_CHARACTERS = 15
+
+
+def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
+    """Exchange 0 (when something precedes the first question) and then every exchange, in
+    reading order. Each: index, outlet, outlet_as_written, spokesperson, question, answer,
+    first_words, and start/end (the paragraphs it spans)."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    asking = [t for t in turns if t["role"] == "question"]
+    marked = 2 * sum(1 for t in asking if _anonymous(t)) > len(asking)
+    opening: list[str] = []
+    out: list[dict] = []
+    current: dict | None = None
+    for turn in turns:
+        role = turn["role"]
+        said = _said(paragraphs, turn)
+        if role == "question" and not _asks(turn, said, names, marked):
+            said = paragraphs[turn["start"]:turn["end"]]  # its "prefix" is text
+            role = "remarks" if current is None else "answer-continued"
+        if role == "question":
+            if current is not None and current["_answered"] and _interjection(said):
+                current["_answer"] += said
+                current["end"] = turn["end"]
+                continue
+            written = _outlet_as_written(turn)
+            current = {"index": len(out) + 1, "outlet": names.outlet(written),
+                       "outlet_as_written": written, "spokesperson": None,
+                       "_question": said, "_answer": [], "_answered": False,
+                       "start": turn["start"], "end": turn["end"]}
+            out.append(current)
+        elif role == "answer" and current is not None:
+            if current["spokesperson"] is None and turn["name"]:
+                current["spokesperson"] = names.spokesperson(turn["name"])
+            current["_answer"] += said
+            current["_answered"] = True
+            current["end"] = turn["end"]
+        elif role == "note":
+            continue
+        elif role == "answer-continued":
+            current["_answer"] += said
+            current["end"] = turn["end"]
+        elif current is None:
+            opening += said
+        else:
+            current["_answer"] += said
+            current["end"] = turn["end"]
+    for exchange in out:
+        question = exchange.pop("_question")
+        exchange["question"] = "\n".join(question)
+        exchange["answer"] = "\n".join(exchange.pop("_answer"))
+        exchange.pop("_answered")
+        exchange["first_words"] = first_words(exchange["question"])
+    if opening:
+        end = out[0]["start"] if out else len(paragraphs)
+        out.insert(0, {"index": 0, "outlet": None, "outlet_as_written": None,
+                       "spokesperson": None, "question": "", "answer": "\n".join(opening),
+                       "first_words": "", "start": 0, "end": end})
+    return out
+
+
+def first_words(text: str) -> str:
+    """The opening of a question: its first words, or characters in Chinese."""
+    first = text.split("\n", 1)[0].strip()
+    if _CJK_LETTER.search(first[:FIRST_CHARACTERS]):
+        return first[:FIRST_CHARACTERS] + ("…" if len(first) > FIRST_CHARACTERS else "")
+    words = first.split()
+    return " ".join(words[:FIRST_WORDS]) + ("…" if len(words) > FIRST_WORDS else "")
+
+
+def _said(paragraphs: list[str], turn: dict) -> list[str]:
+    """The turn's paragraphs, its speaker prefix taken off the first."""
+    said = paragraphs[turn["start"]:turn["end"]]
+    if said and turn.get("speaker"):
+        first = said[0]
+        for colon in (":", "："):
+            head, sep, rest = first.partition(colon)
+            if sep and head.strip() == turn["speaker"]:
+                first = rest.strip()
+                break
+        said = ([first] if first else []) + said[1:]
+    return said
+
+
+def _anonymous(turn: dict) -> bool:
+    speaker = (turn.get("speaker") or "").strip("（(）) ").lower()
+    return speaker in _ANONYMOUS or speaker.removesuffix("记者") in _ANONYMOUS
+
+
+def _asks(turn: dict, said: list[str], names: Names, marked: bool) -> bool:
+    if _anonymous(turn):
+        return True
+    if names.is_spokesperson(turn.get("speaker")):
+        return False
+    return (not marked or names.knows_outlet(turn.get("name") or turn.get("speaker"))
+            or any(_QUESTION_MARK.search(p) for p in said))
+
+
+def _outlet_as_written(turn: dict) -> str | None:
+    speaker = (turn.get("speaker") or "").strip("（(）) ")
+    if not speaker or not turn.get("name"):
+        return None
+    return None if _anonymous(turn) else speaker
+
+
+def _interjection(said: list[str]) -> bool:
+    """A journalist's aside, not a question: a few words, no question mark."""
+    text = " ".join(said).strip("（）() ")
+    if not text or _QUESTION_MARK.search(text):
+        return False
+    if _CJK_LETTER.search(text):
+        return len(text) <= 12
+    return len(text.split()) <= 6

@@ -1,0 +1,85 @@
+"""Names across languages: the outlets that ask at the briefings and the spokespersons who
+answer, each under one canonical English name with every form it is written in
+(`Reuters` / `路透社记者`, `Wang Wenbin` / `汪文斌`).
+
+The table is data, not code: storage/text/names.toml, shipped with the package, extended by
+a user's own file (`[names] file` in the config) whose entries add forms to an existing name
+or add new names. An unknown outlet stays as written.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SHIPPED = Path(__file__).with_name("names.toml")
+_MARKS = re.compile(r"[《》〈〉「」\"“”]")
+_JOURNALIST = re.compile(r"(?:的)?记者$")
+
+
+class NamesError(ValueError):
+    """A names file that cannot be read: one line saying which and why."""
+
+
+def written_key(form: str) -> str:
+    """How a written form is compared: without 记者 (journalist), book-title marks, outer
+    spaces and case."""
+    form = _MARKS.sub("", form).strip()
+    form = _JOURNALIST.sub("", form).strip()
+    return " ".join(form.split()).casefold()
+
+
+@dataclass
+class Names:
+    outlets: dict[str, str] = field(default_factory=dict)  # written key -> canonical
+    spokespersons: dict[str, str] = field(default_factory=dict)
+
+    def outlet(self, written: str | None) -> str | None:
+        """The canonical name of an outlet as written; the form itself when unknown."""
+        if not written:
+            return None
+        return self.outlets.get(written_key(written), _clean(written))
+
+    def spokesperson(self, written: str | None) -> str | None:
+        if not written:
+            return None
+        return self.spokespersons.get(written_key(written), _clean(written))
+
+    def knows_outlet(self, written: str | None) -> bool:
+        return bool(written) and written_key(written) in self.outlets
+
+    def is_spokesperson(self, written: str | None) -> bool:
+        return bool(written) and written_key(written) in self.spokespersons
+
+    def add(self, table: dict, origin: str) -> None:
+        for kind, target in (("outlets", self.outlets), ("spokespersons", self.spokespersons)):
+            for entry in table.get(kind, []):
+                name = entry.get("name")
+                if not isinstance(name, str) or not name.strip():
+                    raise NamesError(f"{origin}: every [[{kind}]] needs a name")
+                for form in [name, *entry.get("en", []), *entry.get("zh", [])]:
+                    if not isinstance(form, str):
+                        raise NamesError(f"{origin}: {name!r}: forms are strings")
+                    target[written_key(form)] = name
+
+
+def _clean(written: str) -> str:
+    return _JOURNALIST.sub("", _MARKS.sub("", written).strip()).strip() or written
+
+
+@functools.lru_cache(maxsize=8)
+def load_names(extra: Path | None = None) -> Names:
+    """The shipped table, then `extra` (a user's file, same format) on top."""
+    names = Names()
+    for path in (SHIPPED, extra):
+        if path is None:
+            continue
+        try:
+            table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise NamesError(f"cannot read the names file {path}: {exc}") from None
+        names.add(table, str(path))
+    return names

@@ -1,0 +1,190 @@
+"""Pairing the English and Chinese records of one conference, exchange by exchange.
+
+The two languages almost always carry the same exchanges in the same order, so the alignment
+is a dynamic programme over the two sequences (order kept) whose steps are: a one-to-one
+match, an exchange missing from one language (a gap), or one exchange in one language matched
+to two consecutive ones in the other (a follow-up merged or split). A match scores what
+survives translation:
+
+* the outlet, where both name one (the canonical names of the names table): the same outlet
+  counts for, two different ones against (a little: a question credited to Kyodo in one
+  language and NHK in the other is still the same question);
+* numbers, and dates (month names read as numbers), in both texts;
+* terms that survive translation (places, organisations, people: storage/text/terms.toml);
+* lengths: the English question's and answer's words against the Chinese ones' characters,
+  in proportion to the conference's own ratio.
+
+A gap costs more than a doubtful match gains, so an ordinary day aligns one to one; an
+exchange present in one language only leaves its neighbours' matches better than any shift,
+and so it is the one left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storage.text import cjk
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"))}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
+TERMS = Path(__file__).with_name("terms.toml")
+GAP = -0.45
+# A merged/split step scores as one match less this: it must fit much better than leaving
+# the extra exchange out (a match and a gap) to be chosen.
+SPLIT = 0.8
+
+
+@dataclass
+class Pairing:
+    matched: list[tuple[int, int]] = field(default_factory=list)  # (en index, zh index)
+    missing_in_en: list[int] = field(default_factory=list)  # zh indices
+    missing_in_zh: list[int] = field(default_factory=list)  # en indices
+    merged: list[dict] = field(default_factory=list)  # {"en": [i], "zh": [j, k]} or reverse
+
+    @property
+    def divergent(self) -> bool:
+        return bool(self.missing_in_en or self.missing_in_zh)
+
+
+@dataclass
+class _Features:
+    outlet: str | None
+    numbers: frozenset[str]
+    terms: frozenset[int]  # indices into the terms table
+    question: float  # size: words (English) or characters (Chinese)
+    answer: float
+
+
+@functools.lru_cache(maxsize=1)
+def _terms() -> tuple[list[re.Pattern], list[tuple[str, ...]]]:
+    """Per term of storage/text/terms.toml: one pattern of its English forms (whole words),
+    and its Chinese forms."""
+    table = tomllib.loads(TERMS.read_text(encoding="utf-8"))["terms"]
+    english = [re.compile(r"\b(?:" + "|".join(re.escape(f) for f in t["en"]) + r")\b", re.I)
+               for t in table]
+    return english, [tuple(t["zh"]) for t in table]
+
+
+def _english(exchange: dict) -> _Features:
+    text = exchange["question"] + "\n" + exchange["answer"]
+    numbers = {_normal_number(n) for n in _NUMBER.findall(text)}
+    lowered = text.lower()
+    for name, month in _MONTHS.items():
+        if re.search(rf"\b{name}\b", lowered):
+            numbers.add(str(month))
+    english, _ = _terms()
+    terms = frozenset(i for i, pattern in enumerate(english) if pattern.search(text))
+    return _Features(exchange.get("outlet"), frozenset(numbers), terms,
+                     float(len(exchange["question"].split())),
+                     float(len(exchange["answer"].split())))
+
+
+def _chinese(exchange: dict) -> _Features:
+    text = exchange["question"] + "\n" + exchange["answer"]
+    numbers = frozenset(_normal_number(n) for n in _NUMBER.findall(text))
+    _, chinese = _terms()
+    terms = frozenset(i for i, forms in enumerate(chinese) if any(f in text for f in forms))
+    return _Features(exchange.get("outlet"), numbers, terms, _zh_size(exchange["question"]),
+                     _zh_size(exchange["answer"]))
+
+
+def _zh_size(text: str) -> float:
+    return float(len(cjk.LETTER.findall(text)) + len(_LATIN.findall(text)))
+
+
+def _normal_number(number: str) -> str:
+    return number.replace(",", "").lstrip("0") or "0"
+
+
+def _join(a: _Features, b: _Features) -> _Features:
+    return _Features(a.outlet or b.outlet, a.numbers | b.numbers, a.terms | b.terms,
+                     a.question + b.question, a.answer + b.answer)
+
+
+def _overlap(a: frozenset, b: frozenset) -> float:
+    """From -0.25 (nothing shared) to 0.75 (the same), 0 when neither has any."""
+    if not a and not b:
+        return 0.0
+    return len(a & b) / len(a | b) - 0.25
+
+
+def _size(en: float, zh: float, ratio: float) -> float:
+    """From 0.15 (the expected proportion) down to -0.35 (off by a factor e or more)."""
+    if not en or not zh:
+        return 0.0
+    return 0.15 - 0.5 * min(abs(math.log((en / zh) / ratio)), 1.0)
+
+
+def _score(en: _Features, zh: _Features, ratio: float) -> float:
+    score = 0.3
+    if en.outlet and zh.outlet:
+        score += 0.5 if en.outlet == zh.outlet else -0.25
+    score += _overlap(en.numbers, zh.numbers) + _overlap(en.terms, zh.terms)
+    score += _size(en.question, zh.question, ratio) + _size(en.answer, zh.answer, ratio)
+    return score
+
+
+def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
+    """Align the exchanges (index ≥ 1) of the English and the Chinese record."""
+    en = [e for e in english if e["index"] >= 1]
+    zh = [e for e in chinese if e["index"] >= 1]
+    fe, fz = [_english(e) for e in en], [_chinese(e) for e in zh]
+    total_en = sum(f.question + f.answer for f in fe)
+    total_zh = sum(f.question + f.answer for f in fz)
+    ratio = (total_en / total_zh) if total_en and total_zh else 0.6
+    n, m = len(en), len(zh)
+    best = [[-math.inf] * (m + 1) for _ in range(n + 1)]
+    step: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i][j]
+            if here == -math.inf:
+                continue
+            moves = []
+            if i < n and j < m:
+                moves.append((i + 1, j + 1, _score(fe[i], fz[j], ratio), "match"))
+            if i < n:
+                moves.append((i + 1, j, GAP, "en only"))
+            if j < m:
+                moves.append((i, j + 1, GAP, "zh only"))
+            if i < n and j + 1 < m:
+                moves.append((i + 1, j + 2, _score(fe[i], _join(fz[j], fz[j + 1]), ratio)
+                              - SPLIT, "zh split"))
+            if i + 1 < n and j < m:
+                moves.append((i + 2, j + 1, _score(_join(fe[i], fe[i + 1]), fz[j], ratio)
+                              - SPLIT, "en split"))
+            for ni, nj, gain, kind in moves:
+                if here + gain > best[ni][nj]:
+                    best[ni][nj] = here + gain
+                    step[ni][nj] = (i, j, kind)
+    out = Pairing()
+    i, j = n, m
+    while (i, j) != (0, 0):
+        pi, pj, kind = step[i][j]
+        if kind == "match":
+            out.matched.append((en[pi]["index"], zh[pj]["index"]))
+        elif kind == "en only":
+            out.missing_in_zh.append(en[pi]["index"])
+        elif kind == "zh only":
+            out.missing_in_en.append(zh[pj]["index"])
+        elif kind == "zh split":
+            out.merged.append({"en": [en[pi]["index"]],
+                               "zh": [zh[pj]["index"], zh[pj + 1]["index"]]})
+        else:
+            out.merged.append({"en": [en[pi]["index"], en[pi + 1]["index"]],
+                               "zh": [zh[pj]["index"]]})
+        i, j = pi, pj
+    out.matched.reverse()
+    out.missing_in_en.reverse()
+    out.missing_in_zh.reverse()
+    out.merged.reverse()
+    return out

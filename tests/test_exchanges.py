@@ -1,0 +1,103 @@
+"""Exchanges and the pairing of the two languages, measured on real conferences.
+
+`tests/data/real_pairs.toml` holds six real conferences (../shared/real-pages) labelled by
+hand, by reading both texts: every exchange of each language, where it starts, its outlet as
+written, and which exchange of one language is which of the other. The bar: the same
+exchanges, outlets resolved, every exchange aligned one to one, and an exchange cut from one
+language (on a copy of the real text) reported, and no other.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from storage.text.exchanges import build_exchanges
+from storage.text.names import load_names
+from storage.text.pairing import pair_exchanges
+from storage.text.turns import split_turns
+from tests.conftest import REAL_PAGES
+
+LABELS = tomllib.loads((Path(__file__).parent / "data" / "real_pairs.toml").read_text(
+    encoding="utf-8"))["conference"]
+ANONYMOUS = {"", "Q", "问"}
+
+needs_real_pages = pytest.mark.skipif(not REAL_PAGES.exists(),
+                                      reason="../shared/real-pages is not beside the checkout")
+
+
+def _text(name: str) -> tuple[str, str]:
+    from crawler.decode import decode_html
+    from crawler.extract import extract
+
+    html, _ = decode_html((REAL_PAGES / name).read_bytes())
+    transcript = extract(html, f"https://www.fmprc.gov.cn/{name}")
+    return transcript.text, transcript.title
+
+
+def _exchanges(text: str, title: str) -> list[dict]:
+    return build_exchanges(text, split_turns(text, title), load_names())
+
+
+def _asked(exchanges: list[dict]) -> list[dict]:
+    return [e for e in exchanges if e["index"] >= 1]
+
+
+@needs_real_pages
+@pytest.mark.parametrize("labels", LABELS, ids=[c["date"] for c in LABELS])
+def test_real_conferences_give_the_exchanges_a_reader_sees(labels):
+    names = load_names()
+    for lang in ("en", "zh"):
+        found = _asked(_exchanges(*_text(labels[f"{lang}_file"])))
+        expected = labels[lang]
+        assert [(e["index"], e["start"]) for e in found] == [
+            (e["index"], e["paragraph"]) for e in expected], lang
+        for got, want in zip(found, expected, strict=True):
+            written = None if want["outlet"] in ANONYMOUS else want["outlet"]
+            if written and written.startswith("会后"):
+                written = None  # "asked after the conference" names nobody
+            assert got["outlet_as_written"] == written, (lang, want)
+            if written:
+                assert names.knows_outlet(written), f"{written!r} is not in the names table"
+                assert got["outlet"] == names.outlet(written)
+
+
+@needs_real_pages
+@pytest.mark.parametrize("labels", LABELS, ids=[c["date"] for c in LABELS])
+def test_real_conferences_pair_one_to_one(labels):
+    en, zh = (_exchanges(*_text(labels[f"{lang}_file"])) for lang in ("en", "zh"))
+    pairing = pair_exchanges(en, zh)
+    assert [list(p) for p in pairing.matched] == labels["matched"]
+    assert (pairing.missing_in_en, pairing.missing_in_zh, pairing.merged) == ([], [], [])
+
+
+def _cut(text: str, title: str, index: int) -> str:
+    """The text without exchange `index` (its question and answers)."""
+    exchange = next(e for e in _exchanges(text, title) if e["index"] == index)
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    return "\n".join(paragraphs[:exchange["start"]] + paragraphs[exchange["end"]:])
+
+
+@needs_real_pages
+@pytest.mark.parametrize("labels", LABELS, ids=[c["date"] for c in LABELS])
+def test_an_exchange_cut_from_one_language_is_the_one_reported(labels):
+    texts = {lang: _text(labels[f"{lang}_file"]) for lang in ("en", "zh")}
+    full = {lang: _exchanges(*texts[lang]) for lang in texts}
+    other = {"en": "zh", "zh": "en"}
+    wrong = []
+    for lang in ("en", "zh"):
+        for index in range(1, len(_asked(full[lang])) + 1):
+            cut = _exchanges(_cut(*texts[lang], index), texts[lang][1])
+            sides = {lang: cut, other[lang]: full[other[lang]]}
+            pairing = pair_exchanges(sides["en"], sides["zh"])
+            # the cut exchange is reported by its index in the language that keeps it
+            kept = dict(map(tuple, labels["matched"]))
+            expected = kept[index] if lang == "en" else {z: e for e, z in kept.items()}[index]
+            missing = pairing.missing_in_en if lang == "en" else pairing.missing_in_zh
+            report = next(e for e in full[other[lang]] if e["index"] == expected)
+            if missing != [expected] or pairing.merged:
+                wrong.append(f"cut {lang} {index}: missing {missing}, merged {pairing.merged}")
+            assert report["first_words"]
+    assert wrong == []
