@@ -20,7 +20,7 @@ from jobs.config import ConfigError, load_config, resolve_config_path
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-EVENT_KINDS = ("new", "edited", "removed", "restored")
+EVENT_KINDS = ("new", "edited", "removed", "restored", "divergent")
 # Scraped text is data: never let a page move the cursor or recolour a user's terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -228,6 +228,134 @@ def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
             click.echo(f"{event['detected_at']}  {event['kind']:<8} {safe(event['source'])}  "
                        f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
+
+
+@cli.command()
+@click.option("--source", metavar="S", help="Only conferences of this source's series.")
+@click.option("--since", metavar="DATE", help="Only conferences on or after this date.")
+@click.option("--divergent", is_flag=True,
+              help="Only conferences whose two languages do not carry the same exchanges.")
+@click.option("--unpaired", is_flag=True,
+              help="Instead: transcripts of a series with no counterpart in the other language.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one conference per line.")
+@pass_ctx
+def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
+    """The conferences of each series (sources declared with `pair`) in both languages,
+    exchange by exchange: how many each carries, and which are missing from either.
+
+    \b
+    Examples:
+      briefwatch pairs --divergent
+      briefwatch pairs --since 2026-01-01 --json | jq .missing_in_en
+    """
+    from storage import pairings
+
+    config = obj.config
+    series = [(en.name, zh.name) for en, zh in config.series()]
+    if source:
+        config.source(source)
+    if since:
+        since = _iso(since)[:10]
+    db = obj.db()
+    if unpaired:
+        for row in pairings.unpaired(db, series, source=source, since=since):
+            if as_json:
+                emit_json({"date": row["published"], "source": row["source"], "id": row["id"],
+                           "url": row["url"], "title": row["title"],
+                           "versions": row["versions"]})
+            else:
+                click.echo(f"{row['published'] or '?':<10}  {safe(row['source'])}  "
+                           f"{safe(row['title'])}\n    {safe(row['url'])}")
+        return
+    for row in pairings.pairings(db, source=source, since=since, divergent=divergent):
+        if as_json:
+            emit_json({
+                "date": row["conference"], "series": [row["en_source"], row["zh_source"]],
+                "en": {"id": row["en_document"], "url": row["en_url"],
+                       "version": row["en_version"], "exchanges": row["en_exchanges"]},
+                "zh": {"id": row["zh_document"], "url": row["zh_url"],
+                       "version": row["zh_version"], "exchanges": row["zh_exchanges"]},
+                "matched": row["matched"], "missing_in_en": row["missing_in_en"],
+                "missing_in_zh": row["missing_in_zh"], "merged": row["merged"],
+            })
+            continue
+        state = "divergent" if row["divergent"] else "same exchanges"
+        click.echo(f"{row['conference']}  {safe(row['en_source'])} {row['en_exchanges']} / "
+                   f"{safe(row['zh_source'])} {row['zh_exchanges']} exchanges, "
+                   f"{len(row['matched'])} matched: {state}")
+        for language, where in (("en", "English"), ("zh", "Chinese")):
+            for entry in row[f"missing_in_{language}"]:
+                who = f"from {entry['outlet']} " if entry["outlet"] else ""
+                click.echo(f"    question {safe(who)}(“{safe(entry['first_words'])}”) "
+                           f"not in the {where} transcript")
+
+
+@cli.command()
+@click.option("--source", metavar="S", help="Only transcripts of this source.")
+@click.option("--outlet", metavar="NAME", help="Only questions from this outlet (any form).")
+@click.option("--spokesperson", metavar="NAME", help="Only answers by this person (any form).")
+@click.option("--since", metavar="DATE", help="Only conferences on or after this date.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one exchange per line.")
+@pass_ctx
+def exchanges(obj: Context, source, outlet, spokesperson, since, as_json) -> None:
+    """Every exchange (a question and its answer) of the latest version of each transcript,
+    with its outlet and spokesperson under their canonical names, and the same exchange in
+    the other language where the source is part of a series.
+
+    \b
+    Examples:
+      briefwatch exchanges --outlet 路透社 --since 2026-01-01
+      briefwatch exchanges --source mfa-en --json | jq -r .question
+    """
+    from storage import pairings
+    from storage.documents import list_documents, version
+
+    config = obj.config
+    names = config.names()
+    languages = {}
+    for en, zh in config.series():
+        languages[en.name], languages[zh.name] = "en", "zh"
+    if source:
+        config.source(source)
+    if since:
+        since = _iso(since)[:10]
+    want_outlet = names.outlet(outlet) if outlet else None
+    want_person = names.spokesperson(spokesperson) if spokesperson else None
+    db = obj.db()
+    for doc in reversed(list_documents(db, source)):
+        if since and (doc["published"] or "") < since:
+            continue
+        latest = version(db, doc["id"])
+        pairing, language = pairings.pairing_of(db, doc["id"])
+        language = language or languages.get(doc["source"])
+        paired = pairings.counterparts(pairing, language) if pairing else {}
+        other = None
+        if pairing:
+            other = "zh" if language == "en" else "en"
+        for exchange in pairings.exchanges_of(latest, names):
+            if exchange["index"] == 0:
+                continue
+            if want_outlet and exchange["outlet"] != want_outlet:
+                continue
+            if want_person and exchange["spokesperson"] != want_person:
+                continue
+            index, status = paired.get(exchange["index"], (None, "unpaired"))
+            row = {"conference": doc["published"], "source": doc["source"],
+                   "language": language, "url": doc["url"], "version": latest["n"],
+                   **{k: exchange[k] for k in ("index", "outlet", "outlet_as_written",
+                                               "spokesperson", "question", "answer")},
+                   "paired": {"source": pairing[f"{other}_source"],
+                              "url": pairing[f"{other}_url"], "index": index}
+                   if index is not None else None,
+                   "status": status}
+            if as_json:
+                emit_json(row)
+            else:
+                who = exchange["outlet"] or "(no outlet)"
+                click.echo(f"{doc['published'] or '?':<10}  {safe(doc['source'])} "
+                           f"#{exchange['index']:<3} {safe(who)} → "
+                           f"{safe(exchange['spokesperson'] or '?')} [{status}]\n"
+                           f"    {safe(exchange['first_words'])}")
 
 
 @cli.command("list")

@@ -24,7 +24,7 @@ SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 DEFAULT_SCHEDULE = "0 2 * * *"  # nightly at 02:00
 DEFAULT_FULL_REVISIT = "0 3 * * 0"  # Sundays at 03:00
 # Keys every source may have, whatever its spider.
-COMMON_SOURCE_KEYS = {"name", "spider", "start_urls", "schedule", "notify"}
+COMMON_SOURCE_KEYS = {"name", "spider", "start_urls", "schedule", "notify", "pair"}
 TAGGED_URL = re.compile(r"^(?P<tags>[\w,\s-]+)=(?P<url>\w+://.*)$")
 
 
@@ -71,6 +71,8 @@ class Source:
     options: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     schedule: str | None = None  # cron; None: [crawl] schedule
     notify: tuple[str, ...] | None = None  # apprise URLs or tags; None: every [notify] channel
+    # The source of the same series in the other language (set on the English one).
+    pair: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -93,10 +95,21 @@ class Config:
     sources: tuple[Source, ...]
     feed_path: Path | None = None
     cluster: ClusterSettings = ClusterSettings()
+    names_file: Path | None = None  # [names] file: the user's own outlets and spokespersons
 
     @property
     def notify_urls(self) -> tuple[str, ...]:
         return tuple(channel.url for channel in self.channels)
+
+    def series(self) -> list[tuple[Source, Source]]:
+        """(English source, Chinese source) of each series declared with `pair`."""
+        return [(s, self.source(s.pair)) for s in self.sources if s.pair]
+
+    def names(self):
+        """The names table (storage/text/names.toml) with the user's own file on top."""
+        from storage.text.names import load_names
+
+        return load_names(self.names_file)
 
     def source(self, name: str) -> Source:
         for source in self.sources:
@@ -128,8 +141,8 @@ def load_config(path: Path) -> Config:
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     where = str(path)
-    _only_keys(data, {"storage", "crawl", "notify", "feed", "cluster", "sources"}, where,
-               "top level")
+    _only_keys(data, {"storage", "crawl", "notify", "feed", "cluster", "sources", "names"},
+               where, "top level")
     storage = _table(data, "storage", where)
     _only_keys(storage, {"path"}, where, "[storage]")
     storage_path = Path(_get(storage, "path", str, where, "[storage]", "briefwatch.db"))
@@ -189,6 +202,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             feed_path = path.resolve().parent / feed_path
 
     cluster = _cluster(_table(data, "cluster", where), where)
+    names_file = _names_file(_table(data, "names", where), path, where)
 
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list):
@@ -202,7 +216,44 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                 f"{where}: two sources are named {source.name!r}; names must be unique"
             )
         seen.add(source.name)
-    return Config(path, storage_path, crawl, channels, sources, feed_path, cluster)
+    _check_pairs(sources, where)
+    return Config(path, storage_path, crawl, channels, sources, feed_path, cluster, names_file)
+
+
+def _check_pairs(sources: tuple[Source, ...], where: str) -> None:
+    names = {s.name for s in sources}
+    paired: dict[str, str] = {}
+    for source in sources:
+        if source.pair is None:
+            continue
+        label = f"source {source.name!r}: 'pair'"
+        if source.pair == source.name:
+            raise ConfigError(f"{where}: {label} names the source itself; name the source of "
+                              f"the same series in the other language")
+        if source.pair not in names:
+            raise ConfigError(f"{where}: {label}: no source is named {source.pair!r} "
+                              f"(configured: {', '.join(sorted(names))})")
+        for one in (source.name, source.pair):
+            if one in paired:
+                raise ConfigError(f"{where}: {label}: {one!r} is paired twice (with "
+                                  f"{paired[one]!r} already); a series has two languages")
+        paired[source.name], paired[source.pair] = source.pair, source.name
+
+
+def _names_file(table: dict[str, Any], path: Path, where: str) -> Path | None:
+    _only_keys(table, {"file"}, where, "[names]")
+    if "file" not in table:
+        return None
+    names_file = Path(_get(table, "file", str, where, "[names]", ""))
+    if not names_file.is_absolute():
+        names_file = path.resolve().parent / names_file
+    from storage.text.names import NamesError, load_names
+
+    try:
+        load_names(names_file)
+    except NamesError as exc:
+        raise ConfigError(f"{where}: [names] file: {exc}") from None
+    return names_file
 
 
 def _cluster(table: dict[str, Any], where: str) -> ClusterSettings:
@@ -289,7 +340,12 @@ def _parse_source(raw: Any, index: int, where: str, crawl: CrawlSettings,
         problem = spec.checks[key](value) if key in spec.checks else None
         if problem:
             raise ConfigError(f"{where}: {label}: {key!r} {value!r} {problem}")
-    return Source(name, spider, tuple(start_urls), MappingProxyType(options), schedule, notify)
+    pair = raw.get("pair")
+    if pair is not None and not isinstance(pair, str):
+        raise ConfigError(f"{where}: {label}: 'pair' must be the name of the source in the "
+                          f"other language, e.g. pair = \"mfa-zh\"")
+    return Source(name, spider, tuple(start_urls), MappingProxyType(options), schedule, notify,
+                  pair)
 
 
 def _validate_routes(routes: tuple[str, ...], channels: tuple[Channel, ...], where: str,

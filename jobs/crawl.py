@@ -111,6 +111,8 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
             finally:
                 stats = result.sources if result else {}
                 runs.finish(db, run_id, status, stats)
+            if config.series():
+                _pair_languages(config, db, run_id)
             summary = RunSummary(run_id, status, stats, time.monotonic() - started, log_file)
             # Events of an interrupted run are real too: they are announced like any other.
             summary.deliveries = notify.send_pending(config, db)
@@ -118,6 +120,15 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
         finally:
             db.close()
     return summary
+
+
+def _pair_languages(config: Config, db, run_id: int) -> None:
+    """After the crawl: the conferences of each series in both languages, exchange by
+    exchange (storage.pairings); what now differs is a `divergent` event of this run."""
+    from storage.pairings import update_pairings
+
+    update_pairings(db, [(en.name, zh.name) for en, zh in config.series()], config.names(),
+                    run_id)
 
 
 def plan(config: Config, db, run_id: int | None, names: list[str], *, backfill: bool,

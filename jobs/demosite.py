@@ -154,8 +154,10 @@ def _title(lang: str, name: str, d: datetime.date) -> str:
 
 def _invent_one(lang: str, day: datetime.date, seed: int) -> Briefing:
     i = _li(lang)
-    # Seeded by date, not by position, so a longer archive repeats a shorter one's briefings.
-    r = random.Random(f"{seed}:{lang}:{day.isoformat()}")
+    # Seeded by date, not by position, so a longer archive repeats a shorter one's briefings;
+    # the same stream in both languages, so that the Chinese briefing of a day is the English
+    # one's original, exchange for exchange, as on the real site.
+    r = random.Random(f"{seed}:en:{day.isoformat()}")
     # One spokesperson holds the podium for a few weeks, the same one in both languages.
     name = random.Random(f"{seed}:podium:{day.toordinal() // 19}").choice(SPOKESPERSONS)[i]
     n_ann = r.randint(1, 2)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from jobs.config import Channel, Config
 
-KIND_ORDER = ("new", "edited", "removed", "restored")
+KIND_ORDER = ("new", "edited", "removed", "restored", "divergent")
 MAX_LISTED = 50  # a digest beyond this many lines is summed up, not listed
 
 
@@ -77,18 +77,25 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]]) -> tuple[str,
     title = "briefwatch: " + ", ".join(f"{counts[k]} {k}" for k in KIND_ORDER if counts[k])
     lines: list[str] = []
     summed: Counter = Counter()
+    differ: Counter = Counter()
     listed = []
     for event in events:
-        if event["kind"] == "new" and (event["run"], event["source"]) in first_crawls:
+        first = (event["run"], event["source"]) in first_crawls
+        if event["kind"] == "new" and first:
             summed[event["source"]] += 1
+        elif event["kind"] == "divergent" and first:
+            differ[event["source"]] += 1
         else:
             listed.append(event)
     for source, count in summed.items():
         lines.append(f"{source}: first crawl stored {count} transcript{'s' if count != 1 else ''}")
+    for source, count in differ.items():
+        lines.append(f"{source}: first crawl found {count} transcript{'s' if count != 1 else ''} "
+                     f"lacking exchanges the other language has ('briefwatch pairs --divergent')")
     for event in listed[:MAX_LISTED]:
         lines.append(f"{event['kind'].upper()}: {_clean(event['title'])} [{event['source']}]")
         lines.append(f"  {event['url']}")
-        change = describe(event["summary"]) if event["kind"] == "edited" else ""
+        change = describe(event["summary"]) if event["kind"] in ("edited", "divergent") else ""
         if change:
             lines.append(f"  {change}")
     if len(listed) > MAX_LISTED:

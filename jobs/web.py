@@ -117,8 +117,9 @@ class App:
 
     def changes(self, db, environ, params):
         kind = params.get("kind")
-        if kind not in (None, "new", "edited", "removed", "restored"):
-            raise HTTPError("400 Bad Request", "kind is one of new, edited, removed, restored.")
+        if kind not in (None, "new", "edited", "removed", "restored", "divergent"):
+            raise HTTPError("400 Bad Request",
+                            "kind is one of new, edited, removed, restored, divergent.")
         return render("changes.html", kind=kind, events=self._events(db, 500, kind)), \
             "text/html; charset=utf-8"
 

@@ -61,7 +61,7 @@ def m001_initial(db) -> None:
             run INTEGER REFERENCES runs(id),
             document INTEGER NOT NULL REFERENCES documents(id),
             version INTEGER REFERENCES versions(id),
-            kind TEXT NOT NULL,             -- new | edited | removed | restored
+            kind TEXT NOT NULL,             -- new | edited | removed | restored | divergent
             detected_at TEXT NOT NULL,
             summary TEXT,                   -- JSON change summary, for edits
             notified_at TEXT
@@ -150,3 +150,29 @@ def m006_word_search(db) -> None:
     for row in db.query("SELECT id, title, text FROM versions"):
         db.execute("INSERT INTO versions_fts (rowid, title, text) VALUES (?, ?, ?)",
                    [row["id"], index_form(row["title"]), index_form(row["text"])])
+
+
+@migrations()
+def m007_pairings(db) -> None:
+    # The two languages of one conference, exchange by exchange (storage/pairings.py): the
+    # versions aligned, and the result. Recomputed when either side gets a new version.
+    db.execute("""
+        CREATE TABLE pairings (
+            id INTEGER PRIMARY KEY,
+            en_document INTEGER NOT NULL REFERENCES documents(id),
+            zh_document INTEGER NOT NULL REFERENCES documents(id),
+            conference TEXT NOT NULL,       -- YYYY-MM-DD
+            en_version INTEGER NOT NULL,    -- the version numbers aligned
+            zh_version INTEGER NOT NULL,
+            en_exchanges INTEGER NOT NULL,
+            zh_exchanges INTEGER NOT NULL,
+            matched TEXT NOT NULL,          -- JSON: [[en index, zh index], ...]
+            missing_in_en TEXT NOT NULL,    -- JSON: [{index, outlet, outlet_as_written,
+            missing_in_zh TEXT NOT NULL,    --         first_words}, ...]
+            merged TEXT NOT NULL,           -- JSON: [{"en": [...], "zh": [...]}, ...]
+            divergent INTEGER NOT NULL,
+            computed_at TEXT NOT NULL,
+            UNIQUE (en_document, zh_document)
+        )""")
+    db.execute("CREATE INDEX pairings_conference ON pairings(conference)")
+    db.execute("CREATE INDEX pairings_zh ON pairings(zh_document)")

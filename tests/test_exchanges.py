@@ -101,3 +101,36 @@ def test_an_exchange_cut_from_one_language_is_the_one_reported(labels):
                 wrong.append(f"cut {lang} {index}: missing {missing}, merged {pairing.merged}")
             assert report["first_words"]
     assert wrong == []
+
+
+def test_a_users_names_file_adds_outlets_and_forms(tmp_path):
+    mine = tmp_path / "names.toml"
+    mine.write_text('[[outlets]]\nname = "Planet News"\nen = ["PNN"]\nzh = ["星球新闻社"]\n\n'
+                    '[[outlets]]\nname = "Reuters"\nzh = ["路透"]\n', encoding="utf-8")
+    names = load_names(mine)
+    assert names.outlet("星球新闻社记者") == names.outlet("PNN") == "Planet News"
+    assert names.outlet("《路透》记者") == names.outlet("路透社记者") == "Reuters"
+    assert names.outlet("Unknown Daily") == "Unknown Daily"  # unknown: as written
+    assert not load_names().knows_outlet("PNN")  # the shipped table is left alone
+
+
+def test_an_aside_a_predecessor_and_a_follow_up_label_are_not_questions():
+    title = "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference on May 1, 2023"
+    text = "\n".join([
+        "Hua Chunying: Good afternoon. Let me introduce my colleague Wang Wenbin.",
+        "Wang Wenbin: Thank you. I have two announcements.",
+        "Reuters: Will the talks on river water sharing go ahead next week?",
+        "Wang Wenbin: They will. Do you have a follow-up?",
+        "Reuters: Yes.",
+        "Wang Wenbin: Then go ahead after AFP.",
+        "AFP: What did the two ministers agree on fisheries?",
+        "Wang Wenbin: A joint commission will meet in June.",
+        "Follow-up: Where will it meet?",
+        "Wang Wenbin: In Beijing.",
+    ])
+    found = build_exchanges(text, split_turns(text, title), load_names())
+    assert [(e["index"], e["outlet"], e["spokesperson"]) for e in found] == [
+        (0, None, None), (1, "Reuters", "Wang Wenbin"), (2, "AFP", "Wang Wenbin"),
+        (3, None, "Wang Wenbin")]
+    assert "Yes." in found[1]["answer"] and "Then go ahead" in found[1]["answer"]
+    assert found[3]["first_words"] == "Where will it meet?"

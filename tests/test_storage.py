@@ -48,7 +48,7 @@ def test_schema(db):
     assert [c.name for c in db["deliveries"].columns] == ["event", "channel", "sent_at"]
     assert [m["name"] for m in db["_sqlite_migrations"].rows] == [
         "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
-        "m005_suspect_fetches", "m006_word_search"]
+        "m005_suspect_fetches", "m006_word_search", "m007_pairings"]
 
 
 def test_new_unchanged_edited(db):

@@ -498,6 +498,23 @@ def turn_sentence(record: dict) -> str:
     return f"{who} {verb}: {', '.join(details)}"
 
 
+LANGUAGES = {"en": "English", "zh": "Chinese"}
+
+
+def describe_divergence(summary: dict) -> str:
+    """A `divergent` event's summary in one line: `question from Reuters ("China today…") not
+    in the English transcript`."""
+    where = f"the {LANGUAGES.get(summary['language'], summary['language'])} transcript"
+
+    def named(entry: dict) -> str:
+        who = f"from {entry['outlet']} " if entry.get("outlet") else ""
+        return f"question {who}(“{entry.get('first_words', '')}”)"
+
+    parts = [f"{named(e)} not in {where}" for e in summary.get("missing") or ()]
+    parts += [f"{named(e)} in {where} again" for e in summary.get("present_again") or ()]
+    return "; ".join(parts)
+
+
 def describe(summary: dict | None) -> str:
     """A change summary in one line, e.g. `question from Reuters removed, 2 paragraphs removed,
     61 words changed`."""
@@ -505,6 +522,8 @@ def describe(summary: dict | None) -> str:
         return ""
     if "reason" in summary:  # a removal says why
         return str(summary["reason"])
+    if "language" in summary:  # the two languages of a conference differ
+        return describe_divergence(summary)
     parts = []
     gone = [f"from {q['outlet']}" if q.get("outlet") else f"“{q.get('first_words', '')}”"
             for q in summary.get("questions_removed") or ()]

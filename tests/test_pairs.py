@@ -1,0 +1,110 @@
+"""The two languages of a series, through the real CLI: a local copy of the ministry's English
+and Chinese archives (the same invented conferences in both), crawled, paired, and edited in
+one language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from jobs import demosite as ds
+from storage.text.names import load_names
+from tests.conftest import run_cli, write_config
+
+
+def _crawl(config, *args: str) -> dict:
+    result = run_cli("crawl", "--json", *args, config=config)
+    assert result.code == 0, (result.out, result.err)
+    return json.loads(result.out)
+
+
+def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_language(tmp_path):
+    root = tmp_path / "site"
+    day = dt.date(2020, 7, 3)
+    en = ds.invent_briefings("en", day, 6, seed=11)
+    zh = ds.invent_briefings("zh", day, 6, seed=11)
+    en_archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    zh_archive = ds.write_archive(root, "zh-2014", zh, per_page=10)
+    with ds.LocalSite(root) as site:
+        config = write_config(tmp_path / "c.toml", [
+            {"name": "mfa-en", "spider": "mfa", "pair": "mfa-zh",
+             "start_urls": [site.url(en_archive.listing_path)]},
+            {"name": "mfa-zh", "spider": "mfa",
+             "start_urls": [site.url(zh_archive.listing_path)]},
+        ], revisit_days=100000)
+        _crawl(config)
+        rows = run_cli("pairs", "--json", config=config).jsonl()
+        assert [r["date"] for r in rows] == sorted(b.date.isoformat() for b in en)
+        for row in rows:
+            assert row["series"] == ["mfa-en", "mfa-zh"]
+            assert row["en"]["exchanges"] == row["zh"]["exchanges"] == len(row["matched"]) > 0
+            assert (row["missing_in_en"], row["missing_in_zh"], row["merged"]) == ([], [], [])
+        assert run_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
+        assert run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
+
+        # The Chinese record of one conference loses its second exchange.
+        cut = zh[2]
+        prefix, _ = next(p.split("：", 1) for p in cut.paragraphs if "记者：" in p
+                         and p != next(q for q in cut.paragraphs if "记者：" in q))
+        ds.write_archive(root, "zh-2014", [*zh[:2], ds.drop_exchange(cut, 1), *zh[3:]],
+                         per_page=10)
+        summary = _crawl(config, "--revisit", "all")
+        assert summary["edited"] == 1
+        (row,) = run_cli("pairs", "--divergent", "--json", config=config).jsonl()
+        assert row["date"] == cut.date.isoformat()
+        assert row["missing_in_en"] == [] and row["merged"] == []
+        (missing,) = row["missing_in_zh"]
+        outlet = load_names().outlet(prefix)
+        assert (missing["index"], missing["outlet"]) == (2, outlet)
+        assert row["zh"]["exchanges"] == row["en"]["exchanges"] - 1
+
+        (event,) = run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl()
+        assert event["url"] == site.url(zh_archive.article_paths[cut.number])
+        assert event["summary"]["language"] == "zh"
+        assert [m["outlet"] for m in event["summary"]["missing"]] == [outlet]
+        shown = run_cli("changes", "--kind", "divergent", config=config).out
+        assert f"question from {outlet}" in shown and "not in the Chinese transcript" in shown
+        text = run_cli("pairs", "--divergent", config=config).out
+        assert "not in the Chinese transcript" in text
+
+        # Exchanges, with the same exchange in the other language
+        listed = run_cli("exchanges", "--source", "mfa-en", "--json", config=config).jsonl()
+        assert {r["status"] for r in listed} == {"in both", "only here"}
+        only = [r for r in listed if r["status"] == "only here"]
+        assert [(r["conference"], r["index"], r["outlet"]) for r in only] == [
+            (cut.date.isoformat(), 2, outlet)]
+        both = next(r for r in listed if r["status"] == "in both")
+        assert both["paired"]["source"] == "mfa-zh" and both["language"] == "en"
+        by_outlet = run_cli("exchanges", "--outlet", prefix, "--json", config=config).jsonl()
+        assert by_outlet and {r["outlet"] for r in by_outlet} == {outlet}
+
+        # Nothing changes: nothing is recomputed, no event is added.
+        _crawl(config, "--revisit", "all")
+        assert len(run_cli("changes", "--kind", "divergent", "--json",
+                           config=config).jsonl()) == 1
+
+        # The exchange comes back: the records converge, and that is said too.
+        ds.write_archive(root, "zh-2014", zh, per_page=10)
+        _crawl(config, "--revisit", "all")
+        assert run_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
+        events = run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl()
+        assert [len(e["summary"]["present_again"]) for e in events] == [0, 1]
+
+
+def test_pair_mistakes_are_one_line_errors(tmp_path):
+    base = {"spider": "mfa", "start_urls": ["http://127.0.0.1:9/index.html"]}
+    for sources, message in (
+        ([{"name": "a", "pair": "b", **base}], "no source is named 'b'"),
+        ([{"name": "a", "pair": "a", **base}], "names the source itself"),
+        ([{"name": "a", "pair": "b", **base}, {"name": "b", **base},
+          {"name": "c", "pair": "b", **base}], "'b' is paired twice"),
+    ):
+        config = write_config(tmp_path / "c.toml", sources)
+        result = run_cli("pairs", config=config)
+        assert result.code == 2 and message in result.err, result.err
+        assert len(result.err.strip().splitlines()) == 1
+    config = write_config(tmp_path / "n.toml", [{"name": "a", **base}])
+    config.write_text(config.read_text() + '\n[names]\nfile = "mine.toml"\n')
+    (tmp_path / "mine.toml").write_text("[[outlets]]\nname = \n", encoding="utf-8")
+    result = run_cli("pairs", config=config)
+    assert result.code == 2 and "[names] file: cannot read the names file" in result.err
