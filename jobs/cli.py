@@ -7,6 +7,7 @@ need them, so that `briefwatch --help` and the read-only commands start fast.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
@@ -307,6 +308,22 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, as_json) -> Non
       briefwatch exchanges --outlet 路透社 --since 2026-01-01
       briefwatch exchanges --source mfa-en --json | jq -r .question
     """
+    if since:
+        since = _iso(since)[:10]
+    for row, exchange in _exchange_rows(obj, source, outlet, spokesperson, since):
+        if as_json:
+            emit_json(row)
+        else:
+            who = exchange["outlet"] or "(no outlet)"
+            click.echo(f"{row['conference'] or '?':<10}  {safe(row['source'])} "
+                       f"#{exchange['index']:<3} {safe(who)} → "
+                       f"{safe(exchange['spokesperson'] or '?')} [{row['status']}]\n"
+                       f"    {safe(exchange['first_words'])}")
+
+
+def _exchange_rows(obj: Context, source, outlet, spokesperson, since):
+    """(row, exchange) for every exchange of the latest versions, oldest conference first:
+    the rows of `exchanges --json` and `export --unit exchanges`."""
     from storage import pairings
     from storage.documents import list_documents, version
 
@@ -317,8 +334,6 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, as_json) -> Non
         languages[en.name], languages[zh.name] = "en", "zh"
     if source:
         config.source(source)
-    if since:
-        since = _iso(since)[:10]
     want_outlet = names.outlet(outlet) if outlet else None
     want_person = names.spokesperson(spokesperson) if spokesperson else None
     db = obj.db()
@@ -329,9 +344,7 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, as_json) -> Non
         pairing, language = pairings.pairing_of(db, doc["id"])
         language = language or languages.get(doc["source"])
         paired = pairings.counterparts(pairing, language) if pairing else {}
-        other = None
-        if pairing:
-            other = "zh" if language == "en" else "en"
+        other = ("zh" if language == "en" else "en") if pairing else None
         for exchange in pairings.exchanges_of(latest, names):
             if exchange["index"] == 0:
                 continue
@@ -340,22 +353,14 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, as_json) -> Non
             if want_person and exchange["spokesperson"] != want_person:
                 continue
             index, status = paired.get(exchange["index"], (None, "unpaired"))
-            row = {"conference": doc["published"], "source": doc["source"],
+            yield {"conference": doc["published"], "source": doc["source"],
                    "language": language, "url": doc["url"], "version": latest["n"],
                    **{k: exchange[k] for k in ("index", "outlet", "outlet_as_written",
                                                "spokesperson", "question", "answer")},
                    "paired": {"source": pairing[f"{other}_source"],
                               "url": pairing[f"{other}_url"], "index": index}
                    if index is not None else None,
-                   "status": status}
-            if as_json:
-                emit_json(row)
-            else:
-                who = exchange["outlet"] or "(no outlet)"
-                click.echo(f"{doc['published'] or '?':<10}  {safe(doc['source'])} "
-                           f"#{exchange['index']:<3} {safe(who)} → "
-                           f"{safe(exchange['spokesperson'] or '?')} [{status}]\n"
-                           f"    {safe(exchange['first_words'])}")
+                   "status": status}, exchange
 
 
 @cli.command("list")
@@ -682,35 +687,102 @@ def _per_worker(stats: dict) -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
+EXCHANGE_COLUMNS = ["conference", "source", "language", "url", "version", "index", "outlet",
+                    "outlet_as_written", "spokesperson", "question", "answer", "paired_source",
+                    "paired_url", "paired_index", "status"]
+
+
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
+              default="jsonl", show_default=True)
+@click.option("--unit", type=click.Choice(["transcripts", "exchanges"]), default="transcripts",
+              show_default=True, help="A row per transcript, or per exchange.")
 @click.option("--source", metavar="S", help="Only transcripts of this source.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file [default: standard output].")
 @pass_ctx
-def export(obj: Context, fmt, source) -> None:
-    """Every transcript with its latest text, one object (or CSV row) per transcript.
+def export(obj: Context, fmt, unit, source, output) -> None:
+    """Every transcript with its latest text, one object (or CSV row) per transcript; or,
+    with --unit exchanges, one per exchange with the same exchange in the other language.
 
     \b
     Examples:
       briefwatch export > transcripts.jsonl
       briefwatch export --format csv --source mfa-zh > mfa-zh.csv
+      briefwatch export --unit exchanges --format parquet -o exchanges.parquet
     """
     import csv
 
     from storage.documents import export_rows
 
+    if unit == "exchanges":
+        _export_exchanges(obj, fmt, source, output)
+        return
+    if fmt == "parquet":
+        raise Failure("--format parquet is for --unit exchanges; transcripts export as "
+                      "jsonl or csv", EXIT_USAGE)
+
     fields = ["url", "source", "title", "published", "first_seen", "last_seen", "versions",
               "status", "text"]
-    out = click.get_text_stream("stdout")
-    writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
-    if writer:
-        writer.writeheader()
-    for row in export_rows(obj.db(), source):
-        record = {k: row[k] for k in fields}
+    with _output(output) as out:
+        writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
         if writer:
-            writer.writerow(record)
-        else:
-            emit_json(record)
+            writer.writeheader()
+        for row in export_rows(obj.db(), source):
+            record = {k: row[k] for k in fields}
+            if writer:
+                writer.writerow(record)
+            else:
+                out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+@contextlib.contextmanager
+def _output(path: Path | None, binary: bool = False):
+    if path is None:
+        yield click.get_binary_stream("stdout") if binary else click.get_text_stream("stdout")
+        return
+    try:
+        with open(path, "wb") if binary else open(path, "w", encoding="utf-8",
+                                                   newline="") as out:
+            yield out
+    except OSError as exc:
+        raise Failure(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _export_exchanges(obj: Context, fmt: str, source, output: Path | None) -> None:
+    """Flat rows (the paired exchange in three columns): CSV with a byte-order mark, so that
+    Excel reads the Chinese as UTF-8; Parquet through pyarrow (pip install
+    'briefwatch[parquet]')."""
+    import csv
+
+    rows = (row for row, _ in _exchange_rows(obj, source, None, None, None))
+    if fmt == "jsonl":
+        with _output(output) as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    flat = ({**{k: v for k, v in row.items() if k != "paired"},
+             **{f"paired_{k}": (row["paired"] or {}).get(k) for k in ("source", "url", "index")}}
+            for row in rows)
+    if fmt == "csv":
+        with _output(output) as out:
+            out.write("\ufeff")
+            writer = csv.DictWriter(out, fieldnames=EXCHANGE_COLUMNS)
+            writer.writeheader()
+            writer.writerows(flat)
+        return
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise Failure("--format parquet needs pyarrow: pip install 'briefwatch[parquet]'",
+                      EXIT_USAGE) from None
+    integer = {"version", "index", "paired_index"}
+    schema = pa.schema([(c, pa.int64() if c in integer else pa.string())
+                        for c in EXCHANGE_COLUMNS])
+    table = pa.Table.from_pylist(list(flat), schema=schema)
+    with _output(output, binary=True) as out:
+        pq.write_table(table, out, compression="zstd")
 
 
 @cli.command()

@@ -78,6 +78,37 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
         by_outlet = run_cli("exchanges", "--outlet", prefix, "--json", config=config).jsonl()
         assert by_outlet and {r["outlet"] for r in by_outlet} == {outlet}
 
+        # One row per exchange with its counterpart, in JSONL, CSV (for Excel) and Parquet.
+        exported = run_cli("export", "--unit", "exchanges", config=config).jsonl()
+        assert exported == run_cli("exchanges", "--json", config=config).jsonl()
+        prefixes = {o[0] + ":" for o in ds.OUTLETS} | {o[1] + "记者：" for o in ds.OUTLETS}
+        per_briefing = sum(1 for b in [*en, *zh] for p in b.paragraphs
+                           if any(p.startswith(prefix) for prefix in prefixes))
+        assert len(exported) == per_briefing - 1  # the cut exchange
+        assert {r["language"] for r in exported} == {"en", "zh"}
+        assert run_cli("export", "--unit", "exchanges", "--format", "csv", "-o",
+                       tmp_path / "x.csv", config=config).code == 0
+        raw = (tmp_path / "x.csv").read_bytes()
+        assert raw.startswith("\ufeff".encode())
+        import csv
+
+        with open(tmp_path / "x.csv", encoding="utf-8-sig", newline="") as f:
+            table = list(csv.DictReader(f))
+        assert len(table) == len(exported)
+        assert [r["question"] for r in table] == [r["question"] for r in exported]
+        assert table[0]["paired_source"] == (exported[0]["paired"] or {}).get("source", "")
+        assert run_cli("export", "--unit", "exchanges", "--format", "parquet", "-o",
+                       tmp_path / "x.parquet", config=config).code == 0
+        import pyarrow.parquet as pq
+
+        parquet = pq.read_table(tmp_path / "x.parquet").to_pylist()
+        assert [(r["url"], r["index"], r["outlet"], r["status"]) for r in parquet] == [
+            (r["url"], r["index"], r["outlet"], r["status"]) for r in exported]
+        assert all(r["paired_index"] == (e["paired"] or {}).get("index")
+                   for r, e in zip(parquet, exported, strict=True))
+        wrong = run_cli("export", "--format", "parquet", config=config)
+        assert wrong.code == 2 and "--unit exchanges" in wrong.err
+
         # Nothing changes: nothing is recomputed, no event is added.
         _crawl(config, "--revisit", "all")
         assert len(run_cli("changes", "--kind", "divergent", "--json",
