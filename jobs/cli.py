@@ -292,6 +292,66 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
 
 
 @cli.command()
+@click.argument("ref", metavar="URL|ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True)
+@pass_ctx
+def compare(obj: Context, ref, fmt) -> None:
+    """One conference in both languages, exchange by exchange, the exchanges missing from
+    either marked. URL|ID is either language's transcript.
+
+    \b
+    Examples:
+      briefwatch compare 12
+      briefwatch compare 12 --format html > conference.html
+    """
+    from jobs.pages import render
+    from storage.documents import find
+    from storage.pairings import conference
+
+    db = obj.db()
+    doc = _lookup(find, db, ref)
+    shown = conference(db, doc["id"], obj.config.names())
+    if shown is None:
+        raise Failure(f"transcript {doc['id']} is not paired with the other language: is its "
+                      f"source part of a series (`pair` in the config), and is the conference "
+                      f"published in both? ('briefwatch pairs --unpaired' lists those)")
+    if fmt == "json":
+        emit_json({"date": shown["date"], "divergent": shown["divergent"],
+                   **{lang: {k: shown[lang][k] for k in ("id", "url", "source", "version",
+                                                          "title")}
+                      for lang in ("en", "zh")},
+                   "rows": [{"state": row["state"],
+                             **{lang: [_exchange_json(e) for e in row[lang]]
+                                for lang in ("en", "zh")}} for row in shown["rows"]]})
+        return
+    if fmt == "html":
+        click.echo(render("conference.html", c=shown, standalone=True))
+        return
+    click.echo(f"{shown['date']}  {safe(shown['en']['title'])}\n            "
+               f"{safe(shown['zh']['title'])}")
+    for row in shown["rows"]:
+        label = {"in both": "", "opening": "opening", "merged": "merged in one language",
+                 "missing_in_en": "NOT IN THE ENGLISH TRANSCRIPT",
+                 "missing_in_zh": "NOT IN THE CHINESE TRANSCRIPT"}[row["state"]]
+        first = (row["en"] or row["zh"])[0]
+        head = [f"#{first['index']}", safe(first["outlet"] or "")] if first["index"] else []
+        click.echo("\n── " + " ".join(h for h in [*head, "──" if head and label else "",
+                                                    label] if h))
+        for lang in ("en", "zh"):
+            if not row[lang]:
+                click.echo(f"  {lang.upper()}  (missing)")
+            for e in row[lang]:
+                text = e["question"] or e["answer"]
+                click.echo(f"  {lang.upper()}  {safe(text.split(chr(10))[0][:160])}")
+
+
+def _exchange_json(e: dict) -> dict:
+    return {k: e[k] for k in ("index", "outlet", "outlet_as_written", "spokesperson",
+                              "question", "answer", "first_words")}
+
+
+@cli.command()
 @click.option("--source", metavar="S", help="Only transcripts of this source.")
 @click.option("--outlet", metavar="NAME", help="Only questions from this outlet (any form).")
 @click.option("--spokesperson", metavar="NAME", help="Only answers by this person (any form).")
@@ -622,7 +682,7 @@ def serve(obj: Context, host, port) -> None:
 
     obj.db().close()  # a clear error when there is no database yet, and the schema is current
     try:
-        server = make(obj.config.storage_path, host, port)
+        server = make(obj.config.storage_path, host, port, obj.config.names_file)
     except OSError as exc:
         raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_host, bound_port = server.server_address[:2]

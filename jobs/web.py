@@ -41,14 +41,16 @@ class HTTPError(Exception):
 
 
 class App:
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, names_file: Path | None = None):
         self.db_path = Path(db_path).resolve()
+        self.names_file = names_file  # [names] file: the user's outlets and spokespersons
         self.routes: list[tuple[re.Pattern, Callable]] = [
             (re.compile(r"/"), self.index),
             (re.compile(r"/transcripts"), self.transcripts),
             (re.compile(r"/changes"), self.changes),
             (re.compile(r"/t/(\d+)"), self.transcript),
             (re.compile(r"/t/(\d+)/diff"), self.diff),
+            (re.compile(r"/t/(\d+)/languages"), self.languages),
             (re.compile(r"/search"), self.search),
             (re.compile(r"/feed\.atom"), self.feed),
         ]
@@ -101,10 +103,13 @@ class App:
 
     def index(self, db, environ, params):
         from storage import browse
+        from storage.pairings import pairings
 
         documents, _ = browse.documents(db, limit=20)
+        divergent = pairings(db, divergent=True)[-20:][::-1]
         return render("index.html", sources=browse.sources(db), documents=documents,
-                      events=self._events(db, 20)), "text/html; charset=utf-8"
+                      events=self._events(db, 20), divergent=divergent), \
+            "text/html; charset=utf-8"
 
     def transcripts(self, db, environ, params):
         from storage import browse
@@ -140,8 +145,29 @@ class App:
         paras = paragraphs(version["text"])
         turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]]}
                  for turn in turns_of(version)]
-        return render("transcript.html", doc=doc, version=version, history=rows,
+        from storage.pairings import pairing_of
+
+        pairing, language = pairing_of(db, doc["id"])
+        other = None
+        if pairing:
+            mine, theirs = language, "zh" if language == "en" else "en"
+            other = {"id": pairing[f"{theirs}_document"], "source": pairing[f"{theirs}_source"],
+                     "divergent": bool(pairing["divergent"]),
+                     "missing_here": len(pairing[f"missing_in_{mine}"]),
+                     "missing_there": len(pairing[f"missing_in_{theirs}"])}
+        return render("transcript.html", doc=doc, version=version, history=rows, other=other,
                       turns=turns), "text/html; charset=utf-8"
+
+    def languages(self, db, environ, params, doc_id):
+        """A conference in both languages, exchange by exchange."""
+        from storage.pairings import conference
+        from storage.text.names import load_names
+
+        shown = conference(db, int(doc_id), load_names(self.names_file))
+        if shown is None:
+            raise HTTPError("404 Not Found", f"Transcript {doc_id} is not paired with the "
+                                             f"other language.")
+        return render("conference.html", c=shown), "text/html; charset=utf-8"
 
     def diff(self, db, environ, params, doc_id):
         from storage.text.diff import compare
@@ -237,10 +263,10 @@ class _Handler(WSGIRequestHandler):
         sys.stderr.write(_CONTROL.sub("?", f"{self.address_string()} - {format % args}") + "\n")
 
 
-def make(db_path: Path, host: str, port: int) -> WSGIServer:
+def make(db_path: Path, host: str, port: int, names_file: Path | None = None) -> WSGIServer:
     """A server bound to host:port (port 0: any free port), not yet serving."""
     server_class = _Server
     if ":" in host:
         server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
-    return make_server(host, port, App(db_path), server_class=server_class,
+    return make_server(host, port, App(db_path, names_file), server_class=server_class,
                        handler_class=_Handler)

@@ -222,3 +222,35 @@ def pairing_of(db: sqlite_utils.Database, document: int) -> tuple[dict | None, s
                 row[key] = json.loads(row[key])
             return row, language
     return None, None
+
+
+def conference(db: sqlite_utils.Database, document: int, names) -> dict | None:
+    """A paired conference exchange by exchange, as `compare` and the web view show it: the
+    two transcripts' latest versions and, in reading order, each step of the alignment with
+    the exchanges on either side (none on the side that lacks it). None if the transcript is
+    not paired."""
+    stored, language = pairing_of(db, document)
+    if stored is None:
+        return None
+    sides = {}
+    for lang in ("en", "zh"):
+        version = _latest(db, stored[f"{lang}_document"])
+        exchanges = exchanges_of(version, names)
+        sides[lang] = {"id": stored[f"{lang}_document"], "url": version["url"],
+                       "source": version["source"], "version": version["n"],
+                       "title": version["title"], "exchanges": exchanges}
+    result = pair_exchanges(sides["en"]["exchanges"], sides["zh"]["exchanges"])
+    by_index = {lang: {e["index"]: e for e in sides[lang]["exchanges"]} for lang in sides}
+    rows = []
+    opening = {lang: by_index[lang].get(0) for lang in sides}
+    if opening["en"] or opening["zh"]:
+        rows.append({"state": "opening", "en": [opening["en"]] if opening["en"] else [],
+                     "zh": [opening["zh"]] if opening["zh"] else []})
+    for step in result.steps:
+        rows.append({"state": step["state"],
+                     "en": [by_index["en"][i] for i in step["en"]],
+                     "zh": [by_index["zh"][i] for i in step["zh"]]})
+    return {"date": stored["conference"], "language": language,
+            "divergent": result.divergent, "en": sides["en"], "zh": sides["zh"], "rows": rows,
+            "missing_in_en": len(result.missing_in_en),
+            "missing_in_zh": len(result.missing_in_zh)}

@@ -10,6 +10,8 @@ import json
 from jobs import demosite as ds
 from storage.text.names import load_names
 from tests.conftest import run_cli, write_config
+from tests.test_web import _start as start_serve
+from tests.test_web import get
 
 
 def _crawl(config, *args: str) -> dict:
@@ -77,6 +79,40 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
         assert both["paired"]["source"] == "mfa-zh" and both["language"] == "en"
         by_outlet = run_cli("exchanges", "--outlet", prefix, "--json", config=config).jsonl()
         assert by_outlet and {r["outlet"] for r in by_outlet} == {outlet}
+
+        # The conference in both languages: text, JSON, a standalone page, the web view.
+        zh_id = row["zh"]["id"]
+        compared = json.loads(run_cli("compare", str(zh_id), "--format", "json",
+                                      config=config).out)
+        assert compared["divergent"] is True and compared["en"]["id"] == row["en"]["id"]
+        states = [r["state"] for r in compared["rows"]]
+        assert states.count("missing_in_zh") == 1 and set(states) <= {
+            "opening", "in both", "missing_in_zh"}
+        gap = next(r for r in compared["rows"] if r["state"] == "missing_in_zh")
+        assert gap["zh"] == [] and gap["en"][0]["outlet"] == outlet
+        assert "NOT IN THE CHINESE TRANSCRIPT" in run_cli("compare", str(zh_id),
+                                                          config=config).out
+        page = run_cli("compare", str(zh_id), "--format", "html", config=config).out
+        assert page.count('class="missing"') == 1 and "not in the Chinese transcript" in page
+        assert "<script" not in page
+        unpaired = run_cli("compare", str(row["en"]["id"] + 1000), config=config)
+        assert unpaired.code == 1
+        proc, served = start_serve(config, "--port", "0")
+        try:
+            status, _, body = get(served + f"/t/{row['en']['id']}/languages")
+            assert status == 200 and body.count('class="missing"') == 1
+            _, _, body = get(served + "/")
+            assert "Where the two languages differ" in body
+            assert f"/t/{row['en']['id']}/languages" in body
+            _, _, body = get(served + f"/t/{zh_id}")
+            assert "both languages side by side" in body and "the records differ" in body
+            status, _, body = get(served + "/changes?kind=divergent")
+            assert status == 200 and "not in the Chinese transcript" in body
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            proc.stdout.close()
+            proc.stderr.close()
 
         # One row per exchange with its counterpart, in JSONL, CSV (for Excel) and Parquet.
         exported = run_cli("export", "--unit", "exchanges", config=config).jsonl()

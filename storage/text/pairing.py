@@ -48,6 +48,9 @@ class Pairing:
     missing_in_en: list[int] = field(default_factory=list)  # zh indices
     missing_in_zh: list[int] = field(default_factory=list)  # en indices
     merged: list[dict] = field(default_factory=list)  # {"en": [i], "zh": [j, k]} or reverse
+    # Every step in reading order: {"state": "in both"|"missing_in_en"|"missing_in_zh"|
+    # "merged", "en": [indices], "zh": [indices]}.
+    steps: list[dict] = field(default_factory=list)
 
     @property
     def divergent(self) -> bool:
@@ -170,21 +173,24 @@ def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
     i, j = n, m
     while (i, j) != (0, 0):
         pi, pj, kind = step[i][j]
+        move = {"en": [e["index"] for e in en[pi:i]], "zh": [z["index"] for z in zh[pj:j]]}
         if kind == "match":
             out.matched.append((en[pi]["index"], zh[pj]["index"]))
+            move["state"] = "in both"
         elif kind == "en only":
             out.missing_in_zh.append(en[pi]["index"])
+            move["state"] = "missing_in_zh"
         elif kind == "zh only":
             out.missing_in_en.append(zh[pj]["index"])
-        elif kind == "zh split":
-            out.merged.append({"en": [en[pi]["index"]],
-                               "zh": [zh[pj]["index"], zh[pj + 1]["index"]]})
+            move["state"] = "missing_in_en"
         else:
-            out.merged.append({"en": [en[pi]["index"], en[pi + 1]["index"]],
-                               "zh": [zh[pj]["index"]]})
+            out.merged.append({"en": move["en"], "zh": move["zh"]})
+            move["state"] = "merged"
+        out.steps.append(move)
         i, j = pi, pj
     out.matched.reverse()
     out.missing_in_en.reverse()
     out.missing_in_zh.reverse()
     out.merged.reverse()
+    out.steps.reverse()
     return out
