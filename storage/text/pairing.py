@@ -12,7 +12,13 @@ survives translation:
 * numbers, and dates (month names read as numbers), in both texts;
 * terms that survive translation (places, organisations, people: storage/text/terms.toml);
 * lengths: the English question's and answer's words against the Chinese ones' characters,
-  in proportion to the conference's own ratio.
+  in proportion to the conference's own ratio;
+* question marks: a follow-up joined to the exchange before it brings its own.
+
+The weights were set on the real conferences of ../shared/real-pages: `python
+bench/pairing.py` measures them (bench/PAIRING.md): every exchange cut from one language is
+reported exactly; about three merged follow-ups in four are recognised as merges, and the
+others reported as an exchange missing from the language that merged them.
 
 A gap costs more than a doubtful match gains, so an ordinary day aligns one to one; an
 exchange present in one language only leaves its neighbours' matches better than any shift,
@@ -36,10 +42,13 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 TERMS = Path(__file__).with_name("terms.toml")
+_ASK = re.compile("[?？]")
+ASKS = 0.15
 GAP = -0.45
-# A merged/split step scores as one match less this: it must fit much better than leaving
-# the extra exchange out (a match and a gap) to be chosen.
-SPLIT = 0.8
+# A merged/split step scores as one match less this: it must fit clearly better than leaving
+# the extra exchange out (a match and a gap) to be chosen. Lower, and cut exchanges start to
+# be taken for merges (bench/PAIRING.md).
+SPLIT = 0.7
 
 
 @dataclass
@@ -64,6 +73,7 @@ class _Features:
     terms: frozenset[int]  # indices into the terms table
     question: float  # size: words (English) or characters (Chinese)
     answer: float
+    asks: int  # question marks: a follow-up joined to its question brings its own
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,7 +97,7 @@ def _english(exchange: dict) -> _Features:
     terms = frozenset(i for i, pattern in enumerate(english) if pattern.search(text))
     return _Features(exchange.get("outlet"), frozenset(numbers), terms,
                      float(len(exchange["question"].split())),
-                     float(len(exchange["answer"].split())))
+                     float(len(exchange["answer"].split())), _asks(text))
 
 
 def _chinese(exchange: dict) -> _Features:
@@ -96,7 +106,11 @@ def _chinese(exchange: dict) -> _Features:
     _, chinese = _terms()
     terms = frozenset(i for i, forms in enumerate(chinese) if any(f in text for f in forms))
     return _Features(exchange.get("outlet"), numbers, terms, _zh_size(exchange["question"]),
-                     _zh_size(exchange["answer"]))
+                     _zh_size(exchange["answer"]), _asks(text))
+
+
+def _asks(text: str) -> int:
+    return len(_ASK.findall(text))
 
 
 def _zh_size(text: str) -> float:
@@ -109,7 +123,7 @@ def _normal_number(number: str) -> str:
 
 def _join(a: _Features, b: _Features) -> _Features:
     return _Features(a.outlet or b.outlet, a.numbers | b.numbers, a.terms | b.terms,
-                     a.question + b.question, a.answer + b.answer)
+                     a.question + b.question, a.answer + b.answer, a.asks + b.asks)
 
 
 def _overlap(a: frozenset, b: frozenset) -> float:
@@ -132,6 +146,7 @@ def _score(en: _Features, zh: _Features, ratio: float) -> float:
         score += 0.5 if en.outlet == zh.outlet else -0.25
     score += _overlap(en.numbers, zh.numbers) + _overlap(en.terms, zh.terms)
     score += _size(en.question, zh.question, ratio) + _size(en.answer, zh.answer, ratio)
+    score += ASKS if en.asks == zh.asks else -ASKS
     return score
 
 
