@@ -627,8 +627,12 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one transcript per line.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--outlet", metavar="NAME",
+              help="Only where the passage is in an exchange asked by this outlet (any form).")
+@click.option("--spokesperson", metavar="NAME",
+              help="Only where the passage is in an exchange answered by this person.")
 @pass_ctx
-def search(obj: Context, query, as_json, limit) -> None:
+def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
     """Find a passage in every stored version, including passages later removed.
 
     QUERY is matched as a phrase of words in a title or text, case-insensitive; Chinese
@@ -639,12 +643,17 @@ def search(obj: Context, query, as_json, limit) -> None:
     Examples:
       briefwatch search "Time will prove"
       briefwatch search 钓鱼岛 --json
+      briefwatch search "Taiwan" --outlet Reuters --spokesperson 毛宁
     """
     from storage.search import BadQuery
     from storage.search import search as run_search
 
+    names = obj.config.names() if outlet or spokesperson else None
     try:
-        hits = run_search(obj.db(), query, limit)
+        hits = run_search(obj.db(), query, limit,
+                          outlet=names.outlet(outlet) if outlet else None,
+                          spokesperson=names.spokesperson(spokesperson) if spokesperson
+                          else None, names=names)
     except BadQuery as exc:
         raise Failure(str(exc), EXIT_USAGE) from None
     for hit in hits:

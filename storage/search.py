@@ -27,7 +27,8 @@ def index_form(text: str) -> str:
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 50,
-           marks: tuple[str, str] = ("[", "]")) -> list[dict]:
+           marks: tuple[str, str] = ("[", "]"), *, outlet: str | None = None,
+           spokesperson: str | None = None, names=None) -> list[dict]:
     """One row per transcript, best match first, naming every version that holds the passage
     (`versions`) and the transcript's newest version (`latest`): a passage missing from the
     latest version was removed by an edit.
@@ -35,7 +36,9 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     The query is a phrase: its words in this order, in a title or text, case- and
     accent-insensitive; Chinese characters count as words. The last word may be the start of a
     word (a passage copied up to the middle of one still matches). The match in the snippet is
-    wrapped in `marks`.
+    wrapped in `marks`. With `outlet` or `spokesperson` (canonical names of `names`), only
+    versions where the passage lies in an exchange asked by that outlet or answered by that
+    person count.
     """
     passage = " ".join(query.split()).rstrip("*").strip()
     if not _WORD.search(passage):
@@ -54,6 +57,9 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
         rows = list(db.query(sql, [phrase]))
     except sqlite3.OperationalError as exc:
         raise BadQuery(f"cannot search for {query!r}: {exc}") from None
+    if outlet or spokesperson:
+        rows = [row for row in rows
+                if _in_exchange(db, row["version_id"], passage, outlet, spokesperson, names)]
     results: dict[int, dict] = {}
     for row in rows:
         hit = results.get(row["document"])
@@ -70,15 +76,44 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     return list(results.values())[:limit]
 
 
+def _pattern(passage: str) -> str | None:
+    """The passage as the index reads it: words in order, punctuation and case between them
+    ignored, the last word possibly cut short."""
+    words = [w for w in re.split(r"[\W_]+", index_form(passage)) if w]
+    return r"[\W_]*".join(re.escape(w) for w in words) + r"\w*" if words else None
+
+
+def _in_exchange(db, version_id: int, passage: str, outlet: str | None,
+                 spokesperson: str | None, names) -> bool:
+    import json
+
+    from storage.text.exchanges import build_exchanges
+    from storage.text.turns import turns_of
+
+    version = dict(zip(("text", "title", "turns"), db.execute(
+        "SELECT text, title, turns FROM versions WHERE id = ?", [version_id]).fetchone(),
+        strict=True))
+    version["turns"] = json.loads(version["turns"]) if version["turns"] else None
+    pattern = _pattern(passage)
+    for exchange in build_exchanges(version["text"], turns_of(version), names):
+        if outlet and exchange["outlet"] != outlet:
+            continue
+        if spokesperson and exchange["spokesperson"] != spokesperson:
+            continue
+        said = exchange["question"] + "\n" + exchange["answer"]
+        if pattern and re.search(pattern, said, re.IGNORECASE):
+            return True
+    return False
+
+
 def _snippet(db: sqlite_utils.Database, version_id: int, passage: str,
              marks: tuple[str, str]) -> str:
     """The match with a sentence or so around it; the start of the text when the match is in
     the title only."""
     text = db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0]
     # The index ignores punctuation and case between words: so does the snippet.
-    words = [w for w in re.split(r"[\W_]+", index_form(passage)) if w]
-    pattern = r"[\W_]*".join(re.escape(w) for w in words) + r"\w*"
-    match = re.search(pattern, text, re.IGNORECASE) if words else None
+    pattern = _pattern(passage)
+    match = re.search(pattern, text, re.IGNORECASE) if pattern else None
     if match is None:
         return text[: 2 * SNIPPET_CONTEXT].replace("\n", " ") + "…"
     start = max(0, match.start() - SNIPPET_CONTEXT)

@@ -114,6 +114,22 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
             proc.stdout.close()
             proc.stderr.close()
 
+        # Search, within the exchanges of one outlet or one spokesperson.
+        asked = next(r for r in listed if r["status"] == "only here")
+        phrase = " ".join(asked["question"].split()[:4])
+        hits = run_cli("search", phrase, "--json", config=config).jsonl()
+        within = run_cli("search", phrase, "--outlet", prefix, "--json", config=config).jsonl()
+        assert asked["url"] in {h["url"] for h in within}
+        assert {h["url"] for h in within} <= {h["url"] for h in hits}
+        # only transcripts where that outlet asked something with the phrase
+        assert {h["url"] for h in within} <= {r["url"] for r in listed if r["outlet"] == outlet
+                                               and phrase.split()[0] in r["question"]}
+        person = asked["spokesperson"]
+        assert run_cli("search", phrase, "--spokesperson", person, "--json",
+                       config=config).jsonl()
+        assert run_cli("search", phrase, "--spokesperson", "Nobody Here", "--json",
+                       config=config).jsonl() == []
+
         # One row per exchange with its counterpart, in JSONL, CSV (for Excel) and Parquet.
         exported = run_cli("export", "--unit", "exchanges", config=config).jsonl()
         assert exported == run_cli("exchanges", "--json", config=config).jsonl()
