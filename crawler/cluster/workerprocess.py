@@ -54,9 +54,10 @@ def worker_settings(redis_url: str, run: int, worker: str, worker_timeout: float
 
 
 class LeaseMiddleware:
-    """Tells the page's open leases (crawler.cluster.leasedqueue.OpenLeases) what each response
-    yields: every request found on it and the transcript it is settle its lease when the last
-    of them reaches Redis; a page that yields nothing settles it at once."""
+    """Counts what each response yields (crawler.cluster.leasedqueue.OpenLeases): every
+    request found on a page, and the transcript it is, is one output on its way to Redis; the
+    page's lease is dropped with the last of them (a page that yields nothing drops it at
+    once)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -198,9 +199,19 @@ class WorkerExtension:
         for lease in filter(None, leases):
             spider.frontier.ack(lease)
 
-    def item_lost(self, item, spider, **kwargs) -> None:
-        for lease in spider.open_leases.arrived(getattr(item, "lease", None)):
-            spider.frontier.ack(lease)
+    def item_lost(self, item, spider, failure=None, **kwargs) -> None:
+        """A transcript that failed in the pipelines is an outcome too: counted as failed by
+        the coordinator (and fetched again next run), never silently gone."""
+        settles = spider.open_leases.arrived(getattr(item, "lease", None))
+        if isinstance(item, FetchedPage):
+            reason = failure.getErrorMessage() if failure is not None else "dropped"
+            spider.frontier.hand_back(
+                {"kind": "failure", "failure": "failed", "source": item.source,
+                 "url": item.url, "worker": spider.worker,
+                 "reason": f"could not be prepared: {reason}"}, settles=settles)
+        else:
+            for lease in settles:
+                spider.frontier.ack(lease)
 
     def report(self, closed: bool = False) -> dict:
         stats = self.crawler.stats.get_stats()
