@@ -134,3 +134,33 @@ def test_an_aside_a_predecessor_and_a_follow_up_label_are_not_questions():
         (3, None, "Wang Wenbin")]
     assert "Yes." in found[1]["answer"] and "Then go ahead" in found[1]["answer"]
     assert found[3]["first_words"] == "Where will it meet?"
+
+
+def test_a_question_credited_to_different_outlets_in_each_language_still_pairs():
+    from storage.text.pairing import pair_exchanges
+
+    en_title = "Foreign Ministry Spokesperson Lin Jian's Regular Press Conference on May 9, 2024"
+    zh_title = "2024年5月9日外交部发言人林剑主持例行记者会"
+    en = "\n".join([
+        "AFP: The Philippines said on May 8 that 12 vessels were seen near Huangyan Dao. "
+        "What is China's comment?",
+        "Lin Jian: Huangyan Dao is China's territory. We urge the Philippines to stop.",
+        "NHK: Japan will hold talks with the ROK on May 26 in Seoul. What does China expect?",
+        "Lin Jian: We hope the talks will be conducive to regional peace and stability. China, "
+        "Japan and the ROK are close neighbors.",
+        "Reuters: Will President Xi visit France, Serbia and Hungary next week?",
+        "Lin Jian: We will release information in due course.",
+    ])
+    zh = "\n".join([
+        "法新社记者：菲律宾5月8日称，在黄岩岛附近发现12艘船只。中方对此有何评论？",
+        "林剑：黄岩岛是中国领土。我们敦促菲方停止侵权挑衅。",
+        "共同社记者：日本将于5月26日在首尔同韩国举行会谈。中方有何期待？",
+        "林剑：我们希望会谈有利于地区和平稳定。中日韩是近邻。",
+        "路透社记者：习近平主席下周是否将访问法国、塞尔维亚和匈牙利？",
+        "林剑：我们会适时发布消息。",
+    ])
+    names = load_names()
+    pairing = pair_exchanges(build_exchanges(en, split_turns(en, en_title), names),
+                             build_exchanges(zh, split_turns(zh, zh_title), names))
+    assert pairing.matched == [(1, 1), (2, 2), (3, 3)]
+    assert (pairing.missing_in_en, pairing.missing_in_zh, pairing.merged) == ([], [], [])

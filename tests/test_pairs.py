@@ -10,6 +10,7 @@ import json
 from jobs import demosite as ds
 from storage.text.names import load_names
 from tests.conftest import run_cli, write_config
+from tests.test_notify import Webhook
 from tests.test_web import _start as start_serve
 from tests.test_web import get
 
@@ -191,3 +192,38 @@ def test_pair_mistakes_are_one_line_errors(tmp_path):
     (tmp_path / "mine.toml").write_text("[[outlets]]\nname = \n", encoding="utf-8")
     result = run_cli("pairs", config=config)
     assert result.code == 2 and "[names] file: cannot read the names file" in result.err
+
+
+def test_divergence_reaches_the_webhook_and_the_feed_and_a_first_crawl_sums_it_up(tmp_path):
+    root = tmp_path / "site"
+    day = dt.date(2020, 7, 3)
+    en = ds.invent_briefings("en", day, 4, seed=5)
+    zh = ds.invent_briefings("zh", day, 4, seed=5)
+    en_archive = ds.write_archive(root, "en-2014", en, per_page=10)
+    # the Chinese record already lacks an exchange when we start watching
+    zh_archive = ds.write_archive(root, "zh-2014", [ds.drop_exchange(zh[0], 0), *zh[1:]],
+                                  per_page=10)
+    with ds.LocalSite(root) as site, Webhook() as hook:
+        config = write_config(tmp_path / "c.toml", [
+            {"name": "mfa-en", "spider": "mfa", "pair": "mfa-zh",
+             "start_urls": [site.url(en_archive.listing_path)]},
+            {"name": "mfa-zh", "spider": "mfa",
+             "start_urls": [site.url(zh_archive.listing_path)]},
+        ], revisit_days=100000)
+        config.write_text(config.read_text() + f'\n[notify]\nurls = ["{hook.url()}"]\n'
+                          f'[feed]\npath = "feed.atom"\n', encoding="utf-8")
+        _crawl(config)
+        (first,) = hook.posts
+        assert "mfa-zh: first crawl found 1 transcript lacking exchanges" in first["message"]
+        assert "DIVERGENT" not in first["message"]  # summed up, not listed
+
+        # later, an edit cuts an exchange from the English record of another conference
+        ds.write_archive(root, "en-2014", [en[0], ds.drop_exchange(en[1], -1), *en[2:]],
+                         per_page=10)
+        _crawl(config, "--revisit", "all")
+        second = hook.posts[-1]
+        assert "1 edited, 1 divergent" in second["title"]
+        assert "DIVERGENT:" in second["message"]
+        assert "not in the English transcript" in second["message"]
+    feed = (tmp_path / "feed.atom").read_text(encoding="utf-8")
+    assert "divergent" in feed and "not in the English transcript" in feed
