@@ -69,7 +69,8 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.option("--config", "config_option", metavar="PATH",
               help="Config file [default: $BRIEFWATCH_CONFIG or ./briefwatch.toml].")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
@@ -84,6 +85,9 @@ def cli(ctx: click.Context, config_option: str | None, debug: bool) -> None:
       briefwatch init && briefwatch crawl && briefwatch changes
     """
     ctx.obj = Context(config_option, debug)
+    if ctx.invoked_subcommand is None:
+        # Bare `briefwatch`: what it can do, as help, not as a usage error.
+        click.echo(ctx.get_help())
 
 
 # -- crawling ------------------------------------------------------------------------------------
@@ -880,7 +884,8 @@ def sources(obj: Context, as_json) -> None:
         run, newest = row["last_run"], row["newest"]
         last = f"run {run['id']} {run['started']} {run['status']}" if run else "never crawled"
         latest = f"{newest['published'] or '?'}  {safe(newest['title'])}" if newest else "-"
-        click.echo(f"{source.name:<16} {source.spider:<8} {row['transcripts']:>6} transcripts  "
+        noun = "transcript" if row["transcripts"] == 1 else "transcripts"
+        click.echo(f"{source.name:<16} {source.spider:<8} {row['transcripts']:>6} {noun:<12} "
                    f"{last}\n    newest: {latest}")
 
 

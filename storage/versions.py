@@ -129,11 +129,17 @@ def record_suspect(db: sqlite_utils.Database, run: int | None, url: str, reason:
     """A stored transcript's URL answered with something that is not the transcript.
 
     Nothing of the stored versions changes. `gone` (404 / 410) flags it removed at once;
-    a soft 404 does on its second run in a row. None for a URL never stored."""
+    a soft 404 does on its second run in a row. A transcript already removed that is still
+    not there is `still_removed`: no new suspect, nothing to report. None for a URL never
+    stored."""
     with db.atomic():
         doc = _document(db, url)
         if doc is None:
             return None
+        if doc["status"] == "removed":
+            latest = db.execute("SELECT n FROM versions WHERE document = ? ORDER BY n DESC "
+                                "LIMIT 1", [doc["id"]]).fetchone()
+            return Outcome("still_removed", doc["id"], latest[0])
         return _suspect(db, run, doc, reason, now(), http_status, None, gone=gone)
 
 

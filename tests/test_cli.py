@@ -161,3 +161,23 @@ def test_scraped_control_characters_never_reach_the_terminal(tmp_path):
         result = run_cli(*args, config=config)
         assert result.code == 0, result.err
         assert "\x1b" not in result.out and "\x07" not in result.out
+
+
+def test_bare_briefwatch_shows_its_help_and_succeeds():
+    result = run_cli()
+    assert result.code == 0 and result.err == ""
+    assert "Commands:" in result.out and "  crawl " in result.out
+
+
+def test_sources_count_one_transcript_in_the_singular(tmp_path):
+    from jobs.demosite import LocalSite, invent_briefings, write_archive
+
+    root = tmp_path / "site"
+    archive = write_archive(root, "en-2014", invent_briefings("en", __import__("datetime").date(
+        2020, 7, 3), 1, seed=2), per_page=10)
+    with LocalSite(root) as site:
+        config = write_config(tmp_path / "c.toml", [
+            {"name": "one", "spider": "mfa", "start_urls": [site.url(archive.listing_path)]}])
+        assert run_cli("crawl", config=config).code == 0
+    shown = run_cli("sources", config=config).out
+    assert "1 transcript  " in shown and "1 transcripts" not in shown

@@ -251,6 +251,15 @@ def test_a_removed_page_is_suspect_then_removed_then_restored(small):
     assert removed["url"] == url and removed["run"] == second["run"]
     assert "error page" in removed["summary"]["reason"]
     assert "1 removed" in run_cli("runs", config=config).out
+    suspects = _suspect_rows(config)
+
+    # Still gone on later runs: no new suspect, no new removal, nothing counted (issue 15, 4).
+    for _ in range(2):
+        later = crawl(config, "--revisit", "all")
+        assert (later["suspect"], later["removed"]) == (0, 0)
+        assert later["sources"]["mfa-en"]["still_removed"] == 1
+    assert _suspect_rows(config) == suspects
+    assert len(events(config, "--kind", "removed")) == 1
 
     # The transcript comes back as it was: restored, and still one version.
     write_archive(small["root"], "en-2014", briefings, per_page=10)
@@ -259,6 +268,14 @@ def test_a_removed_page_is_suspect_then_removed_then_restored(small):
     assert export(config)[url]["status"] == "active"
     assert [e["kind"] for e in events(config) if e["url"] == url] == ["new", "removed",
                                                                        "restored"]
+
+
+def _suspect_rows(config) -> int:
+    import sqlite3
+
+    db = config.parent / "briefwatch.db"
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM suspects").fetchone()[0]
 
 
 def test_revisit_recent_refetches_only_recent_conferences(tmp_path):
