@@ -77,10 +77,16 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
 
 
 def _pattern(passage: str) -> str | None:
-    """The passage as the index reads it: words in order, punctuation and case between them
-    ignored, the last word possibly cut short."""
+    """The passage as the index reads it: whole words in order, punctuation and case between
+    them ignored, the last word possibly cut short. Each Chinese character is a word of its
+    own, so a Chinese passage starts and ends where its characters do."""
     words = [w for w in re.split(r"[\W_]+", index_form(passage)) if w]
-    return r"[\W_]*".join(re.escape(w) for w in words) + r"\w*" if words else None
+    if not words:
+        return None
+    body = r"[\W_]*".join(re.escape(w) for w in words)
+    start = "" if cjk.LETTER.match(words[0][0]) else r"(?<![^\W_])"
+    end = "" if cjk.LETTER.match(words[-1][-1]) else rf"(?:(?![{cjk.LETTERS}])[^\W_])*"
+    return start + body + end
 
 
 def _in_exchange(db, version_id: int, passage: str, outlet: str | None,

@@ -165,3 +165,18 @@ def test_a_full_walk_follows_any_run_that_left_work_undone(db):
     # a run still going says nothing yet
     runs.start(db, ["mfa-en"], {})
     assert not runs.needs_full_walk(db, "mfa-en")
+
+
+@pytest.mark.parametrize(("text", "query", "marked"), [
+    ("Hong Kong's motherland and the land of the free.", "land", "[land]"),
+    ("On that day a question was asked.", "a", "[a]"),
+    ("On that day a question was asked.", "quest", "[question]"),  # cut short: the word
+    ("中方坚决支持香港维护国家安全法。", "香港", "[香港]"),
+    ("日本政府对钓鱼岛及其附属岛屿的主张", "钓鱼岛", "[钓鱼岛]"),
+    ("Land reform, and the motherland.", "land", "[Land]"),
+])
+def test_a_snippet_marks_exactly_what_matched(db, text, query, marked):
+    record(db, None, page(text))
+    (hit,) = search(db, query)
+    assert marked in hit["snippet"], hit["snippet"]
+    assert hit["snippet"].count("[") == 1
