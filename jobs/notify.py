@@ -149,7 +149,8 @@ def _send(url: str, title: str, body: str) -> tuple[bool, str]:
 
     notifier = apprise.Apprise()
     notifier.add(url)
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    # apprise's own words, without its log format (time, level): they go in a line of ours.
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         ok = bool(notifier.notify(title=title, body=body,
                                   body_format=apprise.NotifyFormat.TEXT))
         log = captured.getvalue()
