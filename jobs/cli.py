@@ -59,6 +59,13 @@ class Context:
 
         return open_db(self.config.storage_path, create=create)
 
+    def read(self):
+        """The database for a command that only reads: read-only, even from a read-only
+        folder (storage.db.open_for_reading)."""
+        from storage.db import open_for_reading
+
+        return open_for_reading(self.config.storage_path)
+
     def reader(self):
         """The database for reading only: opens faster (storage.db.open_reader)."""
         from storage.db import open_reader
@@ -219,7 +226,7 @@ def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
 
     if since:
         since = _iso(since)
-    db = obj.db()
+    db = obj.read()
     for event in events(db, since=since, kind=kind, source=source, run=run_id):
         if as_json:
             emit_json({
@@ -261,7 +268,7 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
         config.source(source)
     if since:
         since = _iso(since)[:10]
-    db = obj.db()
+    db = obj.read()
     if unpaired:
         for row in pairings.unpaired(db, series, source=source, since=since):
             if as_json:
@@ -313,7 +320,7 @@ def compare(obj: Context, ref, fmt) -> None:
     from storage.documents import find
     from storage.pairings import conference
 
-    db = obj.db()
+    db = obj.read()
     doc = _lookup(find, db, ref)
     shown = conference(db, doc["id"], obj.config.names())
     if shown is None:
@@ -400,7 +407,7 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since):
         config.source(source)
     want_outlet = names.outlet(outlet) if outlet else None
     want_person = names.spokesperson(spokesperson) if spokesperson else None
-    db = obj.db()
+    db = obj.read()
     for doc in reversed(list_documents(db, source)):
         if since and (doc["published"] or "") < since:
             continue
@@ -440,7 +447,7 @@ def list_(obj: Context, source, as_json) -> None:
     """
     from storage.documents import list_documents
 
-    for doc in list_documents(obj.db(), source):
+    for doc in list_documents(obj.read(), source):
         if as_json:
             emit_json(doc)
         else:
@@ -463,7 +470,7 @@ def show(obj: Context, ref, n, as_json) -> None:
     """
     from storage.documents import copies, find, version
 
-    db = obj.db()
+    db = obj.read()
     doc = _lookup(find, db, ref)
     ver = _lookup(version, db, doc["id"], n)
     others = copies(db, doc)
@@ -503,7 +510,7 @@ def history(obj: Context, ref, as_json) -> None:
     from storage.documents import find, history, versions
     from storage.text.diff import describe
 
-    db = obj.db()
+    db = obj.read()
     doc = _lookup(find, db, ref)
     for ver in history(versions(db, doc["id"])):
         summary = ver["change"]
@@ -654,7 +661,7 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
 
     names = obj.config.names() if outlet or spokesperson else None
     try:
-        hits = run_search(obj.db(), query, limit,
+        hits = run_search(obj.read(), query, limit,
                           outlet=names.outlet(outlet) if outlet else None,
                           spokesperson=names.spokesperson(spokesperson) if spokesperson
                           else None, names=names)
@@ -693,7 +700,7 @@ def serve(obj: Context, host, port) -> None:
 
     from jobs.web import make
 
-    obj.db().close()  # a clear error when there is no database yet, and the schema is current
+    obj.read().close()  # a clear error when there is no database yet, and the schema is current
     try:
         server = make(obj.config.storage_path, host, port, obj.config.names_file)
     except OSError as exc:
@@ -731,7 +738,7 @@ def runs(obj: Context, as_json, limit) -> None:
     from jobs.crawl import COUNTERS, RARE_COUNTERS
     from storage.runs import list_runs
 
-    for row in list_runs(obj.db(), limit):
+    for row in list_runs(obj.read(), limit):
         totals = {k: sum(int(s.get(k, 0) or 0) for s in row["stats"].values())
                   for k in COUNTERS + RARE_COUNTERS}
         if as_json:
@@ -801,7 +808,7 @@ def export(obj: Context, fmt, unit, source, output) -> None:
         writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
         if writer:
             writer.writeheader()
-        for row in export_rows(obj.db(), source):
+        for row in export_rows(obj.read(), source):
             record = {k: row[k] for k in fields}
             if writer:
                 writer.writerow(record)
@@ -872,7 +879,8 @@ def sources(obj: Context, as_json) -> None:
     from storage.documents import source_summaries
 
     config = obj.config
-    db = obj.db(create=True)
+    # Read-only where there is a database to read; a first look creates an empty one.
+    db = obj.read() if obj.config.storage_path.exists() else obj.db(create=True)
     spiders = {s.name: s for s in config.sources}
     for row in source_summaries(db, list(spiders)):
         source = spiders[row["source"]]

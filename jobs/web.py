@@ -22,6 +22,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import sqlite_utils
 
 from jobs.pages import MARK_CLOSE, MARK_OPEN, diff_rows, render
+from storage.db import StorageError
 
 PAGE_SIZE = 100
 # Scraped text is escaped by the templates; this header is a second line of defence.
@@ -56,8 +57,9 @@ class App:
         ]
 
     def connect(self) -> sqlite_utils.Database:
-        conn = sqlite3.connect(self.db_path.as_uri() + "?mode=ro", uri=True,
-                               check_same_thread=False)
+        from storage.db import read_only_connection
+
+        conn = read_only_connection(self.db_path)
         conn.execute("PRAGMA busy_timeout = 5000")
         return sqlite_utils.Database(conn)
 
@@ -82,7 +84,7 @@ class App:
             status = exc.status
             body = render("error.html", status=exc.status, message=str(exc))
             ctype = "text/html; charset=utf-8"
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StorageError) as exc:
             status = "503 Service Unavailable"
             body = render("error.html", status=status,
                           message=f"The database cannot be read: {exc}")

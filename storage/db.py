@@ -41,19 +41,66 @@ def open_reader(path: Path) -> Reader | sqlite_utils.Database:
     about 40 ms, as long as the rest of the start-up, so a current database is opened with
     sqlite3 alone; one that is missing, foreign, or not migrated yet goes through open_db, which
     says why or migrates it."""
-    path = Path(path)
-    if path.is_file() and _looks_like_sqlite(path):
-        conn = sqlite3.connect(path)
-        try:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            applied = tuple(row[0] for row in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'briefwatch' "
-                "ORDER BY rowid"))
-        except sqlite3.DatabaseError:
-            applied = ()
-        if applied == SCHEMA:
-            return Reader(conn)
+    conn = _current(Path(path))
+    return Reader(conn) if conn is not None else _migrated(Path(path))
+
+
+def open_for_reading(path: Path) -> sqlite_utils.Database:
+    """The database for a command that only reads, opened read-only: it reads from a folder
+    it cannot write (a read-only filesystem, a published archive), and never changes the file.
+    One written by an older briefwatch is migrated first, which needs writing."""
+    import sqlite_utils
+
+    conn = _current(Path(path))
+    return sqlite_utils.Database(conn) if conn is not None else _migrated(Path(path))
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection. WAL readers need the `-shm` file beside the database: where it
+    cannot be created (a read-only folder, where nobody can write either), the file is opened
+    as immutable."""
+    uri = Path(path).resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
         conn.close()
+    conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StorageError(f"{path}: cannot read the database, even read-only: {exc}") from None
+    return conn
+
+
+def _current(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to a database of the current schema, else None."""
+    if not (path.is_file() and _looks_like_sqlite(path)):
+        return None
+    conn = read_only_connection(path)
+    try:
+        applied = tuple(row[0] for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'briefwatch' "
+            "ORDER BY rowid"))
+    except sqlite3.DatabaseError:
+        applied = ()
+    if applied == SCHEMA:
+        return conn
+    conn.close()
+    return None
+
+
+def _migrated(path: Path):
+    """open_db, for a reader: missing, foreign, or older databases say why, or migrate."""
+    import os
+
+    if path.is_file() and _looks_like_sqlite(path) and not os.access(path.parent, os.W_OK):
+        raise StorageError(f"{path} was written by an older briefwatch and must be upgraded "
+                           f"before it can be read, which its folder does not allow: run "
+                           f"any briefwatch command on a writable copy")
     return open_db(path, create=False)
 
 
@@ -77,6 +124,7 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
     try:
         db = sqlite_utils.Database(path)
         db.conn.execute("PRAGMA busy_timeout = 30000")
+        _writable(path)
         db.conn.execute("PRAGMA foreign_keys = ON")
         _check_schema(db, path)
         db.enable_wal()
@@ -85,6 +133,16 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path}: cannot use the database: {exc}") from None
     return db
+
+
+def _writable(path: Path) -> None:
+    import os
+
+    if not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK):
+        # sqlite would say only "attempt to write a readonly database"
+        raise StorageError(f"{path}: the database's folder cannot be written (a read-only "
+                           f"filesystem, or permissions): crawls need to write there; "
+                           f"reading commands work as they are")
 
 
 def _looks_like_sqlite(path: Path) -> bool:

@@ -20,9 +20,16 @@ class Locked(Exception):
 
 @contextlib.contextmanager
 def crawl_lock(db_path: Path):
+    from storage.db import StorageError
+
     lock_path = Path(str(db_path) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StorageError(f"{db_path}: the database's folder cannot be written "
+                           f"({exc.strerror}): crawls need to write there; reading commands "
+                           f"work as they are") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

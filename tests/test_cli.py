@@ -181,3 +181,55 @@ def test_sources_count_one_transcript_in_the_singular(tmp_path):
         assert run_cli("crawl", config=config).code == 0
     shown = run_cli("sources", config=config).out
     assert "1 transcript  " in shown and "1 transcripts" not in shown
+
+
+def _read_only(folder, *args: str) -> list[str]:
+    """The real CLI in a mount namespace of its own where `folder` is a read-only filesystem
+    (unshare -rm: no privileges needed, nothing to clean up)."""
+    import shlex
+    import sys
+
+    from tests.conftest import REPO
+
+    inner = (f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && "
+             f"mount -o remount,ro,bind {shlex.quote(str(folder))} && cd {REPO} && exec "
+             + " ".join(shlex.quote(a) for a in [sys.executable, "-m", "jobs.cli", *args]))
+    return ["unshare", "-rm", "sh", "-c", inner]
+
+
+def test_a_database_on_a_read_only_filesystem_is_read(tmp_path):
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    from jobs.demosite import LocalSite, invent_briefings, write_archive
+
+    if not shutil.which("unshare") or subprocess.run(
+            ["unshare", "-rm", "sh", "-c", f"mount --bind {tmp_path} {tmp_path}"],
+            capture_output=True).returncode != 0:
+        pytest.skip("no unshare with mount namespaces here to make a read-only filesystem")
+    data = tmp_path / "data"
+    data.mkdir()
+    root = tmp_path / "site"
+    archive = write_archive(root, "en-2014", invent_briefings("en", dt.date(2020, 7, 3), 3,
+                                                              seed=4), per_page=10)
+    with LocalSite(root) as site:
+        config = write_config(data / "c.toml", [
+            {"name": "mfa-en", "spider": "mfa", "start_urls": [site.url(archive.listing_path)]}],
+            db="bw.db")
+        assert run_cli("crawl", config=config).code == 0
+    assert not (data / "bw.db-shm").exists()  # WAL readers would need to create it
+    commands = [["list", "--json"], ["changes", "--json"], ["show", "1", "--json"],
+                ["history", "1", "--json"], ["diff", "1"], ["search", "China", "--json"],
+                ["export"], ["runs", "--json"], ["sources", "--json"]]
+    for command in commands:
+        writable = run_cli(*command, config=config)
+        proc = subprocess.run(_read_only(data, "--config", str(config), *command),
+                              capture_output=True, text=True, timeout=60)
+        assert (proc.returncode, proc.stdout) == (writable.code, writable.out), (command,
+                                                                                proc.stderr)
+    # a crawl, which must write, says why it cannot in one line
+    proc = subprocess.run(_read_only(data, "--config", str(config), "crawl"),
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "cannot be written" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
