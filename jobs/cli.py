@@ -152,6 +152,7 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -
         emit_json(summary.as_dict())
     else:
         click.echo(summary.line())
+        _echo_suspects(summary.suspects)
     for delivery in summary.deliveries:
         if not delivery.ok:
             click.echo(f"briefwatch: warning: notification to {delivery.channel} failed "
@@ -736,15 +737,19 @@ def runs(obj: Context, as_json, limit) -> None:
       briefwatch runs --json | tail -n 1
     """
     from jobs.crawl import COUNTERS, RARE_COUNTERS
-    from storage.runs import list_runs
+    from storage.runs import list_runs, suspects
 
-    for row in list_runs(obj.read(), limit):
+    db = obj.read()
+    rows = list_runs(db, limit)
+    held = suspects(db, [row["id"] for row in rows])
+    for row in rows:
         totals = {k: sum(int(s.get(k, 0) or 0) for s in row["stats"].values())
                   for k in COUNTERS + RARE_COUNTERS}
         if as_json:
             emit_json({"id": row["id"], "started": row["started"], "finished": row["finished"],
                        "status": row["status"], "sources": row["sources"],
-                       "options": row["options"], "counts": totals, "stats": row["stats"]})
+                       "options": row["options"], "counts": totals, "stats": row["stats"],
+                       "suspects": held[row["id"]]})
         else:
             counts = ", ".join(f"{n} {k}" for k, n in totals.items())
             click.echo(f"{row['id']:>5}  {row['started']}  {row['status']:<11} {counts}  "
@@ -754,6 +759,14 @@ def runs(obj: Context, as_json, limit) -> None:
                 click.echo("       workers: " + ", ".join(
                     f"{safe(w)} {n['pages']} pages/{n['requests']} requests"
                     for w, n in by_worker.items()))
+            _echo_suspects(held[row["id"]])
+
+
+def _echo_suspects(held: list[dict]) -> None:
+    """Each fetch held back as not the transcript, with why: a page the site replaced by its
+    error page, or an edit kept back until the next run confirms it."""
+    for suspect in held:
+        click.echo(f"  suspect: {safe(suspect['url'])}: {safe(suspect['reason'])}")
 
 
 def _per_worker(stats: dict) -> dict[str, dict]:

@@ -25,6 +25,8 @@ class RunSummary:
     log_file: Path | None = None
     deliveries: list = field(default_factory=list)  # jobs.notify.Delivery, one per channel
     feed: Path | None = None
+    # the fetches held back as not the transcript: url, source, title, reason, http_status
+    suspects: list[dict] = field(default_factory=list)
 
     def total(self, key: str) -> int:
         return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
@@ -52,6 +54,7 @@ class RunSummary:
                 **{k: self.total(k) for k in COUNTERS + RARE_COUNTERS},
                 "unreachable": self.unreachable(),
                 "blocked": self.blocked(),
+                "suspects": self.suspects,
                 "sources": self.sources}
 
 
@@ -113,7 +116,8 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
                 runs.finish(db, run_id, status, stats)
             if config.series():
                 _pair_languages(config, db, run_id)
-            summary = RunSummary(run_id, status, stats, time.monotonic() - started, log_file)
+            summary = RunSummary(run_id, status, stats, time.monotonic() - started, log_file,
+                                 suspects=runs.suspects(db, [run_id])[run_id])
             # Events of an interrupted run are real too: they are announced like any other.
             summary.deliveries = notify.send_pending(config, db)
             summary.feed = feed.write(config, db)

@@ -106,12 +106,15 @@ class App:
     def index(self, db, environ, params):
         from storage import browse
         from storage.pairings import pairings
+        from storage.runs import list_runs, suspects
 
         documents, _ = browse.documents(db, limit=20)
         divergent = pairings(db, divergent=True)[-20:][::-1]
+        last = list_runs(db, 1)
+        held = suspects(db, [last[0]["id"]])[last[0]["id"]] if last else []
         return render("index.html", sources=browse.sources(db), documents=documents,
-                      events=self._events(db, 20), divergent=divergent), \
-            "text/html; charset=utf-8"
+                      events=self._events(db, 20), divergent=divergent, last_run=last,
+                      suspects=held), "text/html; charset=utf-8"
 
     def transcripts(self, db, environ, params):
         from storage import browse

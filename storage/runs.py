@@ -84,3 +84,19 @@ def needs_full_walk(db: sqlite_utils.Database, source: str) -> bool:
         return (row["status"] != "completed"
                 or bool(stats.get("failed") or stats.get("listing_failed")))
     return True
+
+
+def suspects(db: sqlite_utils.Database, run_ids: list[int]) -> dict[int, list[dict]]:
+    """run -> the fetches it held back as not the transcript (storage.versions: soft 404s,
+    error pages, a text suddenly shrunk or retitled), each with its URL and reason."""
+    out: dict[int, list[dict]] = {run: [] for run in run_ids}
+    if not run_ids:
+        return out
+    marks = ", ".join("?" * len(run_ids))
+    for row in db.query(
+            f"SELECT s.run, d.url, d.source, d.title, s.reason, s.http_status, s.detected_at "
+            f"FROM suspects s JOIN documents d ON d.id = s.document "
+            f"WHERE s.run IN ({marks}) ORDER BY s.id", list(run_ids)):
+        run = row.pop("run")
+        out[run].append(row)
+    return out

@@ -243,6 +243,23 @@ def test_a_removed_page_is_suspect_then_removed_then_restored(small):
     write_archive(small["root"], "en-2014", [*briefings[:4], *briefings[5:]], per_page=10)
     first = crawl(config, "--revisit", "all")
     assert (first["suspect"], first["removed"], first["edited"], first["new"]) == (1, 0, 0, 0)
+    # which page, and why, in crawl --json, runs --json and runs (issue 15, 5)
+    (held,) = first["suspects"]
+    assert held["url"] == url and "error page" in held["reason"]
+    listed = run_cli("runs", "--json", config=config).jsonl()[-1]
+    assert [s["url"] for s in listed["suspects"]] == [url]
+    assert f"suspect: {url}" in run_cli("runs", config=config).out
+    from tests.test_web import _start, get
+
+    proc, base = _start(config, "--port", "0")
+    try:
+        _, _, page = get(base + "/")
+        assert "Held back by the last run" in page and "error page" in page
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
     second = crawl(config, "--revisit", "all")
     assert (second["suspect"], second["removed"], second["edited"]) == (0, 1, 0)
     assert export(config)[url]["versions"] == 1
