@@ -30,6 +30,8 @@ RETRY_ENABLED = True
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.PoliteRetryMiddleware": 550,
+    # after the retries (its process_exception runs first), before everything else
+    "crawler.middlewares.RefusingHostMiddleware": 560,
 }
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 60

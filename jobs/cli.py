@@ -160,7 +160,9 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -
     if summary.status == "interrupted":
         raise Failure(f"run {summary.run} interrupted; what it stored is kept, and the next "
                       f"crawl carries on", 130)
-    if summary.status != "completed":
+    unreachable = summary.unreachable()
+    if summary.status != "completed" and not (
+            unreachable and len(unreachable) == len(summary.sources)):
         raise Failure(f"run {summary.run} {summary.status}: the crawl process did not complete; "
                       f"run with --verbose to see why")
     for name, stats in summary.sources.items():
@@ -177,7 +179,6 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -
         click.echo(f"briefwatch: warning: source {name}: blocked: the site answered 403/429 to "
                    f"every request; not retried. Check [crawl] user_agent, or ask the site",
                    err=True)
-    unreachable = summary.unreachable()
     for name, failure in unreachable.items():
         click.echo(f"briefwatch: warning: source {name}: listing unreachable: {safe(failure)}",
                    err=True)

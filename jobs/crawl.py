@@ -108,6 +108,8 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
                                               log_file=log_file, on_page=on_page)
                 if not result.interrupted:
                     status = "completed" if result.completed else "failed"
+                if status == "completed" and _nothing_reached(result.sources):
+                    status = "failed"  # no source could be reached: nothing was crawled
             except Exception:
                 status = "failed"
                 raise
@@ -124,6 +126,11 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
         finally:
             db.close()
     return summary
+
+
+def _nothing_reached(sources: dict[str, dict]) -> bool:
+    return bool(sources) and all(RunSummary(0, "", {n: s}).unreachable()
+                                 for n, s in sources.items())
 
 
 def _pair_languages(config: Config, db, run_id: int) -> None:

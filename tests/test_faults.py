@@ -217,3 +217,27 @@ def _count(db: Path, table: str) -> int:
             return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         except sqlite3.OperationalError:
             return 0
+
+
+def test_a_host_that_refuses_connections_is_given_up_and_the_run_failed(tmp_path):
+    """Issue 15, 6: every revisit retried against a dead host took minutes; the run said
+    `completed` beside exit 1."""
+    root = tmp_path / "site"
+    briefings = invent_briefings("en", dt.date(2020, 6, 26), 24, seed=8)
+    archive = write_archive(root, "en-2014", briefings, per_page=10)
+    with FaultySite(root) as site:
+        config = config_file(tmp_path, site.url(archive.listing_path), revisit_days=100000)
+        assert crawl(config)["new"] == 24
+    # the site is gone: its port refuses connections
+    result = run_cli("crawl", "--json", "--revisit", "all", config=config, timeout=300)
+    assert result.code == 1
+    assert result.err.strip().splitlines()[-1].startswith(
+        "briefwatch: error: no source could be reached")
+    summary = json.loads(result.out)
+    assert summary["status"] == "failed" and summary["unreachable"]
+    stats = summary["sources"]["mfa-en"]
+    assert stats["failed"] == 24  # every revisit counted, none stored or flagged
+    # one request and its retries found the host refusing; the others were never sent
+    assert stats["requests"] <= 8, stats
+    assert run_cli("runs", "--json", config=config).jsonl()[-1]["status"] == "failed"
+    assert run_cli("changes", "--kind", "removed", "--json", config=config).jsonl() == []
