@@ -576,9 +576,11 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
                       f"compare it with a later one", EXIT_USAGE)
     if old is None:
         old = new - 1
-    if old < 1:
-        raise Failure(f"--from {old}: versions of transcript {doc['id']} are numbered from 1 "
-                      f"(it has 1 to {numbers[-1]})", EXIT_USAGE)
+    for option, n in (("--from", old), ("--to", new)):
+        # One rule for both ends: a version the transcript does not have is a usage error.
+        if n not in numbers:
+            raise Failure(f"{option} {n}: transcript {doc['id']} has versions 1 to "
+                          f"{numbers[-1]}", EXIT_USAGE)
     b = _lookup(version, db, doc["id"], new)
     a = _lookup(version, db, doc["id"], old)
     if fmt != "unified":

@@ -119,11 +119,13 @@ def test_diff_version_arguments(tmp_path):
     out = run_cli("diff", "1", "--from", "3", "--to", "1", config=config)
     assert out.code == 0 and "-A: four." in out.out and "+A: one." in out.out
     assert "+B: three." in run_cli("diff", "1", "--to", "2", config=config).out
+    # a version the transcript does not have is bad usage at either end (issue 15, 10)
     one_line_error(run_cli("diff", "1", "--from", "0", "--to", "2", config=config), 2,
-                   "numbered from 1", "1 to 3")
+                   "--from 0", "has versions 1 to 3")
     same = run_cli("diff", "1", "--from", "2", "--to", "2", config=config)
     assert same.code == 0 and same.out == "" and "same text" in same.err
-    one_line_error(run_cli("diff", "1", "--to", "9", config=config), 1, "no version 9")
+    one_line_error(run_cli("diff", "1", "--to", "9", config=config), 2, "--to 9",
+                   "has versions 1 to 3")
 
 
 @pytest.mark.parametrize("command", ["show", "diff", "history"])
