@@ -576,7 +576,7 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
                       f"compare it with a later one", EXIT_USAGE)
     if old is None:
         old = new - 1
-    for option, n in (("--from", old), ("--to", new)):
+    for option, n in (("--to", new), ("--from", old)):
         # One rule for both ends: a version the transcript does not have is a usage error.
         if n not in numbers:
             raise Failure(f"{option} {n}: transcript {doc['id']} has versions 1 to "
