@@ -197,7 +197,7 @@ def test_pair_mistakes_are_one_line_errors(tmp_path):
 def test_divergence_reaches_the_webhook_and_the_feed_and_a_first_crawl_sums_it_up(tmp_path):
     root = tmp_path / "site"
     day = dt.date(2020, 7, 3)
-    en = ds.invent_briefings("en", day, 4, seed=5)
+    en = ds.invent_briefings("en", day, 5, seed=5)  # the oldest is not published in Chinese
     zh = ds.invent_briefings("zh", day, 4, seed=5)
     en_archive = ds.write_archive(root, "en-2014", en, per_page=10)
     # the Chinese record already lacks an exchange when we start watching
@@ -215,6 +215,9 @@ def test_divergence_reaches_the_webhook_and_the_feed_and_a_first_crawl_sums_it_u
         _crawl(config)
         (first,) = hook.posts
         assert "mfa-zh: first crawl found 1 transcript lacking exchanges" in first["message"]
+        (alone,) = run_cli("pairs", "--unpaired", "--json", config=config).jsonl()
+        assert (alone["source"], alone["date"]) == ("mfa-en", en[-1].date.isoformat())
+        assert len(run_cli("pairs", "--json", config=config).jsonl()) == 4
         assert "DIVERGENT" not in first["message"]  # summed up, not listed
 
         # later, an edit cuts an exchange from the English record of another conference
