@@ -1128,8 +1128,10 @@ def init(obj: Context, path, force) -> None:
 @cli.command()
 @click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the demo site, config and database here [default: a temporary folder].")
+@click.option("--serve", is_flag=True,
+              help="Keep the demo site up afterwards (with --dir), to edit it and crawl again.")
 @pass_ctx
-def demo(obj: Context, workdir) -> None:
+def demo(obj: Context, workdir, serve) -> None:
     """Offline demo: serve a local copy of a briefing site, crawl it, publish a new briefing
     and an edit, crawl again, and show the flags and the diff.
 
@@ -1142,7 +1144,10 @@ def demo(obj: Context, workdir) -> None:
     def command(args: list[str]) -> None:
         cli.main(args, prog_name="briefwatch", standalone_mode=False)
 
-    run_demo(workdir, echo=click.echo, command=command)
+    if serve and workdir is None:
+        raise Failure("--serve keeps the demo site up for crawling it again: give it a folder "
+                      "with --dir DIR", EXIT_USAGE)
+    run_demo(workdir, echo=click.echo, command=command, serve=serve)
 
 
 def _iso(value: str) -> str:

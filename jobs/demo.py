@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,26 +32,33 @@ start_urls = ["{start_url}"]
 
 
 def run_demo(workdir: Path | None, echo: Callable[[str], None],
-             command: Callable[[list[str]], None]) -> None:
+             command: Callable[[list[str]], None], *, serve: bool = False) -> None:
     """`command(args)` runs a briefwatch command (the CLI passes itself: the demo shows what
-    `changes` and `diff` print)."""
+    `changes` and `diff` print). With `serve` (and a `workdir`), the demo site stays up
+    afterwards, until Ctrl-C, for editing pages and crawling again."""
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="briefwatch-demo-") as tmp:
-            _demo(Path(tmp), echo, command)
+            _demo(Path(tmp), echo, command, serve=False)
             echo("\n(the demo's files were in a temporary folder, now removed; "
                  "'briefwatch demo --dir DIR' keeps them)")
     else:
         workdir.mkdir(parents=True, exist_ok=True)
-        _demo(workdir, echo, command)
-        echo(f"\nThe demo's site, config and database are in {workdir}; try:\n"
-             f"  briefwatch --config {workdir / 'briefwatch.toml'} list")
+        _demo(workdir, echo, command, serve=serve)
+        if not serve:
+            echo(f"\nThe demo's site, config and database are in {workdir}; try:\n"
+                 f"  briefwatch --config {workdir / 'briefwatch.toml'} list\n"
+                 f"('briefwatch demo --dir {workdir} --serve' keeps its site up to crawl again)")
 
 
 def _demo(base: Path, echo: Callable[[str], None],
-          command: Callable[[list[str]], None]) -> None:
+          command: Callable[[list[str]], None], *, serve: bool) -> None:
     from jobs.crawl import run
     from jobs.demosite import LocalSite, invent_briefings, reword, write_archive
 
+    # The demo tells its story from the start each time: a database of an earlier demo holds
+    # URLs of a site (a port) that is gone.
+    for old in [*base.glob("demo.db*"), *base.glob("logs/run-*.log")]:
+        old.unlink()
     site_root = base / "site"
     # The generator skips weekends: the newest briefing is the last weekday up to today, and
     # the archive the demo starts from ends the weekday before it.
@@ -83,4 +91,12 @@ def _demo(base: Path, echo: Callable[[str], None],
         url = site.url(archive.article_paths[edited.number])
         echo(f"\n4. briefwatch diff {url}")
         command(["--config", str(config_path), "diff", url])
+        if serve:
+            echo(f"\nThe demo site stays up at {site.base_url}/ (its pages are in "
+                 f"{site_root}): edit one, then\n  briefwatch --config {config_path} crawl "
+                 f"--revisit all\nCtrl-C stops it.")
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                echo("demo site stopped")
 

@@ -21,7 +21,7 @@ from jobs.demosite import (
     reword,
     write_archive,
 )
-from tests.conftest import run_cli, write_config
+from tests.conftest import REPO, run_cli, write_config
 
 
 def crawl(config: Path, *args: str) -> dict:
@@ -416,3 +416,40 @@ def test_demo_runs_offline():
     assert re.search(r"run 2 completed: 1 new, 1 edited, 11 unchanged", result.out)
     assert re.search(r"^-Wang|^-\w", result.out, re.M)
     assert re.search(r"^\+\w", result.out, re.M)
+
+
+def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
+    """Issue 15, 1: a second `demo --dir` crawled the first one's URLs (a closed port) and
+    listed every briefing twice; and nothing served the demo site once it ended."""
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    folder = tmp_path / "demo"
+    for _ in range(2):
+        again = run_cli("demo", "--dir", folder, timeout=180)
+        assert again.code == 0, again.err
+        assert re.search(r"run 1 completed: 12 new, 0 edited, 0 unchanged, 0 rejected, "
+                         r"0 failed", again.out)
+    listed = run_cli("list", "--json", config=folder / "briefwatch.toml").jsonl()
+    assert len(listed) == 13 and len({r["url"] for r in listed}) == 13
+
+    proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "demo", "--dir", str(folder),
+                             "--serve"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            match = re.search(r"stays up at (http://127\.0\.0\.1:\d+)/", line)
+            if match:
+                break
+        else:
+            raise AssertionError("the demo never said where its site stays up")
+        config = folder / "briefwatch.toml"
+        with urllib.request.urlopen(match[1] + "/", timeout=10) as response:
+            assert response.status in (200, 404)
+        crawled = run_cli("crawl", "--json", "--revisit", "all", config=config)
+        assert crawled.code == 0 and json.loads(crawled.out)["unchanged"] == 13
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0
+    assert run_cli("demo", "--serve").code == 2
