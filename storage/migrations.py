@@ -176,3 +176,4 @@ def m007_pairings(db) -> None:
         )""")
     db.execute("CREATE INDEX pairings_conference ON pairings(conference)")
     db.execute("CREATE INDEX pairings_zh ON pairings(zh_document)")
+    # (the two languages meet by day through documents_source, on (source, published))
