@@ -1,5 +1,5 @@
-"""A local crawl: this process drives a crawl process (crawler.crawlprocess), which
-fetches, and extracts and stores what it fetched.
+"""A local crawl: this process starts a crawl process (crawler.crawlprocess), which only
+fetches, and extracts and stores what it hands back.
 
 Two processes keep both cores busy on a backfill: Scrapy's reactor takes a core by itself,
 while decoding, extracting, hashing, splitting turns and writing SQLite take about as much
