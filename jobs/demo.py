@@ -8,6 +8,7 @@ reworded, the way the ministry does, and a second crawl flags both and shows the
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import tempfile
 import threading
 from collections.abc import Callable
@@ -48,6 +49,20 @@ def run_demo(workdir: Path | None, echo: Callable[[str], None],
             echo(f"\nThe demo's site, config and database are in {workdir}; try:\n"
                  f"  briefwatch --config {workdir / 'briefwatch.toml'} list\n"
                  f"('briefwatch demo --dir {workdir} --serve' keeps its site up to crawl again)")
+
+
+def _wait_for_stop() -> None:
+    """Until Ctrl-C or SIGTERM. Handlers of our own: a process started with SIGINT ignored
+    (by a job control or a test runner) would not otherwise hear Ctrl-C at all."""
+    stop = threading.Event()
+
+    def ask(signum, frame) -> None:
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, ask)
+    while not stop.wait(0.5):
+        pass
 
 
 def _demo(base: Path, echo: Callable[[str], None],
@@ -95,8 +110,6 @@ def _demo(base: Path, echo: Callable[[str], None],
             echo(f"\nThe demo site stays up at {site.base_url}/ (its pages are in "
                  f"{site_root}): edit one, then\n  briefwatch --config {config_path} crawl "
                  f"--revisit all\nCtrl-C stops it.")
-            try:
-                threading.Event().wait()
-            except KeyboardInterrupt:
-                echo("demo site stopped")
+            _wait_for_stop()
+            echo("demo site stopped")
 
