@@ -15,6 +15,15 @@ from tests.test_web import _start as start_serve
 from tests.test_web import get
 
 
+def _series(tmp_path, site, en_archive, zh_archive):
+    """A config following the two archives as one series; every conference revisited."""
+    return write_config(tmp_path / "c.toml", [
+        {"name": "mfa-en", "spider": "mfa", "pair": "mfa-zh",
+         "start_urls": [site.url(en_archive.listing_path)]},
+        {"name": "mfa-zh", "spider": "mfa", "start_urls": [site.url(zh_archive.listing_path)]},
+    ], revisit_days=100000)
+
+
 def _crawl(config, *args: str) -> dict:
     result = run_cli("crawl", "--json", *args, config=config)
     assert result.code == 0, (result.out, result.err)
@@ -29,12 +38,7 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
     en_archive = ds.write_archive(root, "en-2014", en, per_page=10)
     zh_archive = ds.write_archive(root, "zh-2014", zh, per_page=10)
     with ds.LocalSite(root) as site:
-        config = write_config(tmp_path / "c.toml", [
-            {"name": "mfa-en", "spider": "mfa", "pair": "mfa-zh",
-             "start_urls": [site.url(en_archive.listing_path)]},
-            {"name": "mfa-zh", "spider": "mfa",
-             "start_urls": [site.url(zh_archive.listing_path)]},
-        ], revisit_days=100000)
+        config = _series(tmp_path, site, en_archive, zh_archive)
         _crawl(config)
         rows = run_cli("pairs", "--json", config=config).jsonl()
         assert [r["date"] for r in rows] == sorted(b.date.isoformat() for b in en)
@@ -204,12 +208,7 @@ def test_divergence_reaches_the_webhook_and_the_feed_and_a_first_crawl_sums_it_u
     zh_archive = ds.write_archive(root, "zh-2014", [ds.drop_exchange(zh[0], 0), *zh[1:]],
                                   per_page=10)
     with ds.LocalSite(root) as site, Webhook() as hook:
-        config = write_config(tmp_path / "c.toml", [
-            {"name": "mfa-en", "spider": "mfa", "pair": "mfa-zh",
-             "start_urls": [site.url(en_archive.listing_path)]},
-            {"name": "mfa-zh", "spider": "mfa",
-             "start_urls": [site.url(zh_archive.listing_path)]},
-        ], revisit_days=100000)
+        config = _series(tmp_path, site, en_archive, zh_archive)
         config.write_text(config.read_text() + f'\n[notify]\nurls = ["{hook.url()}"]\n'
                           f'[feed]\npath = "feed.atom"\n', encoding="utf-8")
         _crawl(config)
