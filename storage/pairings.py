@@ -158,12 +158,16 @@ def pairings(db: sqlite_utils.Database, *, source: str | None = None, since: str
         params.append(since)
     if divergent:
         clauses.append("p.divergent = 1")
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return _stored(db, " AND ".join(clauses), params)
+
+
+def _stored(db, where: str, params: list) -> list[dict]:
+    """Pairings with both documents' source and URL, their JSON columns decoded."""
     rows = list(db.query(
         "SELECT p.*, e.source AS en_source, e.url AS en_url, z.source AS zh_source, "
         "z.url AS zh_url FROM pairings p JOIN documents e ON e.id = p.en_document "
-        f"JOIN documents z ON z.id = p.zh_document {where} ORDER BY p.conference, p.id",
-        params))
+        f"JOIN documents z ON z.id = p.zh_document {'WHERE ' + where if where else ''} "
+        "ORDER BY p.conference, p.id", params))
     for row in rows:
         for key in ("matched", "missing_in_en", "missing_in_zh", "merged"):
             row[key] = json.loads(row[key])
@@ -212,15 +216,9 @@ def counterparts(pairing: dict | None, language: str) -> dict[int, tuple[int, st
 def pairing_of(db: sqlite_utils.Database, document: int) -> tuple[dict | None, str | None]:
     """The stored pairing a document takes part in, and its language in it."""
     for language in ("en", "zh"):
-        row = next(db.query(
-            f"SELECT p.*, e.source AS en_source, e.url AS en_url, z.source AS zh_source, "
-            f"z.url AS zh_url FROM pairings p JOIN documents e ON e.id = p.en_document "
-            f"JOIN documents z ON z.id = p.zh_document WHERE p.{language}_document = ?",
-            [document]), None)
-        if row is not None:
-            for key in ("matched", "missing_in_en", "missing_in_zh", "merged"):
-                row[key] = json.loads(row[key])
-            return row, language
+        rows = _stored(db, f"p.{language}_document = ?", [document])
+        if rows:
+            return rows[0], language
     return None, None
 
 

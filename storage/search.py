@@ -93,15 +93,14 @@ def _in_exchange(db, version_id: int, passage: str, outlet: str | None,
                  spokesperson: str | None, names) -> bool:
     import json
 
-    from storage.text.exchanges import build_exchanges
-    from storage.text.turns import turns_of
+    from storage.pairings import exchanges_of
 
     version = dict(zip(("text", "title", "turns"), db.execute(
         "SELECT text, title, turns FROM versions WHERE id = ?", [version_id]).fetchone(),
         strict=True))
     version["turns"] = json.loads(version["turns"]) if version["turns"] else None
     pattern = _pattern(passage)
-    for exchange in build_exchanges(version["text"], turns_of(version), names):
+    for exchange in exchanges_of(version, names):
         if outlet and exchange["outlet"] != outlet:
             continue
         if spokesperson and exchange["spokesperson"] != spokesperson:
