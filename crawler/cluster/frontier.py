@@ -233,6 +233,13 @@ class Frontier:
                 pipe.hdel(self.inflight, *settles)
             pipe.execute()
 
+    def hand_back_failure(self, kind: str, source: str, url: str, worker: str, reason: str,
+                          settles=()) -> None:
+        """A fetch that came to nothing (`kind`: failed | listing_failed), for the
+        coordinator to count and name."""
+        self.hand_back({"kind": "failure", "failure": kind, "source": source, "url": url,
+                        "worker": worker, "reason": reason}, settles=settles)
+
     def ack(self, lease: str) -> None:
         self.server.hdel(self.inflight, lease)
 

@@ -75,12 +75,10 @@ class ClusterSpider:
     def _failed(self, kind: str, failure) -> None:
         super()._failed(kind, failure)
         request = failure.request
-        self.frontier.hand_back(
-            {"kind": "failure", "failure": kind, "source": self.context.source,
-             "url": request.url, "worker": self.worker,
-             "reason": failure.getErrorMessage() or failure.type.__name__},
-            settles=[lease for lease in [request.meta.get(LEASE)] if lease],
-        )
+        self.frontier.hand_back_failure(
+            kind, self.context.source, request.url, self.worker,
+            failure.getErrorMessage() or failure.type.__name__,
+            settles=[lease for lease in [request.meta.get(LEASE)] if lease])
 
 
 def cluster_spider_class(spidercls, frontier: Frontier, source: str, worker: str = ""):

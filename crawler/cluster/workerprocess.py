@@ -205,10 +205,8 @@ class WorkerExtension:
         settles = spider.open_leases.arrived(getattr(item, "lease", None))
         if isinstance(item, FetchedPage):
             reason = failure.getErrorMessage() if failure is not None else "dropped"
-            spider.frontier.hand_back(
-                {"kind": "failure", "failure": "failed", "source": item.source,
-                 "url": item.url, "worker": spider.worker,
-                 "reason": f"could not be prepared: {reason}"}, settles=settles)
+            spider.frontier.hand_back_failure("failed", item.source, item.url, spider.worker,
+                                              f"could not be prepared: {reason}", settles)
         else:
             for lease in settles:
                 spider.frontier.ack(lease)
