@@ -21,6 +21,12 @@ class FetchedPage:
     listing_title: str = ""
     listing_date: str = ""
     content_type: str | None = None  # the Content-Type header, for decoding
+    # The response as served, kept as evidence: "HTTP/1.1 200 OK" and (name, value) pairs.
+    status_line: str | None = None
+    headers: list | None = None
+    # A web archive's capture (crawler.archive): its replay URL and time (ISO 8601, UTC).
+    capture_url: str | None = None
+    captured_at: str | None = None
     # Set by the ExtractPipeline: a crawler.prepare.Prepared, or why the page is not one.
     transcript: Any = None
     rejected: str = ""

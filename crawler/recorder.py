@@ -75,6 +75,13 @@ class Recorder:
                 return "unknown"
             self.count(item.source, "not_modified")
             return self._done(item, outcome.verb, "304 Not Modified")
+        if item.capture_url and (item.status != 200 or item.rejected):
+            from storage.captures import record_rejected_capture
+
+            reason = item.rejected or f"HTTP {item.status}"
+            record_rejected_capture(self.db, self.run, item.url, item.capture_url,
+                                    item.captured_at, reason)
+            return self._done(item, "rejected", reason)
         if item.status != 200 or item.rejected:
             reason = item.rejected or f"HTTP {item.status}"
             outcome = record_suspect(self.db, self.run, item.url, reason,
@@ -82,15 +89,18 @@ class Recorder:
             # A URL never stored that is not a transcript is merely rejected.
             return self._done(item, outcome.verb if outcome else "rejected", reason)
         prepared = item.transcript
-        outcome = record(
-            self.db,
-            self.run,
-            # Every field of a Prepared page is a field of Fetched; the fetch adds the rest.
-            Fetched(source=item.source, url=item.url, http_status=item.status, etag=item.etag,
-                    last_modified=item.last_modified, raw_html=item.body, **vars(prepared)),
-            rehash_previous=functools.partial(_rehash,
-                                              template=self.templates.get(item.source)),
-        )
+        # Every field of a Prepared page is a field of Fetched; the fetch adds the rest.
+        fetched = Fetched(source=item.source, url=item.url, http_status=item.status,
+                          etag=item.etag, last_modified=item.last_modified, raw_html=item.body,
+                          status_line=item.status_line, headers=item.headers,
+                          capture_url=item.capture_url, **vars(prepared))
+        if item.capture_url:
+            from storage.captures import record_capture
+
+            outcome = record_capture(self.db, self.run, fetched, item.captured_at)
+        else:
+            outcome = record(self.db, self.run, fetched, rehash_previous=functools.partial(
+                _rehash, template=self.templates.get(item.source)))
         return self._done(item, outcome.verb, prepared.title)
 
     def _done(self, item: FetchedPage, verb: str, detail: str) -> str:

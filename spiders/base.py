@@ -266,6 +266,8 @@ class ListingSpider(scrapy.Spider):
             listing_title=response.meta.get("listing_title", ""),
             listing_date=response.meta.get("listing_date", ""),
             content_type=_header(response, b"Content-Type"),
+            status_line=status_line(response),
+            headers=header_pairs(response),
         )
         if not isinstance(response, scrapy.http.TextResponse):
             page.rejected = "not an HTML page"
@@ -305,6 +307,25 @@ class ListingSpider(scrapy.Spider):
 
 def _folder(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[0] + "/"
+
+
+def status_line(response: Response) -> str:
+    """The response's status line. Scrapy keeps the protocol but not the reason phrase: the
+    standard one stands in for it."""
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(response.status).phrase
+    except ValueError:
+        phrase = ""
+    return f"{response.protocol or 'HTTP/1.1'} {response.status} {phrase}".rstrip()
+
+
+def header_pairs(response: Response) -> list[list[str]]:
+    """The response's headers in order, as served (after Scrapy decoded the body: a
+    Content-Encoding it undid is gone)."""
+    return [[name.decode("latin-1"), value.decode("latin-1")]
+            for name, values in response.headers.items() for value in values]
 
 
 def _header(response: Response, name: bytes) -> str | None:

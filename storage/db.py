@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 # The migrations of a current database, in order: storage/migrations.py defines them (and
 # tests/test_diff.py checks that the two agree), but importing it imports sqlite-utils.
 SCHEMA = ("m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
-          "m005_suspect_fetches", "m006_word_search", "m007_pairings")
+          "m005_suspect_fetches", "m006_word_search", "m007_pairings",
+          "m008_evidence_and_archive")
 
 
 class StorageError(Exception):

@@ -177,3 +177,51 @@ def m007_pairings(db) -> None:
     db.execute("CREATE INDEX pairings_conference ON pairings(conference)")
     db.execute("CREATE INDEX pairings_zh ON pairings(zh_document)")
     # (the two languages meet by day through documents_source, on (source, published))
+
+
+@migrations()
+def m008_evidence_and_archive(db) -> None:
+    # Evidence: each version's response as it was served (status line, headers as JSON pairs)
+    # and the SHA-256 of its raw bytes, so that a quote can be checked against a WARC export.
+    # Versions stored before this migration have no headers (NULL: the WARC export says so).
+    db.execute("ALTER TABLE versions ADD COLUMN sha256 TEXT")
+    db.execute("ALTER TABLE versions ADD COLUMN status_line TEXT")
+    db.execute("ALTER TABLE versions ADD COLUMN headers TEXT")
+    # 'live': fetched by briefwatch; 'archive': a web archive's capture (capture_url), with
+    # fetched_at the capture's time. Version numbers follow fetched_at (storage/captures.py).
+    db.execute("ALTER TABLE versions ADD COLUMN origin TEXT NOT NULL DEFAULT 'live'")
+    db.execute("ALTER TABLE versions ADD COLUMN capture_url TEXT")
+    # Where last_seen was: 'live', or 'archive' for a transcript known only from captures.
+    db.execute("ALTER TABLE documents ADD COLUMN last_seen_in TEXT NOT NULL DEFAULT 'live'")
+    # Every archive capture imported, whatever became of it, so that an import run again
+    # fetches only what it has not seen (a capture that failed to download is not here).
+    db.execute("""
+        CREATE TABLE captures (
+            id INTEGER PRIMARY KEY,
+            document INTEGER NOT NULL REFERENCES documents(id),
+            capture_url TEXT NOT NULL UNIQUE,
+            captured_at TEXT NOT NULL,
+            run INTEGER REFERENCES runs(id),
+            outcome TEXT NOT NULL,          -- version | same | rejected
+            version INTEGER REFERENCES versions(id),
+            reason TEXT                     -- why a rejected capture is not a version
+        )""")
+    db.execute("CREATE INDEX captures_document ON captures(document)")
+    _hash_stored_pages(db)
+
+
+def _hash_stored_pages(db, batch: int = 500) -> None:
+    """The SHA-256 of every raw page already stored, a batch at a time (memory stays flat)."""
+    import hashlib
+    import zlib
+
+    last = 0
+    while True:
+        rows = db.execute("SELECT id, raw_html FROM versions WHERE id > ? AND raw_html IS NOT "
+                          "NULL ORDER BY id LIMIT ?", [last, batch]).fetchall()
+        if not rows:
+            return
+        for version_id, raw in rows:
+            db.execute("UPDATE versions SET sha256 = ? WHERE id = ?",
+                       [hashlib.sha256(zlib.decompress(raw)).hexdigest(), version_id])
+        last = rows[-1][0]

@@ -7,6 +7,7 @@ neither. The caller computes the hashes (storage.text.normalize); storage only c
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import zlib
 from collections.abc import Callable
@@ -40,6 +41,11 @@ class Fetched:
     turns: list[dict] | None = None
     conference: str | None = None  # "date|normalised title", relating copies of a conference
     meta: dict | None = None  # header lines the template knows (speakers, chairperson, …)
+    # The response as served: "HTTP/1.1 200 OK" and its headers as (name, value) pairs.
+    status_line: str | None = None
+    headers: list | None = None
+    # A web archive's capture (storage.captures): where it came from; fetched_at is its time.
+    capture_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,9 @@ def record_suspect(db: sqlite_utils.Database, run: int | None, url: str, reason:
             latest = db.execute("SELECT n FROM versions WHERE document = ? ORDER BY n DESC "
                                 "LIMIT 1", [doc["id"]]).fetchone()
             return Outcome("still_removed", doc["id"], latest[0])
+        # Known only from a web archive's captures: a live URL that does not serve it now
+        # has no transcript to come back to.
+        gone = gone or doc["last_seen_in"] == "archive"
         return _suspect(db, run, doc, reason, now(), http_status, None, gone=gone)
 
 
@@ -168,8 +177,8 @@ def _suspect(db, run, doc: dict, reason: str, at: str, http_status: int | None,
 def _seen(db, doc_id: int, at: str, page: Fetched) -> None:
     """A good fetch: the transcript is there, any streak of suspect fetches ends."""
     db.execute(
-        "UPDATE documents SET last_seen = ?, etag = ?, last_modified = ?, status = 'active', "
-        "suspect_runs = 0, suspect_last_run = NULL WHERE id = ?",
+        "UPDATE documents SET last_seen = ?, last_seen_in = 'live', etag = ?, last_modified = ?, "
+        "status = 'active', suspect_runs = 0, suspect_last_run = NULL WHERE id = ?",
         [at, page.etag, page.last_modified, doc_id],
     )
 
@@ -204,8 +213,8 @@ def record_not_modified(db: sqlite_utils.Database, run: int | None, url: str) ->
                          [url]).fetchone()
         if row is None:
             return None
-        db.execute("UPDATE documents SET last_seen = ?, status = 'active', suspect_runs = 0, "
-                   "suspect_last_run = NULL WHERE id = ?", [at, row[0]])
+        db.execute("UPDATE documents SET last_seen = ?, last_seen_in = 'live', status = 'active', "
+                   "suspect_runs = 0, suspect_last_run = NULL WHERE id = ?", [at, row[0]])
         if row[2] == "removed":
             latest = db.execute("SELECT id FROM versions WHERE document = ? AND n = ?",
                                 [row[0], row[1]]).fetchone()
@@ -216,20 +225,25 @@ def record_not_modified(db: sqlite_utils.Database, run: int | None, url: str) ->
 
 def _document(db: sqlite_utils.Database, url: str) -> dict | None:
     return next(db.query(
-        "SELECT id, status, conference, suspect_runs, suspect_last_run FROM documents "
-        "WHERE url = ?", [url]), None)
+        "SELECT id, status, conference, suspect_runs, suspect_last_run, last_seen_in "
+        "FROM documents WHERE url = ?", [url]), None)
 
 
 def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fetched) -> int:
     version_id = db.execute(
         "INSERT INTO versions (document, n, run, fetched_at, title, published, text, text_hash, "
-        "canonical_hash, extractor, http_status, etag, last_modified, raw_html, turns, meta) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "canonical_hash, extractor, http_status, etag, last_modified, raw_html, turns, meta, "
+        "sha256, status_line, headers, origin, capture_url) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc_id, n, run, at, page.title, page.published, page.text, page.text_hash,
          page.canonical_hash, page.extractor, page.http_status, page.etag, page.last_modified,
          zlib.compress(page.raw_html, 6) if page.raw_html else None,
          json.dumps(page.turns, ensure_ascii=False) if page.turns is not None else None,
-         json.dumps(page.meta, ensure_ascii=False) if page.meta else None],
+         json.dumps(page.meta, ensure_ascii=False) if page.meta else None,
+         hashlib.sha256(page.raw_html).hexdigest() if page.raw_html else None,
+         page.status_line,
+         json.dumps(page.headers, ensure_ascii=False) if page.headers is not None else None,
+         "archive" if page.capture_url else "live", page.capture_url],
     ).lastrowid
     db.execute("INSERT INTO versions_fts (rowid, title, text) VALUES (?, ?, ?)",
                [version_id, index_form(page.title), index_form(page.text)])
