@@ -12,12 +12,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# pywb (the tests replay an exported WARC in it, as an archivist would) pins redis<3, which
+# the cluster extra cannot live with: it gets a virtualenv of its own.
+PYWB := .venv-pywb
+PYWB_STAMP := $(PYWB)/.installed
+
+$(PYWB_STAMP):
+	$(PYTHON) -m venv $(PYWB)
+	$(PYWB)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB)/bin/python -m pip install --quiet "pywb>=2.9,<3"
+	touch $(PYWB_STAMP)
+
+install: $(STAMP) $(PYWB_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/briefwatch demo
 
-test: $(STAMP)
+test: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n auto
 
@@ -25,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(PYWB) .pytest_cache .ruff_cache *.egg-info
 
 # Benchmarks (on demand, not a test): writes bench/RESULTS.md; see bench/README.md.
 .PHONY: bench

@@ -24,6 +24,10 @@ class CrawlContext:
     backfill: bool = False
     # url -> (ETag, Last-Modified) of its last 200 answer, for conditional revisits
     validators: dict = field(default_factory=dict)
+    # An archive import (crawler.archive.spider): the archive's endpoints, what to look up.
+    archive: dict = field(default_factory=dict)
+    # False: fetch only the transcripts to revisit, read no listing page.
+    walk_listings: bool = True
 
     @property
     def first_crawl(self) -> bool:

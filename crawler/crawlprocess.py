@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.misc import load_object
 
     settings = scrapy_settings(plan["crawl"], {
         "BRIEFWATCH_RESULTS_FD": args.results_fd,
@@ -62,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     crawlers = []
     for source in plan["sources"]:
         context = context_from_plan(plan, source["name"])
-        crawler = process.create_crawler(loader.load(source["spider"]))
+        # An archive import runs its own spider over the source (crawler.archive).
+        spider = (load_object(source["spider_class"]) if source.get("spider_class")
+                  else loader.load(source["spider"]))
+        crawler = process.create_crawler(spider)
         process.crawl(crawler, context=context)
         crawlers.append((context, crawler))
     process.start()

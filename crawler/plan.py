@@ -54,4 +54,6 @@ def context_from_plan(plan: dict, source: str) -> CrawlContext:
         revisit=tuple(context.get("revisit", ())),
         backfill=context["backfill"],
         validators={url: tuple(v) for url, v in context["validators"].items()},
+        archive=context.get("archive") or {},
+        walk_listings=context.get("walk_listings", True),
     )

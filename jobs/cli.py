@@ -204,6 +204,78 @@ class _Progress:
         self.status.stop()
 
 
+@cli.command()
+@click.option("--source", "source_names", metavar="S", multiple=True,
+              help="Only this source (repeatable) [default: every source].")
+@click.option("--url", metavar="URL|ID", help="Only this transcript.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Only captures made on or after this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Only captures made on or before this day.")
+@click.option("--discover", is_flag=True,
+              help="Also look for transcripts the listings no longer link (older than the "
+                   "listing reaches, or deleted), under the sources' listing folders.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import's summary as JSON.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show Scrapy's log (INFO) on stderr instead of logs/run-N.log.")
+@pass_ctx
+def archive(obj: Context, source_names, url, since, until, discover, as_json, verbose) -> None:
+    """Import earlier versions from a web archive ([archive], default the Internet
+    Archive): every distinct capture of each stored transcript becomes a version at its
+    capture time, so history and diff reach back before briefwatch watched.
+
+    \b
+    Examples:
+      briefwatch archive --source mfa-en --since 2017-01-01
+      briefwatch archive --url 12
+      briefwatch archive --source mfa-zh --discover --json
+    """
+    from jobs.archiveimport import run
+    from storage.documents import NotFound
+    from storage.lock import Locked
+
+    config = obj.config
+    if not config.sources:
+        raise ConfigError(f"{config.path}: no [[sources]] configured; 'briefwatch init' writes "
+                          f"an example")
+    if since and until and since > until:
+        raise Failure("--since is after --until: no capture can be in that period", EXIT_USAGE)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        summary = run(config, list(source_names) or None, url=url,
+                      since=since.date().isoformat() if since else None,
+                      until=until.date().isoformat() if until else None, discover=discover,
+                      verbose=verbose)
+    except (Locked, NotFound) as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        emit_json(summary.as_dict())
+    else:
+        for name in summary.sources:
+            click.echo(safe(summary.line(name)))
+        click.echo(f"run {summary.run} {summary.status} ({summary.seconds:.1f}s)")
+    if summary.unreachable():
+        raise Failure(f"the archive could not be reached (run {summary.run} failed, nothing "
+                      f"changed): {safe(summary.unreachable())}; check [archive] cdx_url and "
+                      f"the network")
+    for delivery in summary.deliveries:
+        if not delivery.ok:
+            click.echo(f"briefwatch: warning: notification to {delivery.channel} failed "
+                       f"({safe(delivery.error)}); it will be sent at the next run", err=True)
+    for name, stats in summary.sources.items():
+        failed = (stats.get("cdx_failed_urls") or []) + (stats.get("failed_urls") or [])
+        if failed:
+            click.echo(f"briefwatch: warning: source {name}: {len(failed)} archive requests "
+                       f"failed, e.g. {safe(failed[0])}; the next import tries them again",
+                       err=True)
+    if summary.status == "interrupted":
+        raise Failure(f"run {summary.run} interrupted; what it imported is kept, and the next "
+                      f"import carries on", 130)
+    if summary.status != "completed":
+        raise Failure(f"run {summary.run} {summary.status}: the import did not complete; "
+                      f"run with --verbose to see why")
+
+
 # -- reading what was stored -----------------------------------------------------------------
 
 
@@ -481,14 +553,22 @@ def show(obj: Context, ref, n, as_json) -> None:
             "id": doc["id"], "url": doc["url"], "source": doc["source"], "title": ver["title"],
             "published": ver["published"], "status": doc["status"], "version": ver["n"],
             "versions": doc["versions"], "fetched_at": ver["fetched_at"],
+            "origin": ver["origin"], "capture_url": ver["capture_url"], "sha256": ver["sha256"],
             "first_seen": doc["first_seen"], "last_seen": doc["last_seen"],
+            "last_seen_in": doc["last_seen_in"],
             "meta": ver["meta"] or {}, "copies": others, "text": ver["text"],
         })
         return
     click.echo(safe(ver["title"]))
+    fetched = (f"captured {ver['fetched_at']} by the archive" if ver["origin"] == "archive"
+               else f"fetched {ver['fetched_at']}")
     click.echo(f"{safe(doc['url'])}\nsource {safe(doc['source'])} · conference "
                f"{ver['published'] or 'unknown'} · version {ver['n']} of {doc['versions']} · "
-               f"fetched {ver['fetched_at']} · {doc['status']}")
+               f"{fetched} · {doc['status']}")
+    if ver["origin"] == "archive":
+        click.echo(f"archive capture: {safe(ver['capture_url'])}")
+    where = "in an archive capture" if doc["last_seen_in"] == "archive" else "on the site"
+    click.echo(f"last seen {doc['last_seen']} {where}")
     for key, value in (ver["meta"] or {}).items():
         click.echo(f"{key}: {safe(value)}")
     for other in others:
@@ -519,11 +599,14 @@ def history(obj: Context, ref, as_json) -> None:
         if as_json:
             emit_json({"version": ver["n"], "fetched_at": ver["fetched_at"], "run": ver["run"],
                        "title": ver["title"], "paragraphs": ver["paragraphs"],
-                       "characters": ver["characters"], "change": summary})
+                       "characters": ver["characters"], "change": summary,
+                       "origin": ver["origin"], "capture_url": ver["capture_url"],
+                       "sha256": ver["sha256"]})
         else:
             change = safe(describe(summary)) if summary else "first version"
+            origin = "  (archive capture)" if ver["origin"] == "archive" else ""
             click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {ver['paragraphs']} paragraphs, "
-                       f"{ver['characters']} characters  {change}")
+                       f"{ver['characters']} characters  {change}{origin}")
 
 
 DIFF_FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
@@ -789,28 +872,36 @@ EXCHANGE_COLUMNS = ["conference", "source", "language", "url", "version", "index
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
               default="jsonl", show_default=True)
 @click.option("--unit", type=click.Choice(["transcripts", "exchanges"]), default="transcripts",
               show_default=True, help="A row per transcript, or per exchange.")
 @click.option("--source", metavar="S", help="Only transcripts of this source.")
+@click.option("--url", metavar="URL|ID", help="Only this transcript (--format warc).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file [default: standard output].")
 @pass_ctx
-def export(obj: Context, fmt, unit, source, output) -> None:
+def export(obj: Context, fmt, unit, source, url, output) -> None:
     """Every transcript with its latest text, one object (or CSV row) per transcript; or,
-    with --unit exchanges, one per exchange with the same exchange in the other language.
+    with --unit exchanges, one per exchange with the same exchange in the other language;
+    or, with --format warc, every version's raw page as served, as WARC/1.1 evidence.
 
     \b
     Examples:
       briefwatch export > transcripts.jsonl
       briefwatch export --format csv --source mfa-zh > mfa-zh.csv
       briefwatch export --unit exchanges --format parquet -o exchanges.parquet
+      briefwatch export --format warc --source mfa-en -o mfa-en.warc.gz
     """
     import csv
 
     from storage.documents import export_rows
 
+    if fmt == "warc":
+        _export_warc(obj, source, url, output)
+        return
+    if url:
+        raise Failure("--url is for --format warc", EXIT_USAGE)
     if unit == "exchanges":
         _export_exchanges(obj, fmt, source, output)
         return
@@ -879,6 +970,39 @@ def _export_exchanges(obj: Context, fmt: str, source, output: Path | None) -> No
     table = pa.Table.from_pylist(list(flat), schema=schema)
     with _output(output, binary=True) as out:
         pq.write_table(table, out, compression="zstd")
+
+
+def _export_warc(obj: Context, source, url, output: Path | None) -> None:
+    """WARC/1.1 through warcio (pip install 'briefwatch[warc]'); gzip per record unless the
+    file is named *.warc."""
+    from jobs.warcexport import write_warc
+    from storage.documents import evidence, find
+    from storage.runs import list_runs
+
+    try:
+        import warcio  # noqa: F401
+    except ImportError:
+        raise Failure("--format warc needs warcio: pip install 'briefwatch[warc]'",
+                      EXIT_USAGE) from None
+    if source:
+        obj.config.source(source)
+    db = obj.read()
+    document = _lookup(find, db, url)["id"] if url else None
+    last = list_runs(db, limit=1)
+    info = {"software": "briefwatch 0.1.0", "format": "WARC File Format 1.1",
+            "description": "every stored version of the transcripts, as fetched or captured",
+            "briefwatch-sources": ", ".join(sorted({s.name for s in obj.config.sources}
+                                                   if not source else {source})),
+            "briefwatch-run": str(last[0]["id"]) if last else "none",
+            **({"briefwatch-transcript": url} if url else {})}
+    if output is not None:
+        info["filename"] = output.name
+    gzip = output is None or output.suffix != ".warc"
+    with _output(output, binary=True) as out:
+        count = write_warc(out, evidence(db, source=source, document=document), info=info,
+                           gzip=gzip)
+    if output is not None:
+        click.echo(f"wrote {count} version{'s' if count != 1 else ''} to {output}", err=True)
 
 
 @cli.command()

@@ -56,6 +56,17 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True)
+class ArchiveSettings:
+    """[archive]: the web archive `briefwatch archive` imports captures from. Any archive
+    with the CDX API and `id_` replay works (a pywb instance, a national web archive)."""
+
+    cdx_url: str = "https://web.archive.org/cdx/search/cdx"
+    replay_url: str = "https://web.archive.org/web/"
+    # The Internet Archive rate-limits and refuses busy clients: 5 s between requests.
+    download_delay: float = 5.0
+
+
+@dataclass(frozen=True)
 class Channel:
     """An apprise URL to notify, with the tags that sources may route by."""
 
@@ -96,6 +107,7 @@ class Config:
     feed_path: Path | None = None
     cluster: ClusterSettings = ClusterSettings()
     names_file: Path | None = None  # [names] file: the user's own outlets and spokespersons
+    archive: ArchiveSettings = ArchiveSettings()
 
     @property
     def notify_urls(self) -> tuple[str, ...]:
@@ -141,7 +153,8 @@ def load_config(path: Path) -> Config:
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     where = str(path)
-    _only_keys(data, {"storage", "crawl", "notify", "feed", "cluster", "sources", "names"},
+    _only_keys(data, {"storage", "crawl", "notify", "feed", "cluster", "sources", "names",
+                      "archive"},
                where, "top level")
     storage = _table(data, "storage", where)
     _only_keys(storage, {"path"}, where, "[storage]")
@@ -202,6 +215,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             feed_path = path.resolve().parent / feed_path
 
     cluster = _cluster(_table(data, "cluster", where), where)
+    archive = _archive(_table(data, "archive", where), where)
     names_file = _names_file(_table(data, "names", where), path, where)
 
     raw_sources = data.get("sources", [])
@@ -217,7 +231,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             )
         seen.add(source.name)
     _check_pairs(sources, where)
-    return Config(path, storage_path, crawl, channels, sources, feed_path, cluster, names_file)
+    return Config(path, storage_path, crawl, channels, sources, feed_path, cluster, names_file,
+                  archive)
 
 
 def _check_pairs(sources: tuple[Source, ...], where: str) -> None:
@@ -254,6 +269,24 @@ def _names_file(table: dict[str, Any], path: Path, where: str) -> Path | None:
     except NamesError as exc:
         raise ConfigError(f"{where}: [names] file: {exc}") from None
     return names_file
+
+
+def _archive(table: dict[str, Any], where: str) -> ArchiveSettings:
+    label = "[archive]"
+    _only_keys(table, set(ArchiveSettings.__dataclass_fields__), where, label)
+    defaults = ArchiveSettings()
+    urls = {}
+    for key in ("cdx_url", "replay_url"):
+        value = _get(table, key, str, where, label, getattr(defaults, key))
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ConfigError(f"{where}: {label} {key} must be an http:// or https:// URL "
+                              f"(got {value!r})")
+        urls[key] = value
+    delay = float(_get(table, "download_delay", (int, float), where, label,
+                       defaults.download_delay))
+    if delay < 0:
+        raise ConfigError(f"{where}: {label} download_delay must be 0 or more seconds")
+    return ArchiveSettings(urls["cdx_url"], urls["replay_url"], delay)
 
 
 def _cluster(table: dict[str, Any], where: str) -> ClusterSettings:

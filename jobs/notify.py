@@ -69,8 +69,10 @@ def routes(config: Config) -> list[Route]:
     return [Route(channel, frozenset(names)) for channel, names in by_url.values() if names]
 
 
-def digest(events: list[dict], first_crawls: set[tuple[int, str]]) -> tuple[str, str]:
-    """The title and plain-text body of one message about `events`."""
+def digest(events: list[dict], first_crawls: set[tuple[int, str]],
+           imports: dict[tuple[int, str], dict] | None = None) -> tuple[str, str]:
+    """The title and plain-text body of one message about `events`. An archive import's
+    (`imports`: (run, source) -> its counts) come as one line per source."""
     from storage.text.diff import describe
 
     counts = Counter(e["kind"] for e in events)
@@ -79,9 +81,12 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]]) -> tuple[str,
     summed: Counter = Counter()
     differ: Counter = Counter()
     listed = []
+    imported: dict[tuple[int, str], int] = {}
     for event in events:
         first = (event["run"], event["source"]) in first_crawls
-        if event["kind"] == "new" and first:
+        if (event["run"], event["source"]) in (imports or {}):
+            imported[(event["run"], event["source"])] = 1
+        elif event["kind"] == "new" and first:
             summed[event["source"]] += 1
         elif event["kind"] == "divergent" and first:
             differ[event["source"]] += 1
@@ -89,6 +94,8 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]]) -> tuple[str,
             listed.append(event)
     for source, count in summed.items():
         lines.append(f"{source}: first crawl stored {count} transcript{'s' if count != 1 else ''}")
+    for run, source in imported:
+        lines.append(f"{source}: {import_line((imports or {})[(run, source)], run)}")
     for source, count in differ.items():
         lines.append(f"{source}: first crawl found {count} transcript{'s' if count != 1 else ''} "
                      f"lacking exchanges the other language has ('briefwatch pairs --divergent')")
@@ -101,6 +108,19 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]]) -> tuple[str,
     if len(listed) > MAX_LISTED:
         lines.append(f"… and {len(listed) - MAX_LISTED} more: run 'briefwatch changes'")
     return title, "\n".join(lines)
+
+
+def import_line(stats: dict, run: int) -> str:
+    """`archive import found 12 earlier versions, 3 edits`, from an import's counts."""
+    def many(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    found = [many(stats.get("earlier", 0), "earlier version"), many(stats.get("edits", 0), "edit")]
+    if stats.get("discovered"):
+        found.append(many(stats["discovered"], "transcript") + " found only in the archive")
+    if stats.get("removed"):
+        found.append(f"{stats['removed']} no longer on the site")
+    return f"archive import found {', '.join(found)} ('briefwatch changes --run {run}')"
 
 
 def register_channels(config: Config, db) -> None:
@@ -122,7 +142,9 @@ def send_pending(config: Config, db) -> list[Delivery]:
         events = outbox.pending(db, key, set(route.sources))
         if not events:
             continue
-        title, body = digest(events, outbox.first_crawls(db, {e["run"] for e in events}))
+        run_ids = {e["run"] for e in events}
+        title, body = digest(events, outbox.first_crawls(db, run_ids),
+                             outbox.archive_imports(db, run_ids))
         ok, error = _send(route.channel.url, title, body)
         if ok:
             outbox.mark_delivered(db, key, [e["id"] for e in events])

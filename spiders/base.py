@@ -20,6 +20,7 @@ from w3lib.url import canonicalize_url
 from crawler.claims import Claims
 from crawler.context import CrawlContext
 from crawler.items import FetchedPage
+from crawler.responses import count_failure, header, header_pairs, status_line
 
 COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
 CURRENT_PAGE = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
@@ -96,7 +97,7 @@ class ListingSpider(scrapy.Spider):
         return spider
 
     async def start(self):
-        for url in self.context.start_urls:
+        for url in self.context.start_urls if self.context.walk_listings else ():
             request = scrapy.Request(url, callback=self.parse_listing,
                                      errback=self.listing_failed, priority=10,
                                      meta={"listing_root": url}, dont_filter=True)
@@ -194,8 +195,13 @@ class ListingSpider(scrapy.Spider):
 
     def is_article(self, url: str, title: str, listing: Response) -> bool:
         """A transcript link: under the listing's folder, with the family's URL pattern."""
+        return self.archived_article(url, listing.url)
+
+    def archived_article(self, url: str, listing_url: str) -> bool:
+        """A transcript URL found without its link text (in a web archive's index): under
+        the listing's folder, with the family's URL pattern."""
         path = urlsplit(url).path
-        return path.startswith(_folder(listing.url)) and bool(self.article_path.search(path))
+        return path.startswith(_folder(listing_url)) and bool(self.article_path.search(path))
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -261,11 +267,11 @@ class ListingSpider(scrapy.Spider):
             status=response.status,
             body=response.body,
             html="",
-            etag=_header(response, b"ETag"),
-            last_modified=_header(response, b"Last-Modified"),
+            etag=header(response, b"ETag"),
+            last_modified=header(response, b"Last-Modified"),
             listing_title=response.meta.get("listing_title", ""),
             listing_date=response.meta.get("listing_date", ""),
-            content_type=_header(response, b"Content-Type"),
+            content_type=header(response, b"Content-Type"),
             status_line=status_line(response),
             headers=header_pairs(response),
         )
@@ -280,15 +286,7 @@ class ListingSpider(scrapy.Spider):
         self._failed("listing_failed", failure)
 
     def _failed(self, kind: str, failure) -> None:
-        """Counted and named in the run's stats; nothing is stored, so the next run retries."""
-        stats = self.crawler.stats
-        stats.inc_value(f"briefwatch/{kind}")
-        url = failure.request.url
-        reason = failure.getErrorMessage() or failure.type.__name__
-        self.logger.warning("failed to fetch %s: %s", url, reason)
-        failed = stats.get_value(f"briefwatch/{kind}_urls") or []
-        if len(failed) < 20:
-            stats.set_value(f"briefwatch/{kind}_urls", [*failed, f"{url} ({reason})"])
+        count_failure(self, kind, failure)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -307,27 +305,3 @@ class ListingSpider(scrapy.Spider):
 
 def _folder(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[0] + "/"
-
-
-def status_line(response: Response) -> str:
-    """The response's status line. Scrapy keeps the protocol but not the reason phrase: the
-    standard one stands in for it."""
-    from http import HTTPStatus
-
-    try:
-        phrase = HTTPStatus(response.status).phrase
-    except ValueError:
-        phrase = ""
-    return f"{response.protocol or 'HTTP/1.1'} {response.status} {phrase}".rstrip()
-
-
-def header_pairs(response: Response) -> list[list[str]]:
-    """The response's headers in order, as served (after Scrapy decoded the body: a
-    Content-Encoding it undid is gone)."""
-    return [[name.decode("latin-1"), value.decode("latin-1")]
-            for name, values in response.headers.items() for value in values]
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None

@@ -31,6 +31,9 @@ class ConfiguredListingSpider(ListingSpider):
     def is_article(self, url: str, title: str, listing) -> bool:
         return re.search(self._options["article_pattern"], url) is not None
 
+    def archived_article(self, url: str, listing_url: str) -> bool:
+        return re.search(self._options["article_pattern"], url) is not None
+
     def linked_pages(self, response) -> list[str]:
         pattern = self._options.get("next_pattern")
         if not pattern:

@@ -42,11 +42,17 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
                  page.conference]).lastrowid
             version_id = _insert_version(db, doc_id, 1, run, captured_at, page)
             _noted(db, doc_id, page, captured_at, run, "version", version_id)
-            return Outcome("new", doc_id, 1, None)
+            event = _insert_event(db, run, doc_id, version_id, "new", captured_at, None)
+            return Outcome("new", doc_id, 1, event)
         before, after = _neighbours(db, doc["id"], captured_at)
         for near in (before, after):
             if near is not None and near["canonical_hash"] == page.canonical_hash:
                 _noted(db, doc["id"], page, captured_at, run, "same", near["id"])
+                if near is after:
+                    # The later text was there already: its edit happened by this capture.
+                    db.execute("UPDATE events SET detected_at = ? WHERE version = ? AND "
+                               "kind = 'edited' AND detected_at > ?",
+                               [captured_at, after["id"], captured_at])
                 _seen_in_archive(db, doc["id"], captured_at)
                 return Outcome("same", doc["id"], near["n"])
         near = before or after
@@ -64,7 +70,7 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
                                   change_summary(before["text"], page.text, turns_of(before),
                                                  page.turns))
         if after is not None:
-            _edit_before(db, run, doc["id"], after, page)
+            _edit_before(db, run, doc["id"], after, page, captured_at)
         else:
             db.execute("UPDATE documents SET title = ?, published = COALESCE(?, published) "
                        "WHERE id = ?", [page.title, page.published, doc["id"]])
@@ -120,10 +126,10 @@ def _make_room(db, doc_id: int, n: int) -> None:
                "zh_version >= ?", [doc_id, n])
 
 
-def _edit_before(db, run, doc_id: int, after: dict, page: Fetched) -> None:
+def _edit_before(db, run, doc_id: int, after: dict, page: Fetched, captured_at: str) -> None:
     """The version after the capture now follows it: its edit event says what changed from
     the capture, or, if it had none (it was the first version known), gets one dated when it
-    was fetched."""
+    was first seen: fetched, or captured by the archive with the same text."""
     summary = json.dumps(change_summary(page.text, after["text"], page.turns,
                                         turns_of(after)))
     event = db.execute("SELECT id FROM events WHERE version = ? AND kind IN ('edited', "
@@ -131,7 +137,11 @@ def _edit_before(db, run, doc_id: int, after: dict, page: Fetched) -> None:
     if event is not None:
         db.execute("UPDATE events SET summary = ? WHERE id = ?", [summary, event[0]])
     else:
-        _insert_event(db, run, doc_id, after["id"], "edited", after["fetched_at"],
+        first = db.execute("SELECT min(captured_at) FROM captures WHERE version = ? AND "
+                           "outcome = 'same' AND captured_at > ?",
+                           [after["id"], captured_at]).fetchone()[0]
+        _insert_event(db, run, doc_id, after["id"], "edited",
+                      min(first or after["fetched_at"], after["fetched_at"]),
                       json.loads(summary))
 
 

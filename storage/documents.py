@@ -40,7 +40,8 @@ def versions(db: sqlite_utils.Database, document: int) -> list[dict]:
     """Every version, oldest first; `turns` is None where it was not recorded."""
     rows = list(db.query(
         "SELECT id, n, run, fetched_at, title, published, text, canonical_hash, extractor, "
-        "http_status, turns, meta FROM versions WHERE document = ? ORDER BY n",
+        "http_status, turns, meta, sha256, origin, capture_url FROM versions "
+        "WHERE document = ? ORDER BY n",
         [document],
     ))
     for row in rows:
@@ -103,6 +104,30 @@ def export_rows(db: sqlite_utils.Database, source: str | None = None):
         f"ORDER BY d.published, d.id",
         params,
     )
+
+
+def evidence(db: sqlite_utils.Database, *, source: str | None = None,
+             document: int | None = None):
+    """Every stored version with its raw bytes and the response it came in, oldest first
+    per transcript, one at a time (a WARC export streams them)."""
+    import zlib
+
+    clauses, params = [], []
+    if source:
+        clauses.append("d.source = ?")
+        params.append(source)
+    if document is not None:
+        clauses.append("d.id = ?")
+        params.append(document)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    for row in db.query(
+            f"SELECT d.id AS document, d.url, d.source, v.n, v.run, v.fetched_at, v.http_status, "
+            f"v.etag, v.last_modified, v.raw_html, v.sha256, v.status_line, v.headers, v.origin, "
+            f"v.capture_url FROM versions v JOIN documents d ON d.id = v.document {where} "
+            f"ORDER BY d.id, v.n", params):
+        row["raw_html"] = zlib.decompress(row["raw_html"]) if row["raw_html"] else b""
+        row["headers"] = json.loads(row["headers"]) if row["headers"] is not None else None
+        yield row
 
 
 def source_summaries(db: sqlite_utils.Database, names: list[str]) -> list[dict]:

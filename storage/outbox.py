@@ -81,3 +81,17 @@ def first_crawls(db: sqlite_utils.Database, run_ids: set[int]) -> set[tuple[int,
             if isinstance(values, dict) and values.get("first_crawl"):
                 found.add((run, source))
     return found
+
+
+def archive_imports(db: sqlite_utils.Database, run_ids: set[int]) -> dict[tuple[int, str], dict]:
+    """(run, source) -> what the import found, for the runs that were archive imports
+    (`briefwatch archive`): their events are summed up, not listed."""
+    found = {}
+    for run in run_ids:
+        row = db.execute("SELECT stats FROM runs WHERE id = ? AND "
+                         "json_extract(options, '$.archive') IS NOT NULL", [run]).fetchone()
+        stats = json.loads(row[0]) if row and row[0] else {}
+        for source, values in stats.items():
+            if isinstance(values, dict):
+                found[(run, source)] = values
+    return found

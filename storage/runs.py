@@ -78,7 +78,9 @@ def needs_full_walk(db: sqlite_utils.Database, source: str) -> bool:
     listing would be missed for good."""
     for row in db.query(
         "SELECT r.status, r.stats FROM runs r, json_each(r.sources) s "
-        "WHERE s.value = ? AND r.status != 'running' ORDER BY r.id DESC LIMIT 1", [source]
+        "WHERE s.value = ? AND r.status != 'running' "
+        # an archive import reads no listing: it says nothing of what the listings hold
+        "AND json_extract(r.options, '$.archive') IS NULL ORDER BY r.id DESC LIMIT 1", [source]
     ):
         stats = (json.loads(row["stats"]) if row["stats"] else {}).get(source) or {}
         return (row["status"] != "completed"
