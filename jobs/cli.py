@@ -672,14 +672,20 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
     title_a, title_b = safe(a["title"]), safe(b["title"])
     if title_a != title_b:
         click.echo(click.style(f"title: - {title_a}\n       + {title_b}", bold=True))
-    lines = unified(safe(a["text"]), safe(b["text"]), f"v{old} {a['fetched_at']}",
-                    f"v{new} {b['fetched_at']}", context=context_lines)
+    lines = unified(safe(a["text"]), safe(b["text"]), _label(a), _label(b),
+                    context=context_lines)
     if not lines:
         click.echo(f"v{old} and v{new} have the same text", err=True)
     colours = {"-": "red", "+": "green", "@": "cyan"}
     for line in lines:
         fg = None if line.startswith(("---", "+++")) else colours.get(line[:1])
         click.echo(click.style(line, fg=fg, bold=line.startswith(("---", "+++"))))
+
+
+def _label(version: dict) -> str:
+    """How a diff names a version: its number and date, and whether a web archive made it."""
+    archive = " (archive capture)" if version.get("origin") == "archive" else ""
+    return f"v{version['n']} {version['fetched_at']}{archive}"
 
 
 def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None:
@@ -690,7 +696,7 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
     from storage.text.turns import turns_of
 
     comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
-    labels = f"v{a['n']} {a['fetched_at']}", f"v{b['n']} {b['fetched_at']}"
+    labels = _label(a), _label(b)
     same = not any(block.op != "equal" for block in comparison.blocks)
     colour = sys.stdout.isatty()
     if fmt == "json":
@@ -758,7 +764,8 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
         if as_json:
             emit_json(hit)
         else:
-            listed = ", ".join(f"v{n}" for n in hit["versions"])
+            listed = ", ".join(f"v{n}" + (" archive capture" if n in hit["archived"] else "")
+                               for n in hit["versions"])
             click.echo(f"{hit['id']:>6}  {hit['published'] or '?'}  {safe(hit['title'])} "
                        f"({listed})\n    {safe(hit['url'])}\n    {safe(hit['snippet'])}")
     if not hits and not as_json:

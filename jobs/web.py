@@ -143,8 +143,8 @@ class App:
         version = next((v for v in versions if v["n"] == n), None)
         if version is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no version {n}.")
-        rows = [{"n": ver["n"], "fetched_at": ver["fetched_at"],
-                 "paragraphs": ver["paragraphs"],
+        rows = [{"n": ver["n"], "fetched_at": ver["fetched_at"], "origin": ver["origin"],
+                 "capture_url": ver["capture_url"], "paragraphs": ver["paragraphs"],
                  "change": describe(ver["change"]) if ver["change"] else "first version"}
                 for ver in history(versions)]
         paras = paragraphs(version["text"])

@@ -46,7 +46,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     phrase = '"' + index_form(passage).replace('"', '""') + '"*'
     sql = """
         SELECT d.id AS document, d.url, d.source, d.title, d.published, v.n AS version,
-               v.id AS version_id, d.versions AS latest, bm25(versions_fts) AS rank
+               v.id AS version_id, v.origin, d.versions AS latest, bm25(versions_fts) AS rank
         FROM versions_fts
         JOIN versions v ON v.id = versions_fts.rowid
         JOIN documents d ON d.id = v.document
@@ -67,12 +67,15 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
             hit = results[row["document"]] = {
                 "id": row["document"], "url": row["url"], "source": row["source"],
                 "title": row["title"], "published": row["published"], "versions": [],
-                "latest": row["latest"],
+                "archived": [], "latest": row["latest"],
                 "snippet": _snippet(db, row["version_id"], passage, marks),
             }
         hit["versions"].append(row["version"])
+        if row["origin"] == "archive":
+            hit["archived"].append(row["version"])
     for hit in results.values():
         hit["versions"].sort()
+        hit["archived"].sort()
     return list(results.values())[:limit]
 
 
