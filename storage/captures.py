@@ -63,8 +63,13 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
         n = before["n"] + 1 if before else 1
         _make_room(db, doc["id"], n)
         version_id = _insert_version(db, doc["id"], n, run, captured_at, page)
+        # (which set the count to n, as it does for a version stored last)
+        db.execute("UPDATE documents SET versions = (SELECT max(n) FROM versions WHERE "
+                   "document = ?) WHERE id = ?", [doc["id"], doc["id"]])
         _noted(db, doc["id"], page, captured_at, run, "version", version_id)
         event = None
+        if before is None:
+            _first_known(db, doc["id"], version_id, captured_at)
         if before is not None:
             event = _insert_event(db, run, doc["id"], version_id, "edited", captured_at,
                                   change_summary(before["text"], page.text, turns_of(before),
@@ -119,7 +124,6 @@ def _make_room(db, doc_id: int, n: int) -> None:
     steps: UNIQUE (document, n) is checked row by row."""
     db.execute("UPDATE versions SET n = -n - 1 WHERE document = ? AND n >= ?", [doc_id, n])
     db.execute("UPDATE versions SET n = -n WHERE document = ? AND n < 0", [doc_id])
-    db.execute("UPDATE documents SET versions = versions + 1 WHERE id = ?", [doc_id])
     db.execute("UPDATE pairings SET en_version = en_version + 1 WHERE en_document = ? AND "
                "en_version >= ?", [doc_id, n])
     db.execute("UPDATE pairings SET zh_version = zh_version + 1 WHERE zh_document = ? AND "
@@ -143,6 +147,17 @@ def _edit_before(db, run, doc_id: int, after: dict, page: Fetched, captured_at: 
         _insert_event(db, run, doc_id, after["id"], "edited",
                       min(first or after["fetched_at"], after["fetched_at"]),
                       json.loads(summary))
+
+
+def _first_known(db, doc_id: int, version_id: int, at: str) -> None:
+    """A capture older than every version of a transcript found in the archive: the
+    transcript was there at `at`, and its `new` event says so."""
+    db.execute("UPDATE events SET version = ?, detected_at = ? WHERE document = ? AND "
+               "kind = 'new' AND detected_at > ? AND version IN (SELECT id FROM versions "
+               "WHERE document = ? AND origin = 'archive')",
+               [version_id, at, doc_id, at, doc_id])
+    db.execute("UPDATE documents SET first_seen = ? WHERE id = ? AND last_seen_in = 'archive' "
+               "AND first_seen > ?", [at, doc_id, at])
 
 
 def _seen_in_archive(db, doc_id: int, at: str) -> None:

@@ -25,6 +25,7 @@ from jobs.demosite import (
     write_archive,
 )
 from tests.conftest import REPO, run_cli, write_config
+from tests.test_notify import Webhook
 from tests.waybacksite import Wayback
 
 
@@ -237,10 +238,11 @@ def test_an_exported_warc_replays_in_pywb(imported, cli, tmp_path):
         server.wait(10)
 
 
-def test_an_archive_that_answers_429_and_503_is_retried_and_nothing_is_lost(tmp_path, cli):
+def test_an_archive_answering_429_and_503_is_retried_nothing_is_lost_and_one_line_told(
+        tmp_path, cli):
     root = tmp_path / "site"
     en = invent_briefings("en", dt.date(2024, 5, 10), 2, seed=5)
-    with LocalSite(root) as site, Wayback() as wayback:
+    with LocalSite(root) as site, Wayback() as wayback, Webhook() as hook:
         before = write_archive(root, "en-2024", [replace(en[0])], per_page=4)
         url = site.url(before.article_paths[en[0].number])
         old_page = _read(root, before.article_paths[en[0].number])
@@ -249,15 +251,20 @@ def test_an_archive_that_answers_429_and_503_is_retried_and_nothing_is_lost(tmp_
         wayback.refuse = {"/cdx": [429, 503], "/web": [503, 429]}
         config = write_config(tmp_path / "briefwatch.toml", [
             {"name": "mfa-en", "spider": "mfa", "start_urls": [site.url(now.listing_path)]}])
-        config.write_text(config.read_text() + _archive_table(wayback))
+        config.write_text(config.read_text() + _archive_table(wayback)
+                          + f'\n[notify]\nurls = ["{hook.url()}"]\n')
         assert cli("crawl", config=config).code == 0
         result = cli("archive", "--url", url, "--json", config=config)
         assert result.code == 0, (result.out, result.err)
         assert wayback.refuse == {"/cdx": [], "/web": []}
+        told = hook.posts[-1]["message"]
     source = json.loads(result.out)["sources"]["mfa-en"]
     assert (source["earlier"], source["edits"]) == (1, 1), source
     assert [v["origin"] for v in cli("history", url, "--json", config=config).jsonl()] == [
         "archive", "live"]
+    run = json.loads(result.out)["run"]
+    assert told.strip() == (f"mfa-en: archive import found 1 earlier version, 1 edit "
+                            f"('briefwatch changes --run {run}')"), told
 
 
 def test_an_unreachable_archive_fails_in_one_line_and_changes_nothing(tmp_path, cli):

@@ -29,6 +29,9 @@ class ArchiveSpider(scrapy.Spider):
         # The archive rate-limits: answers 429 or 503 are retried, more patiently than a site.
         "RETRY_TIMES": 5,
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
+        # Captures in the order the archive lists them, oldest first: each then finds the
+        # versions before it already stored (Scrapy's default queue is last in, first out).
+        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     }
 
     def __init__(self, *args, context: CrawlContext | None = None, **kwargs):
