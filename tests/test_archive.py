@@ -248,12 +248,14 @@ def test_an_archive_answering_429_and_503_is_retried_nothing_is_lost_and_one_lin
         old_page = _read(root, before.article_paths[en[0].number])
         now = write_archive(root, "en-2024", [drop_exchange(en[0], 0)], per_page=4)
         wayback.add(url, "20240501000000", old_page)
-        wayback.refuse = {"/cdx": [429, 503], "/web": [503, 429]}
         config = write_config(tmp_path / "briefwatch.toml", [
             {"name": "mfa-en", "spider": "mfa", "start_urls": [site.url(now.listing_path)]}])
         config.write_text(config.read_text() + _archive_table(wayback)
                           + f'\n[notify]\nurls = ["{hook.url()}"]\n')
         assert cli("crawl", config=config).code == 0
+        later = cli("archive", "--url", url, "--since", "2024-05-02", "--json", config=config)
+        assert json.loads(later.out)["captures"] == 0, later.out
+        wayback.refuse = {"/cdx": [429, 503], "/web": [503, 429]}
         result = cli("archive", "--url", url, "--json", config=config)
         assert result.code == 0, (result.out, result.err)
         assert wayback.refuse == {"/cdx": [], "/web": []}
@@ -305,3 +307,49 @@ def test_a_bad_archive_table_is_one_line(tmp_path, cli, table, message):
     assert result.code != 0
     assert message in result.err and result.err.strip().count("\n") == 0, result.err
 
+
+
+def test_the_web_view_marks_archive_captures_and_where_a_transcript_was_last_seen(imported):
+    from tests.test_web import _start, get
+
+    proc, base = _start(imported.config, "--port", "0")
+    try:
+        doc = json.loads(run_cli("show", imported.urls["edited"], "--json",
+                                 config=imported.config).out)
+        status, _, page = get(f"{base}/t/{doc['id']}?v=1")
+        assert status == 200
+        assert "captured 2024-03-11T08:00:00+00:00 by a web archive" in page
+        assert page.count(">archive capture</a>") == 1  # v1 in the history table, not v2
+        status, _, diff = get(f"{base}/t/{doc['id']}/diff?from=1&to=2")
+        assert "version 1 · 2024-03-11T08:00:00+00:00 · archive capture" in diff
+        gone = json.loads(run_cli("show", imported.urls["deleted"], "--json",
+                                  config=imported.config).out)
+        _, _, page = get(f"{base}/t/{gone['id']}")
+        assert "last seen 2024-03-16T00:00:00+00:00 in a web archive" in page
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_a_prefix_listing_is_read_page_by_page_with_its_resume_key():
+    from crawler.archive import cdx
+
+    with Wayback() as wayback:
+        for i in range(7):
+            wayback.add(f"http://www.example.org/eng/t{i}.shtml", f"2020010{i + 1}000000", "x")
+            wayback.add(f"http://www.example.org/eng/t{i}.shtml", f"2021010{i + 1}000000", "y")
+        wayback.add("http://www.example.org/other/t9.shtml", "20200101000000", "z")
+        seen, key, pages = [], None, 0
+        while True:
+            query = cdx.prefix_query(wayback.cdx_url, "www.example.org/eng/", resume_key=key,
+                                     limit=3)
+            with urllib.request.urlopen(query, timeout=10) as answer:
+                rows, key = cdx.rows(json.load(answer))
+            pages += 1
+            seen += [row["original"] for row in rows]
+            if not key:
+                break
+    assert pages == 3
+    assert seen == [f"http://www.example.org/eng/t{i}.shtml" for i in range(7)]

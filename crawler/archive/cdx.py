@@ -30,11 +30,12 @@ def captures_query(cdx_url: str, url: str, *, since: str | None = None,
 
 
 def prefix_query(cdx_url: str, prefix: str, *, since: str | None = None,
-                 until: str | None = None, resume_key: str | None = None) -> str:
-    """Every URL captured under `prefix`, once per URL, a page at a time."""
+                 until: str | None = None, resume_key: str | None = None,
+                 limit: int = PREFIX_PAGE) -> str:
+    """Every URL captured under `prefix`, once per URL, `limit` at a time."""
     params = [("url", prefix), ("matchType", "prefix"), ("output", "json"),
               ("fl", "original,timestamp"), *_HTML_OK, ("collapse", "urlkey"),
-              ("limit", str(PREFIX_PAGE)), ("showResumeKey", "true")]
+              ("limit", str(limit)), ("showResumeKey", "true")]
     if resume_key:
         params.append(("resumeKey", resume_key))
     return f"{cdx_url}?{urlencode(params + _period(since, until))}"
