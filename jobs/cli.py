@@ -847,6 +847,11 @@ def runs(obj: Context, as_json, limit) -> None:
             counts = ", ".join(f"{n} {k}" for k, n in totals.items())
             click.echo(f"{row['id']:>5}  {row['started']}  {row['status']:<11} {counts}  "
                        f"[{', '.join(row['sources'])}]")
+            if row["options"].get("archive"):
+                from jobs.notify import import_line
+
+                for name, stats in row["stats"].items():
+                    click.echo(f"       {safe(name)}: {import_line(stats, row['id'])}")
             by_worker = _per_worker(row["stats"])
             if by_worker:
                 click.echo("       workers: " + ", ".join(
