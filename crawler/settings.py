@@ -59,6 +59,8 @@ def crawl_overrides(crawl: dict) -> dict:
         # (a local copy) it would only add its start delay.
         "AUTOTHROTTLE_ENABLED": delay > 0,
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
+        # (an archive import asks for more patience than a site: [archive] retries)
+        **({"RETRY_TIMES": crawl["retries"]} if "retries" in crawl else {}),
     }
 
 

@@ -151,6 +151,7 @@ def archive_plan(config: Config, db, run_id: int, names: list[str],
     crawl = crawl_table(config.crawl)
     crawl["download_delay"] = config.archive.download_delay
     crawl["concurrency_per_domain"] = 1  # the archive throttles busy clients
+    crawl["retries"] = config.archive.retries
     sources, contexts = [], {}
     for name in names:
         source = config.source(name)

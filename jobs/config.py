@@ -62,8 +62,10 @@ class ArchiveSettings:
 
     cdx_url: str = "https://web.archive.org/cdx/search/cdx"
     replay_url: str = "https://web.archive.org/web/"
-    # The Internet Archive rate-limits and refuses busy clients: 5 s between requests.
+    # The Internet Archive rate-limits and refuses busy clients: 5 s between requests, and
+    # a request it refuses (429, 5xx, a refused connection) asked again up to 5 times.
     download_delay: float = 5.0
+    retries: int = 5
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,10 @@ def _archive(table: dict[str, Any], where: str) -> ArchiveSettings:
                        defaults.download_delay))
     if delay < 0:
         raise ConfigError(f"{where}: {label} download_delay must be 0 or more seconds")
-    return ArchiveSettings(urls["cdx_url"], urls["replay_url"], delay)
+    retries = _get(table, "retries", int, where, label, defaults.retries)
+    if not 0 <= retries <= 20:
+        raise ConfigError(f"{where}: {label} retries must be between 0 and 20")
+    return ArchiveSettings(urls["cdx_url"], urls["replay_url"], delay, retries)
 
 
 def _cluster(table: dict[str, Any], where: str) -> ClusterSettings:

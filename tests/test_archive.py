@@ -283,7 +283,7 @@ def test_an_unreachable_archive_fails_in_one_line_and_changes_nothing(tmp_path, 
             port = s.getsockname()[1]
         config.write_text(config.read_text() + f'\n[archive]\ncdx_url = "http://127.0.0.1:{port}'
                           f'/cdx"\nreplay_url = "http://127.0.0.1:{port}/web/"\n'
-                          f"download_delay = 0\n")
+                          f"download_delay = 0\nretries = 1\n")
         assert cli("crawl", config=config).code == 0
     result = cli("archive", config=config)
     assert result.code == 1
@@ -297,6 +297,7 @@ def test_an_unreachable_archive_fails_in_one_line_and_changes_nothing(tmp_path, 
 @pytest.mark.parametrize("table, message", [
     ('cdx_url = "ftp://archive.example/cdx"', "[archive] cdx_url must be an http:// or https://"),
     ("download_delay = -1", "[archive] download_delay must be 0 or more"),
+    ("retries = 99", "[archive] retries must be between 0 and 20"),
     ('replay = "x"', "unknown key"),
 ])
 def test_a_bad_archive_table_is_one_line(tmp_path, cli, table, message):

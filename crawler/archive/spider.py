@@ -26,8 +26,7 @@ from crawler.responses import count_failure, header, header_pairs, status_line
 class ArchiveSpider(scrapy.Spider):
     name = "archive"
     custom_settings = {
-        # The archive rate-limits: answers 429 or 503 are retried, more patiently than a site.
-        "RETRY_TIMES": 5,
+        # The archive rate-limits: answers 429 and 5xx are retried ([archive] retries times).
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
         # Captures in the order the archive lists them, oldest first: each then finds the
         # versions before it already stored (Scrapy's default queue is last in, first out).
