@@ -470,7 +470,7 @@ def show(obj: Context, ref, n, as_json) -> None:
       briefwatch show 12
       briefwatch show https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202402/t20240207_11240863.html
     """
-    from storage.documents import copies, find, version
+    from storage.documents import copies, find, removed_since, status_changes, version
 
     db = obj.read()
     doc = _lookup(find, db, ref)
@@ -489,6 +489,10 @@ def show(obj: Context, ref, n, as_json) -> None:
     click.echo(f"{safe(doc['url'])}\nsource {safe(doc['source'])} · conference "
                f"{ver['published'] or 'unknown'} · version {ver['n']} of {doc['versions']} · "
                f"fetched {ver['fetched_at']} · {doc['status']}")
+    gone = removed_since(status_changes(db, doc["id"])) if doc["status"] == "removed" else None
+    if gone:
+        click.echo(f"REMOVED from the site since {gone['detected_at']}"
+                   + (f": {safe(gone['reason'])}" if gone["reason"] else ""))
     for key, value in (ver["meta"] or {}).items():
         click.echo(f"{key}: {safe(value)}")
     for other in others:
@@ -503,27 +507,34 @@ def show(obj: Context, ref, n, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one version per line.")
 @pass_ctx
 def history(obj: Context, ref, as_json) -> None:
-    """Every stored version of a transcript, numbered from 1, with the size of each change.
+    """Every stored version of a transcript, numbered from 1, with the size of each change,
+    and when the transcript was removed from the site or restored.
 
     \b
     Example:
       briefwatch history 12
     """
-    from storage.documents import find, history, versions
+    from storage.documents import find, history, status_changes, versions
     from storage.text.diff import describe
 
     db = obj.read()
     doc = _lookup(find, db, ref)
+    statuses = status_changes(db, doc["id"])
     for ver in history(versions(db, doc["id"])):
         summary = ver["change"]
         if as_json:
             emit_json({"version": ver["n"], "fetched_at": ver["fetched_at"], "run": ver["run"],
                        "title": ver["title"], "paragraphs": ver["paragraphs"],
-                       "characters": ver["characters"], "change": summary})
-        else:
-            change = safe(describe(summary)) if summary else "first version"
-            click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {ver['paragraphs']} paragraphs, "
-                       f"{ver['characters']} characters  {change}")
+                       "characters": ver["characters"], "change": summary,
+                       "status_changes": statuses.get(ver["n"], [])})
+            continue
+        change = safe(describe(summary)) if summary else "first version"
+        click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {ver['paragraphs']} paragraphs, "
+                   f"{ver['characters']} characters  {change}")
+        for status in statuses.get(ver["n"], []):
+            why = f": {safe(status['reason'])}" if status["reason"] else ""
+            click.echo(f"     {status['detected_at']}  {status['kind'].upper()}{why}"
+                       + (f" (run {status['run']})" if status["run"] else ""))
 
 
 DIFF_FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")

@@ -134,18 +134,20 @@ class App:
             "text/html; charset=utf-8"
 
     def transcript(self, db, environ, params, doc_id):
-        from storage.documents import history
+        from storage.documents import history, removed_since, status_changes
         from storage.text.diff import describe, paragraphs
         from storage.text.turns import turns_of
 
         doc, versions = self._document(db, doc_id)
+        statuses = status_changes(db, doc["id"])
         n = _int(params.get("v"), versions[-1]["n"])
         version = next((v for v in versions if v["n"] == n), None)
         if version is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no version {n}.")
         rows = [{"n": ver["n"], "fetched_at": ver["fetched_at"],
                  "paragraphs": ver["paragraphs"],
-                 "change": describe(ver["change"]) if ver["change"] else "first version"}
+                 "change": describe(ver["change"]) if ver["change"] else "first version",
+                 "statuses": statuses.get(ver["n"], [])}
                 for ver in history(versions)]
         paras = paragraphs(version["text"])
         turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]]}
@@ -160,8 +162,9 @@ class App:
                      "divergent": bool(pairing["divergent"]),
                      "missing_here": len(pairing[f"missing_in_{mine}"]),
                      "missing_there": len(pairing[f"missing_in_{theirs}"])}
+        removed = removed_since(statuses) if doc["status"] == "removed" else None
         return render("transcript.html", doc=doc, version=version, history=rows, other=other,
-                      turns=turns), "text/html; charset=utf-8"
+                      turns=turns, removed=removed), "text/html; charset=utf-8"
 
     def languages(self, db, environ, params, doc_id):
         """A conference in both languages, exchange by exchange."""

@@ -135,6 +135,28 @@ def copies(db: sqlite_utils.Database, document: dict) -> list[dict]:
     ))
 
 
+def status_changes(db: sqlite_utils.Database, document: int) -> dict[int, list[dict]]:
+    """Version number -> the removals and restorations detected while it was the latest
+    (a restoration that brought back another text is on the version it brought), oldest
+    first: `kind`, `detected_at`, `run`, `reason` (why it was taken for removed, else None)."""
+    out: dict[int, list[dict]] = {}
+    for row in db.query(
+            "SELECT e.kind, e.detected_at, e.run, e.summary, v.n FROM events e "
+            "JOIN versions v ON v.id = e.version WHERE e.document = ? "
+            "AND e.kind IN ('removed', 'restored') ORDER BY e.id", [document]):
+        summary = json.loads(row["summary"]) if row["summary"] else {}
+        out.setdefault(row["n"], []).append({
+            "kind": row["kind"], "detected_at": row["detected_at"], "run": row["run"],
+            "reason": summary.get("reason") if row["kind"] == "removed" else None})
+    return out
+
+
+def removed_since(changes: dict[int, list[dict]]) -> dict | None:
+    """The removal a transcript flagged removed is in (status_changes' latest), or None."""
+    latest = [c for n in sorted(changes) for c in changes[n]]
+    return latest[-1] if latest and latest[-1]["kind"] == "removed" else None
+
+
 def history(versions_: list[dict]) -> list[dict]:
     """Each version (as `versions` gives them) with what `history` shows of it: `paragraphs`,
     `characters`, and `change`, the change summary from the version before (None for the
