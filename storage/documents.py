@@ -80,7 +80,8 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
         params.append(source)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = (f"SELECT e.id, e.kind, d.url, COALESCE(v.title, d.title) AS title, d.source, "
-           f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document "
+           f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document, "
+           f"{PREVIOUS_TITLE} "
            f"FROM events e JOIN documents d ON d.id = e.document "
            f"LEFT JOIN versions v ON v.id = e.version {where}")
     if newest is None:
@@ -88,10 +89,26 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
     else:
         sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ?) ORDER BY id"
         params.append(int(newest))
-    rows = list(db.query(sql, params))
-    for row in rows:
-        row["summary"] = json.loads(row["summary"]) if row["summary"] else None
-    return rows
+    return [read_summary(row) for row in db.query(sql, params)]
+
+
+# The title of the version before an event's (events joined with versions as `v`): an edit's
+# summary says when the title changed, also for the summaries stored before it did.
+PREVIOUS_TITLE = ("(SELECT p.title FROM versions p WHERE p.document = v.document "
+                  "AND p.n = v.n - 1) AS previous_title")
+
+
+def read_summary(row: dict) -> dict:
+    """An event row as read (with PREVIOUS_TITLE): its summary decoded, the title change in
+    an edit's summary."""
+    from storage.text.diff import with_title_change
+
+    summary = json.loads(row["summary"]) if row["summary"] else None
+    previous = row.pop("previous_title", None)
+    if summary and "paragraphs_changed" in summary and "title_changed" not in summary:
+        summary = with_title_change(summary, previous, row["title"])
+    row["summary"] = summary
+    return row
 
 
 def export_rows(db: sqlite_utils.Database, source: str | None = None):
@@ -167,7 +184,8 @@ def history(versions_: list[dict]) -> list[dict]:
     out, previous = [], None
     for ver in versions_:
         summary = (change_summary(previous["text"], ver["text"], turns_of(previous),
-                                  turns_of(ver)) if previous is not None else None)
+                                  turns_of(ver), previous["title"], ver["title"])
+                   if previous is not None else None)
         out.append({**ver, "paragraphs": len(paragraphs(ver["text"])),
                     "characters": len(ver["text"]), "change": summary})
         previous = ver

@@ -13,6 +13,7 @@ import json
 import sqlite_utils
 
 from storage.clock import now
+from storage.documents import PREVIOUS_TITLE, read_summary
 
 
 def register_channel(db: sqlite_utils.Database, key: str, label: str) -> None:
@@ -31,9 +32,10 @@ def register_channel(db: sqlite_utils.Database, key: str, label: str) -> None:
 def pending(db: sqlite_utils.Database, key: str, sources: set[str] | None) -> list[dict]:
     """Events owed to channel `key`, oldest first, limited to `sources` (None: all)."""
     rows = list(db.query(
-        """
+        f"""
         SELECT e.id, e.kind, e.run, e.detected_at, e.summary, d.source, d.url,
-               COALESCE(v.title, d.title) AS title, v.n AS version
+               COALESCE(v.title, d.title) AS title, v.n AS version, d.id AS document,
+               {PREVIOUS_TITLE}
         FROM events e
         JOIN documents d ON d.id = e.document
         LEFT JOIN versions v ON v.id = e.version
@@ -47,8 +49,7 @@ def pending(db: sqlite_utils.Database, key: str, sources: set[str] | None) -> li
     result = []
     for row in rows:
         if sources is None or row["source"] in sources:
-            row["summary"] = json.loads(row["summary"]) if row["summary"] else None
-            result.append(row)
+            result.append(read_summary(row))
     return result
 
 

@@ -109,14 +109,27 @@ def compare(old_text: str, new_text: str, old_turns: list[dict] | None = None,
 
 
 def change_summary(old_text: str, new_text: str, old_turns: list[dict] | None = None,
-                   new_turns: list[dict] | None = None) -> dict:
+                   new_turns: list[dict] | None = None, old_title: str | None = None,
+                   new_title: str | None = None) -> dict:
     """Counts a reader takes in at a glance (the contract of `changes --json`' summary).
 
     paragraphs_added, paragraphs_removed, paragraphs_changed, words_changed, turns_added,
-    turns_removed, turns_changed, questions_removed ([{"outlet", "first_words"}]). Without
-    turns, each text counts as a single block.
+    turns_removed, turns_changed, questions_removed ([{"outlet", "first_words"}]), and
+    title_changed ({"from", "to"}) when the titles given differ. Without turns, each text
+    counts as a single block.
     """
-    return compare(old_text, new_text, old_turns, new_turns).summary
+    summary = compare(old_text, new_text, old_turns, new_turns).summary
+    return with_title_change(summary, old_title, new_title)
+
+
+def with_title_change(summary: dict, old_title: str | None, new_title: str | None) -> dict:
+    """`summary` with `title_changed` when the two titles differ (not just in spacing)."""
+    if old_title is None or new_title is None:
+        return summary
+    old_title, new_title = " ".join(old_title.split()), " ".join(new_title.split())
+    if old_title == new_title:
+        return summary
+    return {**summary, "title_changed": {"from": old_title, "to": new_title}}
 
 
 def _one_block(paras: list[str]) -> list[dict]:
@@ -550,6 +563,9 @@ def describe(summary: dict | None) -> str:
     if "language" in summary:  # the two languages of a conference differ
         return describe_divergence(summary)
     parts = []
+    if summary.get("title_changed"):
+        title = summary["title_changed"]
+        parts.append(f"title changed: “{title['from']}” → “{title['to']}”")
     gone = [f"from {q['outlet']}" if q.get("outlet") else f"“{q.get('first_words', '')}”"
             for q in summary.get("questions_removed") or ()]
     if gone:
