@@ -212,36 +212,60 @@ class _Progress:
 @click.option("--kind", type=click.Choice(EVENT_KINDS), help="Only events of this kind.")
 @click.option("--source", metavar="S", help="Only events of this source.")
 @click.option("--run", "run_id", type=int, metavar="N", help="Only events found by run N.")
+@click.option("--watch", "watch_name", metavar="NAME",
+              help="Only events concerning the terms of [[watch]] NAME, the passages quoted.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @pass_ctx
-def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
+def changes(obj: Context, since, kind, source, run_id, watch_name, as_json) -> None:
     """What was new, edited, removed or restored, oldest first.
 
     \b
     Examples:
       briefwatch changes --kind edited
       briefwatch changes --run 12
+      briefwatch changes --watch taiwan
       briefwatch changes --since 2026-11-01 --json | jq .url
     """
     from storage.documents import events
     from storage.text.diff import describe
 
+    watch = obj.config.watch(watch_name) if watch_name else None
     if since:
         since = _iso(since)
     db = obj.read()
-    for event in events(db, since=since, kind=kind, source=source, run=run_id):
+    found = events(db, since=since, kind=kind, source=source, run=run_id)
+    if watch:
+        found = _concerning(db, found, watch)
+    for event in found:
         if as_json:
             emit_json({
                 "kind": event["kind"], "url": event["url"], "title": event["title"],
                 "source": event["source"], "version": event["version"],
                 "detected_at": event["detected_at"], "run": event["run"],
                 "summary": event["summary"],
+                **({"passages": event["passages"]} if watch else {}),
             })
         else:
             detail = safe(describe(event["summary"]))
             click.echo(f"{event['detected_at']}  {event['kind']:<8} {safe(event['source'])}  "
                        f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
+            for passage in event.get("passages", ()):
+                click.echo(f"    {watch.name}: {passage['change']} “{safe(passage['text'])}”")
+
+
+def _concerning(db, found: list[dict], watch) -> list[dict]:
+    """The events that concern a watch's terms, each with its `passages`."""
+    from storage.watch import documents_mentioning, passages, term_pattern
+
+    pattern, mentioning = term_pattern(watch.terms), documents_mentioning(db, watch.terms)
+    out = []
+    for event in found:
+        if event["document"] in mentioning:
+            event["passages"] = passages(db, event, pattern)
+            if event["passages"]:
+                out.append(event)
+    return out
 
 
 @cli.command()
@@ -1080,7 +1104,7 @@ def notify_(obj: Context, test_message, as_json) -> None:
     from jobs import notify as notifications
 
     config = obj.config
-    if not config.channels and not any(s.notify for s in config.sources):
+    if not config.channels and not any(s.notify for s in (*config.sources, *config.watches)):
         raise Failure(f"{config.path}: no [notify] urls configured", EXIT_USAGE)
     if test_message:
         results = notifications.send_test(config)

@@ -56,15 +56,24 @@ def pending(db: sqlite_utils.Database, key: str, sources: set[str] | None) -> li
 def mark_delivered(db: sqlite_utils.Database, key: str, event_ids: list[int]) -> None:
     at = now()
     with db.atomic():
+        mark_settled(db, key, event_ids, at)
         for event in event_ids:
-            db.execute(
-                "INSERT OR IGNORE INTO deliveries (event, channel, sent_at) VALUES (?, ?, ?)",
-                [event, key, at],
-            )
             db.execute("UPDATE events SET notified_at = COALESCE(notified_at, ?) WHERE id = ?",
                        [at, event])
         db.execute("UPDATE channels SET last_attempt = ?, last_error = NULL WHERE key = ?",
                    [at, key])
+
+
+def mark_settled(db: sqlite_utils.Database, key: str, event_ids: list[int],
+                 at: str | None = None) -> None:
+    """Channel `key` is done with these events: sent (mark_delivered), or not for it
+    (another source's, none of its watches'), so never weighed again."""
+    with db.atomic():
+        for event in event_ids:
+            db.execute(
+                "INSERT OR IGNORE INTO deliveries (event, channel, sent_at) VALUES (?, ?, ?)",
+                [event, key, at or now()],
+            )
 
 
 def mark_failed(db: sqlite_utils.Database, key: str, error: str) -> None:
