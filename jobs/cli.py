@@ -214,14 +214,19 @@ class _Progress:
 @click.option("--run", "run_id", type=int, metavar="N", help="Only events found by run N.")
 @click.option("--watch", "watch_name", metavar="NAME",
               help="Only events concerning the terms of [[watch]] NAME, the passages quoted.")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="Only the N latest events.")
+@click.option("--order", type=click.Choice(["newest", "oldest"]),
+              help="Which come first [default: newest; with --json, oldest].")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @pass_ctx
-def changes(obj: Context, since, kind, source, run_id, watch_name, as_json) -> None:
-    """What was new, edited, removed or restored, oldest first.
+def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
+            as_json) -> None:
+    """What was new, edited, removed or restored, newest first (with --json, oldest first,
+    as a log is read).
 
     \b
     Examples:
-      briefwatch changes --kind edited
+      briefwatch changes --kind edited --limit 20
       briefwatch changes --run 12
       briefwatch changes --watch taiwan
       briefwatch changes --since 2026-11-01 --json | jq .url
@@ -233,9 +238,15 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, as_json) -> N
     if since:
         since = _iso(since)
     db = obj.read()
-    found = events(db, since=since, kind=kind, source=source, run=run_id)
+    _check_source(obj, db, source)
     if watch:
-        found = _concerning(db, found, watch)
+        found = _concerning(db, events(db, since=since, kind=kind, source=source, run=run_id),
+                            watch)
+        found = found[-limit:] if limit else found
+    else:
+        found = events(db, since=since, kind=kind, source=source, run=run_id, newest=limit)
+    if (order or ("oldest" if as_json else "newest")) == "newest":
+        found.reverse()
     for event in found:
         if as_json:
             emit_json({
@@ -252,6 +263,14 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, as_json) -> N
                        + (f"\n    {detail}" if detail else ""))
             for passage in event.get("passages", ()):
                 click.echo(f"    {watch.name}: {passage['change']} “{safe(passage['text'])}”")
+
+
+def _check_source(obj: Context, db, source: str | None) -> None:
+    """A --source must name a configured source, or one whose transcripts are stored (a
+    source since dropped from the config): a typo is an error, not an empty answer."""
+    if source and not any(s.name == source for s in obj.config.sources) and next(
+            db.query("SELECT 1 FROM documents WHERE source = ? LIMIT 1", [source]), None) is None:
+        obj.config.source(source)  # raises, naming the configured ones
 
 
 def _concerning(db, found: list[dict], watch) -> list[dict]:
@@ -462,18 +481,31 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since):
 
 @cli.command("list")
 @click.option("--source", metavar="S", help="Only transcripts of this source.")
+@click.option("--since", metavar="DATE", help="Only conferences on or after this date.")
+@click.option("--status", type=click.Choice(["active", "removed"]),
+              help="Only transcripts still on the site, or only those removed from it.")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="Only the N newest conferences.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one transcript per line.")
 @pass_ctx
-def list_(obj: Context, source, as_json) -> None:
+def list_(obj: Context, source, since, status, limit, as_json) -> None:
     """Stored transcripts, newest conference first.
 
     \b
-    Example:
-      briefwatch list --source mfa-en
+    Examples:
+      briefwatch list --source mfa-en --limit 20
+      briefwatch list --status removed --since 2026-01-01
     """
     from storage.documents import list_documents
 
-    for doc in list_documents(obj.read(), source):
+    if since:
+        since = _iso(since)[:10]
+    db = obj.read()
+    _check_source(obj, db, source)
+    rows = list_documents(db, source, since=since, status=status, limit=limit)
+    if rows and not as_json:
+        click.echo(f"{'ID':>6}  {'CONFERENCE':<10}  {'VER':<4} {'STATUS':<7} SOURCE  TITLE")
+    for doc in rows:
         if as_json:
             emit_json(doc)
         else:
@@ -790,14 +822,31 @@ def runs(obj: Context, as_json, limit) -> None:
                        "suspects": held[row["id"]]})
         else:
             counts = ", ".join(f"{n} {k}" for k, n in totals.items())
-            click.echo(f"{row['id']:>5}  {row['started']}  {row['status']:<11} {counts}  "
-                       f"[{', '.join(row['sources'])}]")
+            ended = (f"finished {row['finished']} ({_duration(row['started'], row['finished'])})"
+                     if row["finished"] else "not finished")
+            click.echo(f"{row['id']:>5}  {row['started']}  {ended}  {row['status']:<11} "
+                       f"{counts}  [{', '.join(row['sources'])}]")
             by_worker = _per_worker(row["stats"])
             if by_worker:
                 click.echo("       workers: " + ", ".join(
                     f"{safe(w)} {n['pages']} pages/{n['requests']} requests"
                     for w, n in by_worker.items()))
             _echo_suspects(held[row["id"]])
+
+
+def _duration(started: str, finished: str) -> str:
+    """How long a run took, as a person says it: 4s, 3m12s, 1h02m (times are stored to the
+    second)."""
+    import datetime as dt
+
+    seconds = (dt.datetime.fromisoformat(finished)
+               - dt.datetime.fromisoformat(started)).total_seconds()
+    minutes, seconds = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{seconds}s"
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
 def _echo_suspects(held: list[dict]) -> None:
@@ -846,6 +895,7 @@ def export(obj: Context, fmt, unit, source, output) -> None:
 
     from storage.documents import export_rows
 
+    _check_source(obj, obj.read(), source)
     if unit == "exchanges":
         _export_exchanges(obj, fmt, source, output)
         return

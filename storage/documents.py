@@ -27,12 +27,23 @@ def find(db: sqlite_utils.Database, ref: str) -> dict:
     return row
 
 
-def list_documents(db: sqlite_utils.Database, source: str | None = None) -> list[dict]:
-    where, params = ("WHERE source = ?", [source]) if source else ("", [])
+def list_documents(db: sqlite_utils.Database, source: str | None = None, *,
+                   since: str | None = None, status: str | None = None,
+                   limit: int | None = None) -> list[dict]:
+    """Transcripts, newest conference first: of `source`, with a conference on or after
+    `since` (YYYY-MM-DD), of `status`, the `limit` newest."""
+    clauses, params = [], []
+    for clause, value in (("source = ?", source), ("published >= ?", since),
+                          ("status = ?", status)):
+        if value:
+            clauses.append(clause)
+            params.append(value)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return list(db.query(
         f"SELECT id, source, url, title, published, first_seen, last_seen, status, versions "
-        f"FROM documents {where} ORDER BY published DESC, id DESC",
-        params,
+        f"FROM documents {where} ORDER BY published DESC, id DESC"
+        + (" LIMIT ?" if limit else ""),
+        params + ([int(limit)] if limit else []),
     ))
 
 

@@ -235,3 +235,84 @@ def test_a_database_on_a_read_only_filesystem_is_read(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "cannot be written" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def three_sources(tmp_path):
+    """Events of two configured sources and of one the config no longer has, recorded
+    through the storage code in two runs: 3 new, then 1 edited and 1 removed."""
+    from dataclasses import replace
+
+    from storage import runs
+    from storage.db import open_db
+    from storage.versions import record, record_suspect
+    from tests.test_storage import page
+
+    config = write_config(tmp_path / "c.toml", [
+        {"name": name, "spider": "mfa", "start_urls": [f"http://127.0.0.1:9/{name}/"]}
+        for name in ("mfa-en", "mfa-zh")])
+    db = open_db(tmp_path / "briefwatch.db")
+    first = runs.start(db, ["mfa-en", "mfa-zh"], {})
+    for k, (source, day) in enumerate((("mfa-en", "01"), ("mfa-zh", "02"), ("old", "03"))):
+        record(db, first, replace(page("A: one.\nB: two.", url=f"http://127.0.0.1/{k}.html"),
+                                  source=source, published=f"2020-07-{day}"))
+    runs.finish(db, first, "completed", {})
+    second = runs.start(db, ["mfa-en", "mfa-zh"], {})
+    record(db, second, replace(page("A: one.\nB: three.", url="http://127.0.0.1/0.html"),
+                               published="2020-07-01"))
+    record_suspect(db, second, "http://127.0.0.1/1.html", "HTTP 404", http_status=404,
+                   gone=True)
+    db.close()
+    return config
+
+
+def test_changes_newest_first_limited_and_json_oldest_first(three_sources):
+    shown = run_cli("changes", config=three_sources).out
+    heads = [line.split()[1:3] for line in shown.splitlines() if not line.startswith(" ")]
+    assert heads == [["removed", "mfa-zh"], ["edited", "mfa-en"], ["new", "old"],
+                     ["new", "mfa-zh"], ["new", "mfa-en"]]
+    kinds = [e["kind"] for e in run_cli("changes", "--json", config=three_sources).jsonl()]
+    assert kinds == ["new", "new", "new", "edited", "removed"]
+    latest = run_cli("changes", "--json", "--limit", "2", config=three_sources).jsonl()
+    assert [e["kind"] for e in latest] == ["edited", "removed"]
+    newest = run_cli("changes", "--json", "--limit", "2", "--order", "newest",
+                     config=three_sources).jsonl()
+    assert [e["kind"] for e in newest] == ["removed", "edited"]
+    oldest = run_cli("changes", "--order", "oldest", "--kind", "new", "--limit", "2",
+                     config=three_sources).out
+    assert [line.split()[2] for line in oldest.splitlines() if not line.startswith(" ")] == [
+        "mfa-zh", "old"]
+    # a source the config dropped is still read: its transcripts are stored
+    assert len(run_cli("changes", "--source", "old", "--json", config=three_sources).jsonl()) == 1
+
+
+def test_list_has_a_header_and_filters(three_sources):
+    shown = run_cli("list", config=three_sources).out.splitlines()
+    assert shown[0].split() == ["ID", "CONFERENCE", "VER", "STATUS", "SOURCE", "TITLE"]
+    assert [line.split()[1] for line in shown[1:]] == ["2020-07-03", "2020-07-02", "2020-07-01"]
+    assert run_cli("list", "--json", config=three_sources).out.startswith("{")
+
+    def ids(*args: str) -> list[int]:
+        return [d["id"] for d in run_cli("list", "--json", *args, config=three_sources).jsonl()]
+
+    assert ids("--limit", "2") == [3, 2]
+    assert ids("--since", "2020-07-02") == [3, 2]
+    assert ids("--status", "removed") == [2]
+    assert ids("--status", "active", "--source", "mfa-en") == [1]
+    assert run_cli("list", "--source", "mfa-zh", "--status", "active", config=three_sources
+                   ).out == ""  # no header over nothing
+
+
+@pytest.mark.parametrize("command", [["changes"], ["list"], ["export"],
+                                     ["export", "--unit", "exchanges"]])
+def test_an_unknown_source_is_an_error_in_every_read_command(three_sources, command):
+    one_line_error(run_cli(*command, "--source", "mfa-fr", config=three_sources), 2,
+                   "unknown source 'mfa-fr'", "configured: mfa-en, mfa-zh")
+
+
+def test_runs_show_when_each_finished_and_how_long_it_took(three_sources):
+    import re
+
+    lines = run_cli("runs", config=three_sources).out.splitlines()
+    assert re.search(r"^ +1  \S.* finished \S.* \(\d+s\)  completed ", lines[0]), lines
+    assert re.search(r"^ +2  \S.* not finished  running ", lines[1]), lines
