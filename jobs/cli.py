@@ -47,6 +47,17 @@ class Context:
         self.config_option = config_option
         self.debug = debug
         self._config = None
+        self.utc = False  # --utc: times in UTC, not [crawl] timezone
+
+    @property
+    def zone(self) -> str:
+        return "UTC" if self.utc else self.config.crawl.timezone
+
+    def when(self, value: str | None) -> str:
+        """A stored time as the reader's clock says it ([crawl] timezone, or UTC)."""
+        from jobs.when import local
+
+        return local(value, self.zone)
 
     @property
     def config(self):
@@ -74,6 +85,16 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def utc_option(command):
+    """--utc on a command that shows times: UTC rather than [crawl] timezone."""
+    def remember(ctx: click.Context, param, value: bool) -> None:
+        if value:
+            ctx.find_object(Context).utc = True
+
+    return click.option("--utc", is_flag=True, expose_value=False, callback=remember,
+                        help="Show times in UTC [default: in [crawl] timezone].")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -208,6 +229,7 @@ class _Progress:
 
 
 @cli.command()
+@utc_option
 @click.option("--since", metavar="ISO", help="Only events detected at or after this time.")
 @click.option("--kind", type=click.Choice(EVENT_KINDS), help="Only events of this kind.")
 @click.option("--source", metavar="S", help="Only events of this source.")
@@ -258,7 +280,8 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
             })
         else:
             detail = safe(describe(event["summary"]))
-            click.echo(f"{event['detected_at']}  {event['kind']:<8} {safe(event['source'])}  "
+            click.echo(f"{obj.when(event['detected_at'])}  {event['kind']:<8} "
+                       f"{safe(event['source'])}  "
                        f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
             for passage in event.get("passages", ()):
@@ -514,6 +537,7 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
 
 
 @cli.command()
+@utc_option
 @click.argument("ref", metavar="URL|ID")
 @click.option("--version", "n", type=int, metavar="N", help="Show version N [default: latest].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -544,10 +568,10 @@ def show(obj: Context, ref, n, as_json) -> None:
     click.echo(safe(ver["title"]))
     click.echo(f"{safe(doc['url'])}\nsource {safe(doc['source'])} · conference "
                f"{ver['published'] or 'unknown'} · version {ver['n']} of {doc['versions']} · "
-               f"fetched {ver['fetched_at']} · {doc['status']}")
+               f"fetched {obj.when(ver['fetched_at'])} · {doc['status']}")
     gone = removed_since(status_changes(db, doc["id"])) if doc["status"] == "removed" else None
     if gone:
-        click.echo(f"REMOVED from the site since {gone['detected_at']}"
+        click.echo(f"REMOVED from the site since {obj.when(gone['detected_at'])}"
                    + (f": {safe(gone['reason'])}" if gone["reason"] else ""))
     for key, value in (ver["meta"] or {}).items():
         click.echo(f"{key}: {safe(value)}")
@@ -559,6 +583,7 @@ def show(obj: Context, ref, n, as_json) -> None:
 
 
 @cli.command()
+@utc_option
 @click.argument("ref", metavar="URL|ID")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one version per line.")
 @pass_ctx
@@ -585,11 +610,11 @@ def history(obj: Context, ref, as_json) -> None:
                        "status_changes": statuses.get(ver["n"], [])})
             continue
         change = safe(describe(summary)) if summary else "first version"
-        click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {ver['paragraphs']} paragraphs, "
+        click.echo(f"v{ver['n']:<3} {obj.when(ver['fetched_at'])}  {ver['paragraphs']} paragraphs, "
                    f"{ver['characters']} characters  {change}")
         for status in statuses.get(ver["n"], []):
             why = f": {safe(status['reason'])}" if status["reason"] else ""
-            click.echo(f"     {status['detected_at']}  {status['kind'].upper()}{why}"
+            click.echo(f"     {obj.when(status['detected_at'])}  {status['kind'].upper()}{why}"
                        + (f" (run {status['run']})" if status["run"] else ""))
 
 
@@ -597,6 +622,7 @@ DIFF_FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
 
 
 @cli.command()
+@utc_option
 @click.argument("ref", metavar="URL|ID")
 @click.option("--from", "old", type=int, metavar="N", help="Old version [default: next to last].")
 @click.option("--to", "new", type=int, metavar="M", help="New version [default: latest].")
@@ -651,13 +677,13 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
     b = _lookup(version, db, doc["id"], new)
     a = _lookup(version, db, doc["id"], old)
     if fmt != "unified":
-        _diff_formatted(fmt, doc, a, b, context_lines)
+        _diff_formatted(fmt, doc, a, b, context_lines, obj)
         return
     title_a, title_b = safe(a["title"]), safe(b["title"])
     if title_a != title_b:
         click.echo(click.style(f"title: - {title_a}\n       + {title_b}", bold=True))
-    lines = unified(safe(a["text"]), safe(b["text"]), f"v{old} {a['fetched_at']}",
-                    f"v{new} {b['fetched_at']}", context=context_lines)
+    lines = unified(safe(a["text"]), safe(b["text"]), f"v{old} {obj.when(a['fetched_at'])}",
+                    f"v{new} {obj.when(b['fetched_at'])}", context=context_lines)
     if not lines:
         click.echo(f"v{old} and v{new} have the same text", err=True)
     colours = {"-": "red", "+": "green", "@": "cyan"}
@@ -666,7 +692,7 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
         click.echo(click.style(line, fg=fg, bold=line.startswith(("---", "+++"))))
 
 
-def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None:
+def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int, obj: Context) -> None:
     import shutil
 
     from jobs import diffview
@@ -674,7 +700,7 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
     from storage.text.turns import turns_of
 
     comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
-    labels = f"v{a['n']} {a['fetched_at']}", f"v{b['n']} {b['fetched_at']}"
+    labels = f"v{a['n']} {obj.when(a['fetched_at'])}", f"v{b['n']} {obj.when(b['fetched_at'])}"
     same = not any(block.op != "equal" for block in comparison.blocks)
     colour = sys.stdout.isatty()
     if fmt == "json":
@@ -683,7 +709,7 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
     if fmt == "html":
         from jobs.pages import diff_document
 
-        click.echo(diff_document(doc, a, b, comparison, context))
+        click.echo(diff_document(doc, a, b, comparison, context, tz=obj.zone))
         return
     title_a, title_b = safe(a["title"]), safe(b["title"])
     if title_a != title_b and fmt != "turns":
@@ -750,6 +776,7 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
 
 
 @cli.command()
+@utc_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback lets other machines read.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
@@ -773,7 +800,7 @@ def serve(obj: Context, host, port) -> None:
 
     obj.read().close()  # a clear error when there is no database yet, and the schema is current
     try:
-        server = make(obj.config.storage_path, host, port, obj.config.names_file)
+        server = make(obj.config.storage_path, host, port, obj.config.names_file, obj.zone)
     except OSError as exc:
         raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_host, bound_port = server.server_address[:2]
@@ -796,6 +823,7 @@ def serve(obj: Context, host, port) -> None:
 
 
 @cli.command()
+@utc_option
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one run per line.")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @pass_ctx
@@ -822,9 +850,11 @@ def runs(obj: Context, as_json, limit) -> None:
                        "suspects": held[row["id"]]})
         else:
             counts = ", ".join(f"{n} {k}" for k, n in totals.items())
-            ended = (f"finished {row['finished']} ({_duration(row['started'], row['finished'])})"
+            ended = (f"finished {obj.when(row['finished'])} "
+                     f"({_duration(row['started'], row['finished'])})"
                      if row["finished"] else "not finished")
-            click.echo(f"{row['id']:>5}  {row['started']}  {ended}  {row['status']:<11} "
+            click.echo(f"{row['id']:>5}  {obj.when(row['started'])}  {ended}  "
+                       f"{row['status']:<11} "
                        f"{counts}  [{', '.join(row['sources'])}]")
             by_worker = _per_worker(row["stats"])
             if by_worker:
@@ -967,6 +997,7 @@ def _export_exchanges(obj: Context, fmt: str, source, output: Path | None) -> No
 
 
 @cli.command()
+@utc_option
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one source per line.")
 @pass_ctx
 def sources(obj: Context, as_json) -> None:
@@ -991,7 +1022,8 @@ def sources(obj: Context, as_json) -> None:
             emit_json(row)
             continue
         run, newest = row["last_run"], row["newest"]
-        last = f"run {run['id']} {run['started']} {run['status']}" if run else "never crawled"
+        last = (f"run {run['id']} {obj.when(run['started'])} {run['status']}" if run
+                else "never crawled")
         latest = f"{newest['published'] or '?'}  {safe(newest['title'])}" if newest else "-"
         noun = "transcript" if row["transcripts"] == 1 else "transcripts"
         click.echo(f"{source.name:<16} {source.spider:<8} {row['transcripts']:>6} {noun:<12} "

@@ -316,3 +316,39 @@ def test_runs_show_when_each_finished_and_how_long_it_took(three_sources):
     lines = run_cli("runs", config=three_sources).out.splitlines()
     assert re.search(r"^ +1  \S.* finished \S.* \(\d+s\)  completed ", lines[0]), lines
     assert re.search(r"^ +2  \S.* not finished  running ", lines[1]), lines
+
+
+def test_times_are_shown_in_the_configured_time_zone_or_utc(three_sources):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tests.test_web import _start, get
+
+    text = three_sources.read_text(encoding="utf-8")
+    three_sources.write_text(text.replace("[crawl]\n", '[crawl]\ntimezone = "Asia/Shanghai"\n'),
+                             encoding="utf-8")
+    (event,) = run_cli("changes", "--json", "--kind", "edited", config=three_sources).jsonl()
+    assert event["detected_at"].endswith("+00:00")  # JSON keeps UTC
+    moment = dt.datetime.fromisoformat(event["detected_at"])
+    shanghai = moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S CST")
+    utc = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    for command in (["changes", "--kind", "edited"], ["history", "1"], ["show", "1"],
+                    ["diff", "1"], ["runs"], ["sources"]):
+        # runs and sources show the runs' times, not the edit's: the zone is what is checked
+        local = run_cli(*command, config=three_sources)
+        assert local.code == 0, local.err
+        assert (shanghai if command[0] not in ("runs", "sources") else " CST") in local.out
+        assert "+00:00" not in local.out, (command, local.out)
+        plain = run_cli(*command, "--utc", config=three_sources).out
+        assert (utc if command[0] not in ("runs", "sources") else " UTC") in plain
+        assert "CST" not in plain, (command, plain)
+    proc, base = _start(three_sources, "--port", "0")
+    try:
+        pages = [get(f"{base}{path}")[2] for path in ("/", "/t/1", "/t/1/diff", "/changes")]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    for page in pages:
+        assert shanghai in page and "+00:00" not in page
