@@ -22,6 +22,10 @@ from jobs.config import ConfigError, load_config, resolve_config_path
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EVENT_KINDS = ("new", "edited", "removed", "restored", "divergent")
+# On a terminal each kind of event has its colour (click drops colours when the output is not
+# a terminal; NO_COLOR=1 drops them everywhere).
+KIND_COLOURS = {"new": "green", "edited": "yellow", "removed": "red", "restored": "cyan",
+                "divergent": "magenta"}
 # Scraped text is data: never let a page move the cursor or recolour a user's terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -36,6 +40,16 @@ class Failure(Exception):
 
 def safe(text) -> str:
     return _CONTROL.sub("", "" if text is None else str(text))
+
+
+def coloured(name: str, width: int = 0, label: str | None = None) -> str:
+    """An event kind (or status) padded to `width`, in its colour."""
+    import os
+
+    text = f"{label or name:<{width}}"
+    if os.environ.get("NO_COLOR"):
+        return text
+    return click.style(text, fg=KIND_COLOURS.get(name), bold=name != "new" or None)
 
 
 def emit_json(obj) -> None:
@@ -134,8 +148,13 @@ def cli(ctx: click.Context, config_option: str | None, debug: bool) -> None:
 @click.option("--cluster", is_flag=True,
               help="Coordinate workers on [cluster] redis_url (`briefwatch worker`) instead of "
                    "crawling here.")
+@click.option("--progress-every", "progress_every", type=click.FloatRange(0), default=60,
+              show_default=True, metavar="SECONDS",
+              help="Off a terminal (cron, a log file): a progress line on stderr this often "
+                   "(0: none).")
 @pass_ctx
-def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -> None:
+def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
+          progress_every) -> None:
     """Crawl every configured source (or the SOURCEs named) once.
 
     Safe to run from cron: one crawl at a time per database; exit 0 when the run completed,
@@ -156,7 +175,12 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -
     if not config.sources:
         raise ConfigError(f"{config.path}: no [[sources]] configured; 'briefwatch init' writes "
                           f"an example")
-    progress = _Progress() if sys.stderr.isatty() and not as_json else None
+    if sys.stderr.isatty():
+        progress = None if as_json else _Progress()
+    else:
+        progress = _ProgressLog(progress_every, list(sources) or [s.name for s in
+                                                                config.sources]) \
+            if progress_every else None
     # systemd and `kill` stop a crawl with SIGTERM: treat it like Ctrl-C, so the crawl process
     # closes its spiders and the run is recorded as interrupted.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -225,6 +249,42 @@ class _Progress:
         self.status.stop()
 
 
+class _ProgressLog:
+    """Progress off a terminal, where a status line cannot redraw itself: every `every`
+    seconds, a line saying what is crawled and what was handled so far, so that a log or a
+    cron mail shows a long or stuck crawl for what it is. (None at the start: a crawl that
+    fails at once says so in one line.)"""
+
+    def __init__(self, every: float, sources: list[str]):
+        import threading
+        import time
+
+        self.counts: dict[str, int] = {}
+        self.sources = ", ".join(safe(s) for s in sources)
+        self.every, self.clock, self.started = every, time.monotonic, time.monotonic()
+        self.lock, self.done = threading.Lock(), threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+        self.thread.start()
+
+    def update(self, message: dict) -> None:
+        with self.lock:
+            self.counts[message["verb"]] = self.counts.get(message["verb"], 0) + 1
+
+    def _beat(self) -> None:
+        while not self.done.wait(self.every):
+            with self.lock:
+                counts = dict(self.counts)
+            stored = (f"{sum(counts.values())} pages: "
+                      + ", ".join(f"{n} {verb}" for verb, n in sorted(counts.items()))
+                      if counts else "no page handled yet")
+            click.echo(f"briefwatch: crawling {self.sources} for "
+                       f"{self.clock() - self.started:.0f}s: {stored}", err=True)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+
 # -- reading what was stored -----------------------------------------------------------------
 
 
@@ -280,7 +340,7 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
             })
         else:
             detail = safe(describe(event["summary"]))
-            click.echo(f"{obj.when(event['detected_at'])}  {event['kind']:<8} "
+            click.echo(f"{obj.when(event['detected_at'])}  {coloured(event['kind'], 8)} "
                        f"{safe(event['source'])}  "
                        f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
@@ -532,8 +592,10 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
         if as_json:
             emit_json(doc)
         else:
+            shown = coloured(doc["status"], 7) if doc["status"] == "removed" else \
+                f"{doc['status']:<7}"
             click.echo(f"{doc['id']:>6}  {doc['published'] or '?':<10}  v{doc['versions']:<3} "
-                       f"{doc['status']:<7} {safe(doc['source'])}  {safe(doc['title'])}")
+                       f"{shown} {safe(doc['source'])}  {safe(doc['title'])}")
 
 
 @cli.command()
@@ -571,7 +633,8 @@ def show(obj: Context, ref, n, as_json) -> None:
                f"fetched {obj.when(ver['fetched_at'])} · {doc['status']}")
     gone = removed_since(status_changes(db, doc["id"])) if doc["status"] == "removed" else None
     if gone:
-        click.echo(f"REMOVED from the site since {obj.when(gone['detected_at'])}"
+        click.echo(f"{coloured('removed', label='REMOVED')} from the site since "
+                   f"{obj.when(gone['detected_at'])}"
                    + (f": {safe(gone['reason'])}" if gone["reason"] else ""))
     for key, value in (ver["meta"] or {}).items():
         click.echo(f"{key}: {safe(value)}")
@@ -614,7 +677,8 @@ def history(obj: Context, ref, as_json) -> None:
                    f"{ver['characters']} characters  {change}")
         for status in statuses.get(ver["n"], []):
             why = f": {safe(status['reason'])}" if status["reason"] else ""
-            click.echo(f"     {obj.when(status['detected_at'])}  {status['kind'].upper()}{why}"
+            click.echo(f"     {obj.when(status['detected_at'])}  "
+                       f"{coloured(status['kind'], label=status['kind'].upper())}{why}"
                        + (f" (run {status['run']})" if status["run"] else ""))
 
 
@@ -938,6 +1002,7 @@ def export(obj: Context, fmt, unit, source, output) -> None:
     with _output(output) as out:
         writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
         if writer:
+            out.write("\ufeff")  # a byte-order mark: Excel reads the Chinese as UTF-8
             writer.writeheader()
         for row in export_rows(obj.read(), source):
             record = {k: row[k] for k in fields}

@@ -14,17 +14,32 @@ class NotFound(LookupError):
 
 
 def find(db: sqlite_utils.Database, ref: str) -> dict:
-    """A transcript by its URL or numeric ID."""
+    """A transcript by its URL or numeric ID. A URL is also found as people copy it: without
+    its scheme (`www.fmprc.gov.cn/…`), with a trailing slash or without one."""
     row = None
     if ref.isdigit():
         row = next(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]), None)
     if row is None:
         row = next(db.query("SELECT * FROM documents WHERE url = ?", [ref]), None)
     if row is None:
+        forms = _url_forms(ref)
+        rows = list(db.query(f"SELECT * FROM documents WHERE url IN "
+                             f"({', '.join('?' * len(forms))}) ORDER BY id", forms))
+        if len(rows) > 1:
+            raise NotFound(f"{ref!r} may be any of {', '.join(r['url'] for r in rows)}: give "
+                           f"the whole URL or the ID")
+        row = rows[0] if rows else None
+    if row is None:
         raise NotFound(
             f"no transcript with URL or ID {ref!r}: 'briefwatch list' shows the stored ones"
         )
     return row
+
+
+def _url_forms(ref: str) -> list[str]:
+    bare = ref.strip().rstrip("/")
+    with_scheme = [bare] if "://" in bare else [f"https://{bare}", f"http://{bare}"]
+    return [form + slash for form in with_scheme for slash in ("", "/")]
 
 
 def list_documents(db: sqlite_utils.Database, source: str | None = None, *,

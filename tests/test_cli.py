@@ -1,5 +1,6 @@
 """The CLI contract, through the real command in a subprocess."""
 
+import json
 import sqlite3
 
 import pytest
@@ -352,3 +353,54 @@ def test_times_are_shown_in_the_configured_time_zone_or_utc(three_sources):
         proc.stderr.close()
     for page in pages:
         assert shanghai in page and "+00:00" not in page
+
+
+def test_show_finds_a_url_copied_without_its_scheme_or_with_a_trailing_slash(three_sources):
+    for ref in ("127.0.0.1/0.html", "http://127.0.0.1/0.html/", "127.0.0.1/0.html/"):
+        shown = run_cli("show", ref, "--json", config=three_sources)
+        assert shown.code == 0, (ref, shown.err)
+        assert json.loads(shown.out)["url"] == "http://127.0.0.1/0.html"
+    assert run_cli("history", "127.0.0.1/1.html", config=three_sources).code == 0
+    one_line_error(run_cli("show", "127.0.0.1/9.html", config=three_sources), 1,
+                   "no transcript with URL or ID '127.0.0.1/9.html'")
+
+
+def _on_a_terminal(*args: str, config, env: dict | None = None) -> str:
+    """The real CLI with a pseudo-terminal as its standard output: what a user sees."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    leader, follower = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("BRIEFWATCH_CONFIG",
+                                                                 "NO_COLOR")}
+    proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config), *args],
+                            stdout=follower, stderr=subprocess.PIPE, cwd=REPO,
+                            env={**full_env, **(env or {})})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end closed: Linux says EIO
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    proc.stderr.close()
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_event_kinds_are_coloured_on_a_terminal_only(three_sources):
+    seen = _on_a_terminal("changes", config=three_sources)
+    assert "\x1b[31m\x1b[1mremoved " in seen and "\x1b[33m\x1b[1medited  " in seen
+    assert "\x1b[32mnew     \x1b[0m" in seen
+    listed = _on_a_terminal("list", config=three_sources)
+    assert "\x1b[31m\x1b[1mremoved\x1b[0m" in listed
+    assert "\x1b" not in _on_a_terminal("changes", config=three_sources, env={"NO_COLOR": "1"})
+    assert "\x1b" not in run_cli("changes", config=three_sources).out

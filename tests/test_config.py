@@ -138,6 +138,21 @@ def test_init_template_is_a_valid_config(tmp_path):
     assert "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/" in urls
 
 
+def test_every_host_of_the_init_template_is_the_one_the_readme_gives(tmp_path):
+    # issue 15: init's consulate was on china-consulate.gov.cn, the README's on .org
+    import re
+    from importlib.resources import files
+
+    from tests.conftest import REPO
+
+    template = files("jobs").joinpath("default_config.toml").read_text("utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    hosts = re.compile(r"https?://([\w.-]+)")
+    start_urls = [line for line in template.splitlines() if "start_urls" in line]
+    in_init = {h for line in start_urls for h in hosts.findall(line)}
+    assert len(in_init) == 5 and in_init <= set(hosts.findall(readme)), in_init
+
+
 LISTING = '[[sources]]\nname = "state"\nspider = "listing"\nstart_urls = ["http://a/b/"]\n'
 
 
