@@ -106,22 +106,29 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
         title += f" (watch {', '.join(w.name for w in watches)})"
     lines: list[str] = []
     summed: Counter = Counter()
-    concern: Counter = Counter()
+    concern: dict[str, set[int]] = {}  # source -> the backfilled events a watch quoted
     differ: Counter = Counter()
     listed = []
     for event in events:
         first = (event["run"], event["source"]) in first_crawls
         if event["kind"] == "new" and first:
             summed[event["source"]] += 1
-            concern[event["source"]] += bool(event.get("quoted"))
+            if event.get("quoted"):
+                concern.setdefault(event["source"], set()).add(event["id"])
         elif event["kind"] == "divergent" and first:
             differ[event["source"]] += 1
         else:
             listed.append(event)
+    watched = ", ".join(w.name for w in watches)
     for source, count in summed.items():
+        quoted = len(concern.get(source, ()))
+        if quoted == count:  # a watch's channel: only what concerns it is owed here
+            lines.append(f"{source}: first crawl: {count} transcript{'s' if count != 1 else ''}"
+                         f" concern watch {watched} ('briefwatch changes --watch NAME' lists "
+                         f"them)")
+            continue
         lines.append(f"{source}: first crawl stored {count} transcript{'s' if count != 1 else ''}"
-                     + (f", {concern[source]} of them mentioning what you watch"
-                        if concern[source] else ""))
+                     + (f", {quoted} concerning watch {watched}" if quoted else ""))
     for source, count in differ.items():
         lines.append(f"{source}: first crawl found {count} transcript{'s' if count != 1 else ''} "
                      f"lacking exchanges the other language has ('briefwatch pairs --divergent')")
@@ -135,9 +142,9 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
             lines += [f"  {line}" for line in details(event)]
     if len(listed) > MAX_LISTED:
         lines.append(f"… and {len(listed) - MAX_LISTED} more: run 'briefwatch changes'")
-    elif details and len(listed) > MAX_DETAILED:
-        lines.append(f"(the {len(listed) - MAX_DETAILED} last told in one line each: "
-                     f"'briefwatch diff URL' shows the rest)")
+    if details and len(listed) > MAX_DETAILED:
+        lines.append(f"(the details of the last {min(len(listed), MAX_LISTED) - MAX_DETAILED} "
+                     f"left out: 'briefwatch diff URL' shows them)")
     return title, "\n".join(lines)
 
 

@@ -269,7 +269,8 @@ def three_sources(tmp_path):
 
 def test_changes_newest_first_limited_and_json_oldest_first(three_sources):
     shown = run_cli("changes", config=three_sources).out
-    heads = [line.split()[1:3] for line in shown.splitlines() if not line.startswith(" ")]
+    # each event: its time (date, time, zone), kind, source, …
+    heads = [line.split()[3:5] for line in shown.splitlines() if not line.startswith(" ")]
     assert heads == [["removed", "mfa-zh"], ["edited", "mfa-en"], ["new", "old"],
                      ["new", "mfa-zh"], ["new", "mfa-en"]]
     kinds = [e["kind"] for e in run_cli("changes", "--json", config=three_sources).jsonl()]
@@ -281,7 +282,7 @@ def test_changes_newest_first_limited_and_json_oldest_first(three_sources):
     assert [e["kind"] for e in newest] == ["removed", "edited"]
     oldest = run_cli("changes", "--order", "oldest", "--kind", "new", "--limit", "2",
                      config=three_sources).out
-    assert [line.split()[2] for line in oldest.splitlines() if not line.startswith(" ")] == [
+    assert [line.split()[4] for line in oldest.splitlines() if not line.startswith(" ")] == [
         "mfa-zh", "old"]
     # a source the config dropped is still read: its transcripts are stored
     assert len(run_cli("changes", "--source", "old", "--json", config=three_sources).jsonl()) == 1

@@ -276,7 +276,7 @@ def test_an_edit_is_told_in_sentences_an_excerpt_and_a_link_and_a_big_night_stay
     ], told
     # ten edits told in full, the other three in a line each
     assert sum(line.startswith("  diff: ") for line in told) == 10
-    assert told[-1] == "(the 3 last told in one line each: 'briefwatch diff URL' shows the rest)"
+    assert told[-1] == "(the details of the last 3 left out: 'briefwatch diff URL' shows them)"
     assert len(told) == 13 * 3 + 10 * 5 + 1
 
 
@@ -339,3 +339,21 @@ def test_a_channel_a_watch_names_hears_only_of_the_watch(tmp_path):
         ("json://127.0.0.1:9/all", ["mfa-en"], []),
         ("json://127.0.0.1:9/d", ["desk-only"], ["taiwan"]),
     ]
+
+
+def test_a_first_crawl_is_summed_up_for_a_watch_too(tmp_path):
+    from storage import runs
+    from storage.versions import record
+
+    with Webhook() as everything, Webhook() as desk:
+        config, db = stored_world(tmp_path, [everything.url()],
+                                  WATCH.format(hook=desk.url("desk-token")))
+        run = runs.start(db, ["mfa-en"], {})
+        for k, text in enumerate([BRIEFING + "\n" + TAIWAN, BRIEFING, "问：台湾？\n答：是。"]):
+            record(db, run, stored(text, f"http://127.0.0.1/{k}.shtml"))
+        runs.finish(db, run, "completed", {"mfa-en": {"first_crawl": True, "new": 3}})
+        db.close()
+        assert run_cli("notify", config=config).code == 0
+    assert everything.posts[0]["message"] == "mfa-en: first crawl stored 3 transcripts"
+    assert desk.posts[0]["message"] == ("mfa-en: first crawl: 2 transcripts concern watch "
+                                        "taiwan ('briefwatch changes --watch NAME' lists them)")
