@@ -132,9 +132,9 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
     db = open_db(db_path)
     started = time.monotonic()
     current: dict[tuple[int, dt.date], object] = {}
-    night, run, stored = None, None, 0
+    night, run = None, None
     db.conn.execute("BEGIN")
-    for at, k, day, j in plan(transcripts, versions, seed):
+    for stored, (at, k, day, j) in enumerate(plan(transcripts, versions, seed), 1):
         if at.date() != night:
             # Edits come within 60 days of the first version: older briefings are done with.
             for key in [key for key in current if (at.date() - key[1]).days > 62]:
@@ -156,7 +156,6 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
             conference=conference_key(day, b.title), status_line="HTTP/1.1 200 OK",
             headers=[["Content-Type", "text/html"], ["Server", "Apache"]])
         storage.versions.record(db, run, page)
-        stored += 1
         if stored % 1000 == 0:
             db.conn.execute("COMMIT")
             db.conn.execute("BEGIN")

@@ -22,6 +22,10 @@ from jobs.config import ConfigError, load_config, resolve_config_path
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EVENT_KINDS = ("new", "edited", "removed", "restored", "divergent")
+# On a terminal each kind of event has its colour (click drops colours when the output is not
+# a terminal; NO_COLOR=1 drops them everywhere).
+KIND_COLOURS = {"new": "green", "edited": "yellow", "removed": "red", "restored": "cyan",
+                "divergent": "magenta"}
 # Scraped text is data: never let a page move the cursor or recolour a user's terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -38,6 +42,16 @@ def safe(text) -> str:
     return _CONTROL.sub("", "" if text is None else str(text))
 
 
+def coloured(name: str, width: int = 0, label: str | None = None) -> str:
+    """An event kind (or status) padded to `width`, in its colour."""
+    import os
+
+    text = f"{label or name:<{width}}"
+    if os.environ.get("NO_COLOR"):
+        return text
+    return click.style(text, fg=KIND_COLOURS.get(name), bold=name != "new" or None)
+
+
 def emit_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, default=str))
 
@@ -47,6 +61,17 @@ class Context:
         self.config_option = config_option
         self.debug = debug
         self._config = None
+        self.utc = False  # --utc: times in UTC, not [crawl] timezone
+
+    @property
+    def zone(self) -> str:
+        return "UTC" if self.utc else self.config.crawl.timezone
+
+    def when(self, value: str | None) -> str:
+        """A stored time as the reader's clock says it ([crawl] timezone, or UTC)."""
+        from jobs.when import local
+
+        return local(value, self.zone)
 
     @property
     def config(self):
@@ -74,6 +99,16 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def utc_option(command):
+    """--utc on a command that shows times: UTC rather than [crawl] timezone."""
+    def remember(ctx: click.Context, param, value: bool) -> None:
+        if value:
+            ctx.find_object(Context).utc = True
+
+    return click.option("--utc", is_flag=True, expose_value=False, callback=remember,
+                        help="Show times in UTC [default: in [crawl] timezone].")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -113,8 +148,13 @@ def cli(ctx: click.Context, config_option: str | None, debug: bool) -> None:
 @click.option("--cluster", is_flag=True,
               help="Coordinate workers on [cluster] redis_url (`briefwatch worker`) instead of "
                    "crawling here.")
+@click.option("--progress-every", "progress_every", type=click.FloatRange(0), default=60,
+              show_default=True, metavar="SECONDS",
+              help="Off a terminal (cron, a log file): a progress line on stderr this often "
+                   "(0: none).")
 @pass_ctx
-def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -> None:
+def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
+          progress_every) -> None:
     """Crawl every configured source (or the SOURCEs named) once.
 
     Safe to run from cron: one crawl at a time per database; exit 0 when the run completed,
@@ -135,7 +175,12 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -
     if not config.sources:
         raise ConfigError(f"{config.path}: no [[sources]] configured; 'briefwatch init' writes "
                           f"an example")
-    progress = _Progress() if sys.stderr.isatty() and not as_json else None
+    if sys.stderr.isatty():
+        progress = None if as_json else _Progress()
+    else:
+        progress = _ProgressLog(progress_every, list(sources) or [s.name for s in
+                                                                config.sources]) \
+            if progress_every else None
     # systemd and `kill` stop a crawl with SIGTERM: treat it like Ctrl-C, so the crawl process
     # closes its spiders and the run is recorded as interrupted.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -274,46 +319,125 @@ def archive(obj: Context, source_names, url, since, until, discover, as_json, ve
     if summary.status != "completed":
         raise Failure(f"run {summary.run} {summary.status}: the import did not complete; "
                       f"run with --verbose to see why")
+class _ProgressLog:
+    """Progress off a terminal, where a status line cannot redraw itself: every `every`
+    seconds, a line saying what is crawled and what was handled so far, so that a log or a
+    cron mail shows a long or stuck crawl for what it is. (None at the start: a crawl that
+    fails at once says so in one line.)"""
+
+    def __init__(self, every: float, sources: list[str]):
+        import threading
+        import time
+
+        self.counts: dict[str, int] = {}
+        self.sources = ", ".join(safe(s) for s in sources)
+        self.every, self.clock, self.started = every, time.monotonic, time.monotonic()
+        self.lock, self.done = threading.Lock(), threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+        self.thread.start()
+
+    def update(self, message: dict) -> None:
+        with self.lock:
+            self.counts[message["verb"]] = self.counts.get(message["verb"], 0) + 1
+
+    def _beat(self) -> None:
+        while not self.done.wait(self.every):
+            with self.lock:
+                counts = dict(self.counts)
+            stored = (f"{sum(counts.values())} pages: "
+                      + ", ".join(f"{n} {verb}" for verb, n in sorted(counts.items()))
+                      if counts else "no page handled yet")
+            click.echo(f"briefwatch: crawling {self.sources} for "
+                       f"{self.clock() - self.started:.0f}s: {stored}", err=True)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
 
 
 # -- reading what was stored -----------------------------------------------------------------
 
 
 @cli.command()
+@utc_option
 @click.option("--since", metavar="ISO", help="Only events detected at or after this time.")
 @click.option("--kind", type=click.Choice(EVENT_KINDS), help="Only events of this kind.")
 @click.option("--source", metavar="S", help="Only events of this source.")
 @click.option("--run", "run_id", type=int, metavar="N", help="Only events found by run N.")
+@click.option("--watch", "watch_name", metavar="NAME",
+              help="Only events concerning the terms of [[watch]] NAME, the passages quoted.")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="Only the N latest events.")
+@click.option("--order", type=click.Choice(["newest", "oldest"]),
+              help="Which come first [default: newest; with --json, oldest].")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @pass_ctx
-def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
-    """What was new, edited, removed or restored, oldest first.
+def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
+            as_json) -> None:
+    """What was new, edited, removed or restored, newest first (with --json, oldest first,
+    as a log is read).
 
     \b
     Examples:
-      briefwatch changes --kind edited
+      briefwatch changes --kind edited --limit 20
       briefwatch changes --run 12
+      briefwatch changes --watch taiwan
       briefwatch changes --since 2026-11-01 --json | jq .url
     """
     from storage.documents import events
     from storage.text.diff import describe
 
+    watch = obj.config.watch(watch_name) if watch_name else None
     if since:
         since = _iso(since)
     db = obj.read()
-    for event in events(db, since=since, kind=kind, source=source, run=run_id):
+    _check_source(obj, db, source)
+    if watch:
+        found = _concerning(db, events(db, since=since, kind=kind, source=source, run=run_id),
+                            watch)
+        found = found[-limit:] if limit else found
+    else:
+        found = events(db, since=since, kind=kind, source=source, run=run_id, newest=limit)
+    if (order or ("oldest" if as_json else "newest")) == "newest":
+        found.reverse()
+    for event in found:
         if as_json:
             emit_json({
                 "kind": event["kind"], "url": event["url"], "title": event["title"],
                 "source": event["source"], "version": event["version"],
                 "detected_at": event["detected_at"], "run": event["run"],
                 "summary": event["summary"],
+                **({"passages": event["passages"]} if watch else {}),
             })
         else:
             detail = safe(describe(event["summary"]))
-            click.echo(f"{event['detected_at']}  {event['kind']:<8} {safe(event['source'])}  "
+            click.echo(f"{obj.when(event['detected_at'])}  {coloured(event['kind'], 8)} "
+                       f"{safe(event['source'])}  "
                        f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
+            for passage in event.get("passages", ()):
+                click.echo(f"    {watch.name}: {passage['change']} “{safe(passage['text'])}”")
+
+
+def _check_source(obj: Context, db, source: str | None) -> None:
+    """A --source must name a configured source, or one whose transcripts are stored (a
+    source since dropped from the config): a typo is an error, not an empty answer."""
+    if source and not any(s.name == source for s in obj.config.sources) and next(
+            db.query("SELECT 1 FROM documents WHERE source = ? LIMIT 1", [source]), None) is None:
+        obj.config.source(source)  # raises, naming the configured ones
+
+
+def _concerning(db, found: list[dict], watch) -> list[dict]:
+    """The events that concern a watch's terms, each with its `passages`."""
+    from storage.watch import documents_mentioning, passages, term_pattern
+
+    pattern, mentioning = term_pattern(watch.terms), documents_mentioning(db, watch.terms)
+    out = []
+    for event in found:
+        if event["document"] in mentioning:
+            event["passages"] = passages(db, event, pattern)
+            if event["passages"]:
+                out.append(event)
+    return out
 
 
 @cli.command()
@@ -510,26 +634,42 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since):
 
 @cli.command("list")
 @click.option("--source", metavar="S", help="Only transcripts of this source.")
+@click.option("--since", metavar="DATE", help="Only conferences on or after this date.")
+@click.option("--status", type=click.Choice(["active", "removed"]),
+              help="Only transcripts still on the site, or only those removed from it.")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="Only the N newest conferences.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one transcript per line.")
 @pass_ctx
-def list_(obj: Context, source, as_json) -> None:
+def list_(obj: Context, source, since, status, limit, as_json) -> None:
     """Stored transcripts, newest conference first.
 
     \b
-    Example:
-      briefwatch list --source mfa-en
+    Examples:
+      briefwatch list --source mfa-en --limit 20
+      briefwatch list --status removed --since 2026-01-01
     """
     from storage.documents import list_documents
 
-    for doc in list_documents(obj.read(), source):
+    if since:
+        since = _iso(since)[:10]
+    db = obj.read()
+    _check_source(obj, db, source)
+    rows = list_documents(db, source, since=since, status=status, limit=limit)
+    if rows and not as_json:
+        click.echo(f"{'ID':>6}  {'CONFERENCE':<10}  {'VER':<4} {'STATUS':<7} SOURCE  TITLE")
+    for doc in rows:
         if as_json:
             emit_json(doc)
         else:
+            shown = coloured(doc["status"], 7) if doc["status"] == "removed" else \
+                f"{doc['status']:<7}"
             click.echo(f"{doc['id']:>6}  {doc['published'] or '?':<10}  v{doc['versions']:<3} "
-                       f"{doc['status']:<7} {safe(doc['source'])}  {safe(doc['title'])}")
+                       f"{shown} {safe(doc['source'])}  {safe(doc['title'])}")
 
 
 @cli.command()
+@utc_option
 @click.argument("ref", metavar="URL|ID")
 @click.option("--version", "n", type=int, metavar="N", help="Show version N [default: latest].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -542,7 +682,7 @@ def show(obj: Context, ref, n, as_json) -> None:
       briefwatch show 12
       briefwatch show https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202402/t20240207_11240863.html
     """
-    from storage.documents import copies, find, version
+    from storage.documents import copies, find, removed_since, status_changes, version
 
     db = obj.read()
     doc = _lookup(find, db, ref)
@@ -560,15 +700,20 @@ def show(obj: Context, ref, n, as_json) -> None:
         })
         return
     click.echo(safe(ver["title"]))
-    fetched = (f"captured {ver['fetched_at']} by the archive" if ver["origin"] == "archive"
-               else f"fetched {ver['fetched_at']}")
+    fetched = (f"captured {obj.when(ver['fetched_at'])} by the archive"
+               if ver["origin"] == "archive" else f"fetched {obj.when(ver['fetched_at'])}")
     click.echo(f"{safe(doc['url'])}\nsource {safe(doc['source'])} · conference "
                f"{ver['published'] or 'unknown'} · version {ver['n']} of {doc['versions']} · "
                f"{fetched} · {doc['status']}")
+    gone = removed_since(status_changes(db, doc["id"])) if doc["status"] == "removed" else None
+    if gone:
+        click.echo(f"{coloured('removed', label='REMOVED')} from the site since "
+                   f"{obj.when(gone['detected_at'])}"
+                   + (f": {safe(gone['reason'])}" if gone["reason"] else ""))
     if ver["origin"] == "archive":
         click.echo(f"archive capture: {safe(ver['capture_url'])}")
     where = "in an archive capture" if doc["last_seen_in"] == "archive" else "on the site"
-    click.echo(f"last seen {doc['last_seen']} {where}")
+    click.echo(f"last seen {obj.when(doc['last_seen'])} {where}")
     for key, value in (ver["meta"] or {}).items():
         click.echo(f"{key}: {safe(value)}")
     for other in others:
@@ -579,40 +724,50 @@ def show(obj: Context, ref, n, as_json) -> None:
 
 
 @cli.command()
+@utc_option
 @click.argument("ref", metavar="URL|ID")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one version per line.")
 @pass_ctx
 def history(obj: Context, ref, as_json) -> None:
-    """Every stored version of a transcript, numbered from 1, with the size of each change.
+    """Every stored version of a transcript, numbered from 1, with the size of each change,
+    and when the transcript was removed from the site or restored.
 
     \b
     Example:
       briefwatch history 12
     """
-    from storage.documents import find, history, versions
+    from storage.documents import find, history, status_changes, versions
     from storage.text.diff import describe
 
     db = obj.read()
     doc = _lookup(find, db, ref)
+    statuses = status_changes(db, doc["id"])
     for ver in history(versions(db, doc["id"])):
         summary = ver["change"]
         if as_json:
             emit_json({"version": ver["n"], "fetched_at": ver["fetched_at"], "run": ver["run"],
                        "title": ver["title"], "paragraphs": ver["paragraphs"],
                        "characters": ver["characters"], "change": summary,
+                       "status_changes": statuses.get(ver["n"], []),
                        "origin": ver["origin"], "capture_url": ver["capture_url"],
                        "sha256": ver["sha256"]})
-        else:
-            change = safe(describe(summary)) if summary else "first version"
-            origin = "  (archive capture)" if ver["origin"] == "archive" else ""
-            click.echo(f"v{ver['n']:<3} {ver['fetched_at']}  {ver['paragraphs']} paragraphs, "
-                       f"{ver['characters']} characters  {change}{origin}")
+            continue
+        change = safe(describe(summary)) if summary else "first version"
+        origin = "  (archive capture)" if ver["origin"] == "archive" else ""
+        click.echo(f"v{ver['n']:<3} {obj.when(ver['fetched_at'])}  {ver['paragraphs']} paragraphs, "
+                   f"{ver['characters']} characters  {change}{origin}")
+        for status in statuses.get(ver["n"], []):
+            why = f": {safe(status['reason'])}" if status["reason"] else ""
+            click.echo(f"     {obj.when(status['detected_at'])}  "
+                       f"{coloured(status['kind'], label=status['kind'].upper())}{why}"
+                       + (f" (run {status['run']})" if status["run"] else ""))
 
 
 DIFF_FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
 
 
 @cli.command()
+@utc_option
 @click.argument("ref", metavar="URL|ID")
 @click.option("--from", "old", type=int, metavar="N", help="Old version [default: next to last].")
 @click.option("--to", "new", type=int, metavar="M", help="New version [default: latest].")
@@ -667,12 +822,12 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
     b = _lookup(version, db, doc["id"], new)
     a = _lookup(version, db, doc["id"], old)
     if fmt != "unified":
-        _diff_formatted(fmt, doc, a, b, context_lines)
+        _diff_formatted(fmt, doc, a, b, context_lines, obj)
         return
     title_a, title_b = safe(a["title"]), safe(b["title"])
     if title_a != title_b:
         click.echo(click.style(f"title: - {title_a}\n       + {title_b}", bold=True))
-    lines = unified(safe(a["text"]), safe(b["text"]), _label(a), _label(b),
+    lines = unified(safe(a["text"]), safe(b["text"]), _label(a, obj), _label(b, obj),
                     context=context_lines)
     if not lines:
         click.echo(f"v{old} and v{new} have the same text", err=True)
@@ -682,13 +837,13 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
         click.echo(click.style(line, fg=fg, bold=line.startswith(("---", "+++"))))
 
 
-def _label(version: dict) -> str:
+def _label(version: dict, obj: Context) -> str:
     """How a diff names a version: its number and date, and whether a web archive made it."""
     archive = " (archive capture)" if version.get("origin") == "archive" else ""
-    return f"v{version['n']} {version['fetched_at']}{archive}"
+    return f"v{version['n']} {obj.when(version['fetched_at'])}{archive}"
 
 
-def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None:
+def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int, obj: Context) -> None:
     import shutil
 
     from jobs import diffview
@@ -696,7 +851,7 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
     from storage.text.turns import turns_of
 
     comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
-    labels = _label(a), _label(b)
+    labels = _label(a, obj), _label(b, obj)
     same = not any(block.op != "equal" for block in comparison.blocks)
     colour = sys.stdout.isatty()
     if fmt == "json":
@@ -705,7 +860,7 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int) -> None
     if fmt == "html":
         from jobs.pages import diff_document
 
-        click.echo(diff_document(doc, a, b, comparison, context))
+        click.echo(diff_document(doc, a, b, comparison, context, tz=obj.zone))
         return
     title_a, title_b = safe(a["title"]), safe(b["title"])
     if title_a != title_b and fmt != "turns":
@@ -773,6 +928,7 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
 
 
 @cli.command()
+@utc_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback lets other machines read.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
@@ -796,7 +952,7 @@ def serve(obj: Context, host, port) -> None:
 
     obj.read().close()  # a clear error when there is no database yet, and the schema is current
     try:
-        server = make(obj.config.storage_path, host, port, obj.config.names_file)
+        server = make(obj.config.storage_path, host, port, obj.config.names_file, obj.zone)
     except OSError as exc:
         raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_host, bound_port = server.server_address[:2]
@@ -819,6 +975,7 @@ def serve(obj: Context, host, port) -> None:
 
 
 @cli.command()
+@utc_option
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one run per line.")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @pass_ctx
@@ -845,6 +1002,12 @@ def runs(obj: Context, as_json, limit) -> None:
                        "suspects": held[row["id"]]})
         else:
             counts = ", ".join(f"{n} {k}" for k, n in totals.items())
+            ended = (f"finished {obj.when(row['finished'])} "
+                     f"({_duration(row['started'], row['finished'])})"
+                     if row["finished"] else "not finished")
+            click.echo(f"{row['id']:>5}  {obj.when(row['started'])}  {ended}  "
+                       f"{row['status']:<11} "
+                       f"{counts}  [{', '.join(row['sources'])}]")
             click.echo(f"{row['id']:>5}  {row['started']}  {row['status']:<11} {counts}  "
                        f"[{', '.join(row['sources'])}]")
             if row["options"].get("archive"):
@@ -858,6 +1021,21 @@ def runs(obj: Context, as_json, limit) -> None:
                     f"{safe(w)} {n['pages']} pages/{n['requests']} requests"
                     for w, n in by_worker.items()))
             _echo_suspects(held[row["id"]])
+
+
+def _duration(started: str, finished: str) -> str:
+    """How long a run took, as a person says it: 4s, 3m12s, 1h02m (times are stored to the
+    second)."""
+    import datetime as dt
+
+    seconds = (dt.datetime.fromisoformat(finished)
+               - dt.datetime.fromisoformat(started)).total_seconds()
+    minutes, seconds = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{seconds}s"
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
 def _echo_suspects(held: list[dict]) -> None:
@@ -909,6 +1087,7 @@ def export(obj: Context, fmt, unit, source, url, output) -> None:
 
     from storage.documents import export_rows
 
+    _check_source(obj, obj.read(), source)
     if fmt == "warc":
         _export_warc(obj, source, url, output)
         return
@@ -926,6 +1105,7 @@ def export(obj: Context, fmt, unit, source, url, output) -> None:
     with _output(output) as out:
         writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
         if writer:
+            out.write("\ufeff")  # a byte-order mark: Excel reads the Chinese as UTF-8
             writer.writeheader()
         for row in export_rows(obj.read(), source):
             record = {k: row[k] for k in fields}
@@ -1018,6 +1198,7 @@ def _export_warc(obj: Context, source, url, output: Path | None) -> None:
 
 
 @cli.command()
+@utc_option
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one source per line.")
 @pass_ctx
 def sources(obj: Context, as_json) -> None:
@@ -1042,7 +1223,8 @@ def sources(obj: Context, as_json) -> None:
             emit_json(row)
             continue
         run, newest = row["last_run"], row["newest"]
-        last = f"run {run['id']} {run['started']} {run['status']}" if run else "never crawled"
+        last = (f"run {run['id']} {obj.when(run['started'])} {run['status']}" if run
+                else "never crawled")
         latest = f"{newest['published'] or '?'}  {safe(newest['title'])}" if newest else "-"
         noun = "transcript" if row["transcripts"] == 1 else "transcripts"
         click.echo(f"{source.name:<16} {source.spider:<8} {row['transcripts']:>6} {noun:<12} "
@@ -1205,7 +1387,7 @@ def notify_(obj: Context, test_message, as_json) -> None:
     from jobs import notify as notifications
 
     config = obj.config
-    if not config.channels and not any(s.notify for s in config.sources):
+    if not config.channels and not any(s.notify for s in (*config.sources, *config.watches)):
         raise Failure(f"{config.path}: no [notify] urls configured", EXIT_USAGE)
     if test_message:
         results = notifications.send_test(config)

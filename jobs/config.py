@@ -77,6 +77,15 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class Watch:
+    """[[watch]]: the events that concern some terms, for the channels that follow a topic."""
+
+    name: str
+    terms: tuple[str, ...]
+    notify: tuple[str, ...] = ()  # apprise URLs or tags of [notify] urls; none: changes only
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     spider: str
@@ -109,6 +118,8 @@ class Config:
     feed_path: Path | None = None
     cluster: ClusterSettings = ClusterSettings()
     names_file: Path | None = None  # [names] file: the user's own outlets and spokespersons
+    watches: tuple[Watch, ...] = ()
+    base_url: str | None = None  # [serve] base_url: where `briefwatch serve` is reached
     archive: ArchiveSettings = ArchiveSettings()
 
     @property
@@ -131,6 +142,14 @@ class Config:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none"
         raise ConfigError(f"unknown source {name!r} (configured: {known}) in {self.path}")
+
+    def watch(self, name: str) -> Watch:
+        for watch in self.watches:
+            if watch.name == name:
+                return watch
+        known = ", ".join(w.name for w in self.watches) or "none"
+        raise ConfigError(f"unknown watch {name!r} (configured: {known}) in {self.path}; "
+                          f"declare it as [[watch]] name = {name!r}, terms = [...]")
 
 
 def resolve_config_path(option: str | None) -> Path:
@@ -156,8 +175,7 @@ def load_config(path: Path) -> Config:
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     where = str(path)
     _only_keys(data, {"storage", "crawl", "notify", "feed", "cluster", "sources", "names",
-                      "archive"},
-               where, "top level")
+                      "watch", "serve", "archive"}, where, "top level")
     storage = _table(data, "storage", where)
     _only_keys(storage, {"path"}, where, "[storage]")
     storage_path = Path(_get(storage, "path", str, where, "[storage]", "briefwatch.db"))
@@ -233,8 +251,51 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             )
         seen.add(source.name)
     _check_pairs(sources, where)
+    watches = _watches(data.get("watch", []), where, channels)
     return Config(path, storage_path, crawl, channels, sources, feed_path, cluster, names_file,
-                  archive)
+                  watches, _base_url(_table(data, "serve", where), where), archive)
+
+
+def _base_url(table: dict[str, Any], where: str) -> str | None:
+    _only_keys(table, {"base_url"}, where, "[serve]")
+    if "base_url" not in table:
+        return None
+    url = _get(table, "base_url", str, where, "[serve]", "")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(f"{where}: [serve] base_url {url!r} must be the http(s) address "
+                          f"where 'briefwatch serve' is reached, e.g. "
+                          f"\"http://briefings.example.org:8080\"")
+    return url.rstrip("/")
+
+
+def _watches(raw: Any, where: str, channels: tuple[Channel, ...]) -> tuple[Watch, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: 'watch' must be an array of tables: [[watch]]")
+    watches: list[Watch] = []
+    for index, table in enumerate(raw):
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: watch[{index}] must be a table")
+        name = table.get("name")
+        label = f"watch {name!r}" if isinstance(name, str) else f"watch[{index}]"
+        _only_keys(table, {"name", "terms", "notify"}, where, label)
+        if not isinstance(name, str) or not SOURCE_NAME.match(name):
+            raise ConfigError(f"{where}: {label}: 'name' must be lower-case letters, digits, "
+                              f"'-' or '_' (e.g. name = \"taiwan\")")
+        if any(w.name == name for w in watches):
+            raise ConfigError(f"{where}: two watches are named {name!r}; names must be unique")
+        terms = tuple(t.strip() for t in _string_list(table, "terms", where, label))
+        if not terms:
+            raise ConfigError(f"{where}: {label}: 'terms' is missing or empty; give the words "
+                              f"to watch for, e.g. terms = [\"Taiwan\", \"台湾\"]")
+        for term in terms:
+            if not re.search(r"[^\W_]", term):
+                raise ConfigError(f"{where}: {label}: term {term!r} has no letter or digit to "
+                                  f"look for")
+        notify = tuple(_string_list(table, "notify", where, label))
+        _validate_routes(notify, channels, where, label)
+        watches.append(Watch(name, terms, notify))
+    return tuple(watches)
 
 
 def _check_pairs(sources: tuple[Source, ...], where: str) -> None:

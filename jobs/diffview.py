@@ -228,6 +228,35 @@ def turns(comparison: Comparison, title_change: tuple[str, str] | None,
     return lines
 
 
+def excerpts(comparison: Comparison, limit: int, width: int = 160) -> list[str]:
+    """The first `limit` changed paragraphs in a line each, for a message: `− “…”` removed,
+    `+ “…”` added, `~ “…[-old-]{+new+}…”` reworded (the changed words with a little of the
+    sentence around them), each cut to about `width` characters."""
+    out = []
+    for block in comparison.blocks:
+        if len(out) == limit:
+            break
+        if block.op == "delete":
+            out.append(f"− “{_cut(block.old_text, width)}”")
+        elif block.op == "insert":
+            out.append(f"+ “{_cut(block.new_text, width)}”")
+        elif block.op == "replace":
+            marked = "".join(text if op == "=" else
+                             f"{DEL_OPEN}{text}{DEL_CLOSE}" if op == "-" else
+                             f"{INS_OPEN}{text}{INS_CLOSE}" for op, text in block.words)
+            first = min((i for i in (marked.find(DEL_OPEN), marked.find(INS_OPEN)) if i >= 0),
+                        default=0)
+            start = max(0, first - width // 4)
+            head = "…" if start else ""
+            out.append(f"~ “{head}{_cut(marked[start:], width - len(head))}”")
+    return out
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def as_json(comparison: Comparison, doc: dict, old: dict, new: dict) -> dict:
     """One object: the two versions, the change summary, the turn changes and every aligned
     paragraph (README, "JSON output")."""

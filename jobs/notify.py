@@ -2,25 +2,36 @@
 
 Each channel gets one message listing every new, edited, removed or restored transcript it is
 owed (storage.outbox); a source's first crawl is summed up in one line rather than a line per
-transcript. Channel URLs carry secrets: only their masked form is ever printed or stored.
+transcript. An edit says what changed in words (the `diff --format turns` sentences and an
+excerpt of the paragraphs), and links to the web view's diff page when [serve] base_url says
+where it is. A channel named by a [[watch]] hears of the events that concern its terms, the
+passages quoted. Channel URLs carry secrets: only their masked form is ever printed or stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from jobs.config import Channel, Config
+from jobs.config import Channel, Config, Watch
 
 KIND_ORDER = ("new", "edited", "removed", "restored", "divergent")
 MAX_LISTED = 50  # a digest beyond this many lines is summed up, not listed
+# A big night stays readable: only the first events listed are told in detail, each with a
+# few sentences, excerpts and quoted passages; the rest is counted ("and N more").
+MAX_DETAILED = 10
+MAX_SENTENCES = 3
+MAX_EXCERPTS = 2
+MAX_QUOTED = 2
 
 
 @dataclass(frozen=True)
 class Route:
     channel: Channel
     sources: frozenset[str]
+    watches: tuple[Watch, ...] = ()  # events of any source that concern these terms
 
 
 @dataclass(frozen=True)
@@ -46,39 +57,58 @@ def masked(url: str) -> str:
 
 
 def routes(config: Config) -> list[Route]:
-    """Which sources each channel hears about.
+    """Which sources, and which watches, each channel hears about.
 
-    A source without a `notify` key goes to every [notify] channel; one with `notify` goes to
-    the URLs it lists and to the [notify] channels carrying the tags it lists.
+    A source without a `notify` key goes to every [notify] channel that no [[watch]] names
+    (a channel following a topic hears only of it); one with `notify` goes to the URLs it
+    lists and to the [notify] channels carrying the tags it lists. A watch's `notify` works
+    the same way.
     """
-    by_url: dict[str, tuple[Channel, set[str]]] = {
-        c.url: (c, set()) for c in config.channels
+    by_url: dict[str, tuple[Channel, set[str], list[Watch]]] = {
+        c.url: (c, set(), []) for c in config.channels
     }
+
+    def named(route: str) -> list[str]:
+        if "://" in route:
+            by_url.setdefault(route, (Channel(route), set(), []))
+            return [route]
+        return [url for url, (channel, _, _) in by_url.items() if route in channel.tags]
+
+    claimed: set[str] = set()
+    for watch in config.watches:
+        for url in {url for route in watch.notify for url in named(route)}:
+            by_url[url][2].append(watch)
+            claimed.add(url)
     for source in config.sources:
         if source.notify is None:
-            for _, names in by_url.values():
-                names.add(source.name)
+            for url, (_, names, _) in by_url.items():
+                if url not in claimed:
+                    names.add(source.name)
             continue
         for route in source.notify:
-            if "://" in route:
-                by_url.setdefault(route, (Channel(route), set()))[1].add(source.name)
-            else:
-                for channel, names in by_url.values():
-                    if route in channel.tags:
-                        names.add(source.name)
-    return [Route(channel, frozenset(names)) for channel, names in by_url.values() if names]
+            for url in named(route):
+                by_url[url][1].add(source.name)
+    return [Route(channel, frozenset(names), tuple(watches))
+            for channel, names, watches in by_url.values() if names or watches]
 
 
 def digest(events: list[dict], first_crawls: set[tuple[int, str]],
+           details: Callable[[dict], list[str]] | None = None,
+           watches: tuple[Watch, ...] = (),
            imports: dict[tuple[int, str], dict] | None = None) -> tuple[str, str]:
-    """The title and plain-text body of one message about `events`. An archive import's
-    (`imports`: (run, source) -> its counts) come as one line per source."""
+    """The title and plain-text body of one message about `events`. `details` gives the
+    lines that tell an event in full (the first MAX_DETAILED listed are); `watches`, those
+    the channel follows, are named in the title; an archive import's events (`imports`:
+    (run, source) -> its counts) come as one line per source."""
     from storage.text.diff import describe
 
     counts = Counter(e["kind"] for e in events)
     title = "briefwatch: " + ", ".join(f"{counts[k]} {k}" for k in KIND_ORDER if counts[k])
+    if watches:
+        title += f" (watch {', '.join(w.name for w in watches)})"
     lines: list[str] = []
     summed: Counter = Counter()
+    concern: dict[str, set[int]] = {}  # source -> the backfilled events a watch quoted
     differ: Counter = Counter()
     listed = []
     imported: dict[tuple[int, str], int] = {}
@@ -88,25 +118,40 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
             imported[(event["run"], event["source"])] = 1
         elif event["kind"] == "new" and first:
             summed[event["source"]] += 1
+            if event.get("quoted"):
+                concern.setdefault(event["source"], set()).add(event["id"])
         elif event["kind"] == "divergent" and first:
             differ[event["source"]] += 1
         else:
             listed.append(event)
+    watched = ", ".join(w.name for w in watches)
     for source, count in summed.items():
-        lines.append(f"{source}: first crawl stored {count} transcript{'s' if count != 1 else ''}")
+        quoted = len(concern.get(source, ()))
+        if quoted == count:  # a watch's channel: only what concerns it is owed here
+            lines.append(f"{source}: first crawl: {count} transcript{'s' if count != 1 else ''}"
+                         f" concern watch {watched} ('briefwatch changes --watch NAME' lists "
+                         f"them)")
+            continue
+        lines.append(f"{source}: first crawl stored {count} transcript{'s' if count != 1 else ''}"
+                     + (f", {quoted} concerning watch {watched}" if quoted else ""))
     for run, source in imported:
         lines.append(f"{source}: {import_line((imports or {})[(run, source)], run)}")
     for source, count in differ.items():
         lines.append(f"{source}: first crawl found {count} transcript{'s' if count != 1 else ''} "
                      f"lacking exchanges the other language has ('briefwatch pairs --divergent')")
-    for event in listed[:MAX_LISTED]:
+    for k, event in enumerate(listed[:MAX_LISTED]):
         lines.append(f"{event['kind'].upper()}: {_clean(event['title'])} [{event['source']}]")
         lines.append(f"  {event['url']}")
-        change = describe(event["summary"]) if event["kind"] in ("edited", "divergent") else ""
+        change = describe(event["summary"]) if event["summary"] else ""
         if change:
             lines.append(f"  {change}")
+        if details and k < MAX_DETAILED:
+            lines += [f"  {line}" for line in details(event)]
     if len(listed) > MAX_LISTED:
         lines.append(f"… and {len(listed) - MAX_LISTED} more: run 'briefwatch changes'")
+    if details and len(listed) > MAX_DETAILED:
+        lines.append(f"(the details of the last {min(len(listed), MAX_LISTED) - MAX_DETAILED} "
+                     f"left out: 'briefwatch diff URL' shows them)")
     return title, "\n".join(lines)
 
 
@@ -123,6 +168,71 @@ def import_line(stats: dict, run: int) -> str:
     return f"archive import found {', '.join(found)} ('briefwatch changes --run {run}')"
 
 
+class _Told:
+    """What a digest says of each event beyond its one-line summary, each edit compared once
+    (for the turn sentences, the excerpts and the watches' passages alike)."""
+
+    def __init__(self, db, base_url: str | None):
+        self.db, self.base_url = db, base_url
+        self._compared: dict[int, object] = {}
+        self._mentioning: dict[tuple[str, ...], set[int]] = {}
+
+    def comparison(self, event: dict):
+        from storage.documents import version
+        from storage.text.diff import compare
+        from storage.text.turns import turns_of
+        from storage.watch import is_edit
+
+        if not is_edit(event) or not event.get("version"):
+            return None
+        if event["id"] not in self._compared:
+            old = version(self.db, event["document"], event["version"] - 1)
+            new = version(self.db, event["document"], event["version"])
+            self._compared[event["id"]] = compare(old["text"], new["text"], turns_of(old),
+                                                  turns_of(new))
+        return self._compared[event["id"]]
+
+    def quoted(self, event: dict, watches: tuple[Watch, ...]) -> list[dict]:
+        """The passages of `event` that concern `watches`: `watch`, `change`, `text`."""
+        from storage.watch import documents_mentioning, passages, term_pattern
+
+        found = []
+        for watch in watches:
+            if watch.terms not in self._mentioning:
+                self._mentioning[watch.terms] = documents_mentioning(self.db, watch.terms)
+            if event["document"] not in self._mentioning[watch.terms]:
+                continue
+            comparison = self.comparison(event)
+            found += [{"watch": watch.name, **p} for p in passages(
+                self.db, event, term_pattern(watch.terms),
+                comparison.blocks if comparison else None)]
+        return found
+
+    def lines(self, event: dict) -> list[str]:
+        from jobs.diffview import excerpts
+        from storage.text.diff import turn_sentence
+
+        out = []
+        comparison = self.comparison(event)
+        if comparison is not None:
+            sentences = [turn_sentence(r) for r in comparison.turns]
+            out += sentences[:MAX_SENTENCES]
+            if len(sentences) > MAX_SENTENCES:
+                out.append(f"… and {len(sentences) - MAX_SENTENCES} more changes")
+            out += excerpts(comparison, MAX_EXCERPTS)
+        quoted = event.get("quoted") or []
+        out += [f"{q['watch']}: {q['change']} “{q['text']}”" for q in quoted[:MAX_QUOTED]]
+        if len(quoted) > MAX_QUOTED:
+            out.append(f"… and {len(quoted) - MAX_QUOTED} more passages")
+        if self.base_url and event.get("version"):
+            if comparison is not None:
+                out.append(f"diff: {self.base_url}/t/{event['document']}/diff"
+                           f"?from={event['version'] - 1}&to={event['version']}")
+            else:
+                out.append(f"view: {self.base_url}/t/{event['document']}?v={event['version']}")
+        return [_clean(line) for line in out]
+
+
 def register_channels(config: Config, db) -> None:
     """Before a crawl: a channel new to the database is owed what happens from now on."""
     from storage import outbox
@@ -132,19 +242,30 @@ def register_channels(config: Config, db) -> None:
 
 
 def send_pending(config: Config, db) -> list[Delivery]:
-    """Send each channel one digest of what it is owed; record what was accepted."""
+    """Send each channel one digest of what it is owed; record what was accepted. Events a
+    channel is not for (another source's, none of its watches') are settled for it at once,
+    so that they are not weighed again at every run."""
     from storage import outbox
 
     register_channels(config, db)
+    told = _Told(db, config.base_url)
     results = []
     for route in routes(config):
         key, label = channel_key(route.channel.url), masked(route.channel.url)
-        events = outbox.pending(db, key, set(route.sources))
+        events, other = [], []
+        for event in outbox.pending(db, key, None):
+            event["quoted"] = told.quoted(event, route.watches) if route.watches else []
+            if event["source"] in route.sources or event["quoted"]:
+                events.append(event)
+            else:
+                other.append(event["id"])
+        if other:
+            outbox.mark_settled(db, key, other)
         if not events:
             continue
         run_ids = {e["run"] for e in events}
-        title, body = digest(events, outbox.first_crawls(db, run_ids),
-                             outbox.archive_imports(db, run_ids))
+        title, body = digest(events, outbox.first_crawls(db, run_ids), told.lines,
+                             route.watches, outbox.archive_imports(db, run_ids))
         ok, error = _send(route.channel.url, title, body)
         if ok:
             outbox.mark_delivered(db, key, [e["id"] for e in events])
@@ -157,9 +278,11 @@ def send_pending(config: Config, db) -> list[Delivery]:
 def send_test(config: Config) -> list[Delivery]:
     results = []
     for route in routes(config):
+        heard = [*sorted(route.sources), *(f"watch {w.name} ({', '.join(w.terms)})"
+                                           for w in route.watches)]
         ok, error = _send(route.channel.url, "briefwatch: test message",
                           "This channel will receive briefwatch's digests of new and edited "
-                          f"transcripts for: {', '.join(sorted(route.sources))}.")
+                          f"transcripts for: {', '.join(heard)}.")
         results.append(Delivery(masked(route.channel.url), 0, ok, error))
     return results
 

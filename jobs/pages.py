@@ -7,11 +7,13 @@ says can become markup.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 import urllib.parse
 from pathlib import Path
 
+from jobs.when import local
 from storage.text.diff import Block, Comparison, turn_sentence
 
 # Search snippets mark the match with characters no transcript holds (Unicode private use).
@@ -33,11 +35,17 @@ def environment():
     env.filters["turn_sentence"] = turn_sentence
     env.filters["marked"] = marked
     env.filters["lang"] = language
+    env.filters["when"] = local  # a stored UTC time in the view's time zone: `x|when(tz)`
     return env
+
+
+# The time zone of the page being rendered: the web view sets it for each request.
+ZONE: contextvars.ContextVar[str] = contextvars.ContextVar("zone", default="UTC")
 
 
 def render(template: str, **context) -> str:
     context.setdefault("standalone", False)
+    context.setdefault("tz", ZONE.get())
     return environment().get_template(template).render(**context)
 
 
@@ -103,8 +111,9 @@ def diff_rows(comparison: Comparison, context: int | None) -> list[dict]:
 
 
 def diff_document(doc: dict, old: dict, new: dict, comparison: Comparison,
-                  context: int | None = 1) -> str:
-    """`diff --format html`: one page that needs nothing else (no script, styles inline)."""
+                  context: int | None = 1, tz: str = "UTC") -> str:
+    """`diff --format html`: one page that needs nothing else (no script, styles inline);
+    times in time zone `tz`."""
     return render("diff.html", standalone=True, doc=doc, old=old, new=new,
                   comparison=comparison, rows=diff_rows(comparison, context), numbers=[],
-                  context=context)
+                  context=context, tz=tz)

@@ -101,11 +101,20 @@ def _scheduler(config: Config):
 
 
 def sync_jobs(scheduler, config: Config, cluster: bool = False) -> None:
-    """Make the stored jobs exactly those of the config, keeping a missed run due."""
+    """Make the stored jobs exactly those of the config, keeping a missed run due. A source
+    never crawled is crawled at once, not at its next scheduled time (a first start would
+    otherwise wait until 02:00 with nothing stored)."""
     from jobs.cron import cron_trigger
+    from storage.db import open_db
+    from storage.runs import never_crawled
 
     now = dt.datetime.now(dt.UTC)
     wanted = job_specs(config)
+    db = open_db(config.storage_path)
+    try:
+        new = never_crawled(db, [s.name for s in config.sources])
+    finally:
+        db.close()
     for job in scheduler.get_jobs():
         if job.id not in {spec.id for spec in wanted}:
             log.info("job %s is no longer in the config: removed", job.id)
@@ -116,6 +125,9 @@ def sync_jobs(scheduler, config: Config, cluster: bool = False) -> None:
         if stored is not None and stored.next_run_time and stored.next_run_time < now:
             # Missed while the daemon was down: keep it due, so it runs once now.
             extra["next_run_time"] = stored.next_run_time
+        elif spec.revisit == "recent" and set(spec.sources) <= new:
+            log.info("%s was never crawled: crawling it now", ", ".join(spec.sources))
+            extra["next_run_time"] = now
         scheduler.add_job(
             "jobs.scheduler:crawl_job",
             trigger=cron_trigger(spec.schedule, config.crawl.timezone),

@@ -21,7 +21,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import sqlite_utils
 
-from jobs.pages import MARK_CLOSE, MARK_OPEN, diff_rows, render
+from jobs.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows, render
 from storage.db import StorageError
 
 PAGE_SIZE = 100
@@ -42,9 +42,10 @@ class HTTPError(Exception):
 
 
 class App:
-    def __init__(self, db_path: Path, names_file: Path | None = None):
+    def __init__(self, db_path: Path, names_file: Path | None = None, timezone: str = "UTC"):
         self.db_path = Path(db_path).resolve()
         self.names_file = names_file  # [names] file: the user's outlets and spokespersons
+        self.timezone = timezone  # times are shown in it ([crawl] timezone)
         self.routes: list[tuple[re.Pattern, Callable]] = [
             (re.compile(r"/"), self.index),
             (re.compile(r"/transcripts"), self.transcripts),
@@ -69,6 +70,7 @@ class App:
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
         params = {k: v[-1] for k, v in query.items()}
         headers = list(SECURITY_HEADERS)
+        ZONE.set(self.timezone)  # each request runs in a context (a thread) of its own
         try:
             if method not in ("GET", "HEAD"):
                 headers.append(("Allow", "GET, HEAD"))
@@ -134,18 +136,20 @@ class App:
             "text/html; charset=utf-8"
 
     def transcript(self, db, environ, params, doc_id):
-        from storage.documents import history
+        from storage.documents import history, removed_since, status_changes
         from storage.text.diff import describe, paragraphs
         from storage.text.turns import turns_of
 
         doc, versions = self._document(db, doc_id)
+        statuses = status_changes(db, doc["id"])
         n = _int(params.get("v"), versions[-1]["n"])
         version = next((v for v in versions if v["n"] == n), None)
         if version is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no version {n}.")
         rows = [{"n": ver["n"], "fetched_at": ver["fetched_at"], "origin": ver["origin"],
                  "capture_url": ver["capture_url"], "paragraphs": ver["paragraphs"],
-                 "change": describe(ver["change"]) if ver["change"] else "first version"}
+                 "change": describe(ver["change"]) if ver["change"] else "first version",
+                 "statuses": statuses.get(ver["n"], [])}
                 for ver in history(versions)]
         paras = paragraphs(version["text"])
         turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]]}
@@ -160,8 +164,9 @@ class App:
                      "divergent": bool(pairing["divergent"]),
                      "missing_here": len(pairing[f"missing_in_{mine}"]),
                      "missing_there": len(pairing[f"missing_in_{theirs}"])}
+        removed = removed_since(statuses) if doc["status"] == "removed" else None
         return render("transcript.html", doc=doc, version=version, history=rows, other=other,
-                      turns=turns), "text/html; charset=utf-8"
+                      turns=turns, removed=removed), "text/html; charset=utf-8"
 
     def languages(self, db, environ, params, doc_id):
         """A conference in both languages, exchange by exchange."""
@@ -268,10 +273,12 @@ class _Handler(WSGIRequestHandler):
         sys.stderr.write(_CONTROL.sub("?", f"{self.address_string()} - {format % args}") + "\n")
 
 
-def make(db_path: Path, host: str, port: int, names_file: Path | None = None) -> WSGIServer:
-    """A server bound to host:port (port 0: any free port), not yet serving."""
+def make(db_path: Path, host: str, port: int, names_file: Path | None = None,
+         timezone: str = "UTC") -> WSGIServer:
+    """A server bound to host:port (port 0: any free port), not yet serving; times shown in
+    `timezone`."""
     server_class = _Server
     if ":" in host:
         server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
-    return make_server(host, port, App(db_path, names_file), server_class=server_class,
+    return make_server(host, port, App(db_path, names_file, timezone), server_class=server_class,
                        handler_class=_Handler)

@@ -14,12 +14,21 @@ class NotFound(LookupError):
 
 
 def find(db: sqlite_utils.Database, ref: str) -> dict:
-    """A transcript by its URL or numeric ID."""
+    """A transcript by its URL or numeric ID. A URL is also found as people copy it: without
+    its scheme (`www.fmprc.gov.cn/…`), with a trailing slash or without one."""
     row = None
     if ref.isdigit():
         row = next(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]), None)
     if row is None:
         row = next(db.query("SELECT * FROM documents WHERE url = ?", [ref]), None)
+    if row is None:
+        forms = _url_forms(ref)
+        rows = list(db.query(f"SELECT * FROM documents WHERE url IN "
+                             f"({', '.join('?' * len(forms))}) ORDER BY id", forms))
+        if len(rows) > 1:
+            raise NotFound(f"{ref!r} may be any of {', '.join(r['url'] for r in rows)}: give "
+                           f"the whole URL or the ID")
+        row = rows[0] if rows else None
     if row is None:
         raise NotFound(
             f"no transcript with URL or ID {ref!r}: 'briefwatch list' shows the stored ones"
@@ -27,12 +36,29 @@ def find(db: sqlite_utils.Database, ref: str) -> dict:
     return row
 
 
-def list_documents(db: sqlite_utils.Database, source: str | None = None) -> list[dict]:
-    where, params = ("WHERE source = ?", [source]) if source else ("", [])
+def _url_forms(ref: str) -> list[str]:
+    bare = ref.strip().rstrip("/")
+    with_scheme = [bare] if "://" in bare else [f"https://{bare}", f"http://{bare}"]
+    return [form + slash for form in with_scheme for slash in ("", "/")]
+
+
+def list_documents(db: sqlite_utils.Database, source: str | None = None, *,
+                   since: str | None = None, status: str | None = None,
+                   limit: int | None = None) -> list[dict]:
+    """Transcripts, newest conference first: of `source`, with a conference on or after
+    `since` (YYYY-MM-DD), of `status`, the `limit` newest."""
+    clauses, params = [], []
+    for clause, value in (("source = ?", source), ("published >= ?", since),
+                          ("status = ?", status)):
+        if value:
+            clauses.append(clause)
+            params.append(value)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return list(db.query(
         f"SELECT id, source, url, title, published, first_seen, last_seen, status, versions "
-        f"FROM documents {where} ORDER BY published DESC, id DESC",
-        params,
+        f"FROM documents {where} ORDER BY published DESC, id DESC"
+        + (" LIMIT ?" if limit else ""),
+        params + ([int(limit)] if limit else []),
     ))
 
 
@@ -81,7 +107,8 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
         params.append(source)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = (f"SELECT e.id, e.kind, d.url, COALESCE(v.title, d.title) AS title, d.source, "
-           f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document "
+           f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document, "
+           f"{PREVIOUS_TITLE} "
            f"FROM events e JOIN documents d ON d.id = e.document "
            f"LEFT JOIN versions v ON v.id = e.version {where}")
     if newest is None:
@@ -89,10 +116,26 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
     else:
         sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ?) ORDER BY id"
         params.append(int(newest))
-    rows = list(db.query(sql, params))
-    for row in rows:
-        row["summary"] = json.loads(row["summary"]) if row["summary"] else None
-    return rows
+    return [read_summary(row) for row in db.query(sql, params)]
+
+
+# The title of the version before an event's (events joined with versions as `v`): an edit's
+# summary says when the title changed, also for the summaries stored before it did.
+PREVIOUS_TITLE = ("(SELECT p.title FROM versions p WHERE p.document = v.document "
+                  "AND p.n = v.n - 1) AS previous_title")
+
+
+def read_summary(row: dict) -> dict:
+    """An event row as read (with PREVIOUS_TITLE): its summary decoded, the title change in
+    an edit's summary."""
+    from storage.text.diff import with_title_change
+
+    summary = json.loads(row["summary"]) if row["summary"] else None
+    previous = row.pop("previous_title", None)
+    if summary and "paragraphs_changed" in summary and "title_changed" not in summary:
+        summary = with_title_change(summary, previous, row["title"])
+    row["summary"] = summary
+    return row
 
 
 def export_rows(db: sqlite_utils.Database, source: str | None = None):
@@ -160,6 +203,28 @@ def copies(db: sqlite_utils.Database, document: dict) -> list[dict]:
     ))
 
 
+def status_changes(db: sqlite_utils.Database, document: int) -> dict[int, list[dict]]:
+    """Version number -> the removals and restorations detected while it was the latest
+    (a restoration that brought back another text is on the version it brought), oldest
+    first: `kind`, `detected_at`, `run`, `reason` (why it was taken for removed, else None)."""
+    out: dict[int, list[dict]] = {}
+    for row in db.query(
+            "SELECT e.kind, e.detected_at, e.run, e.summary, v.n FROM events e "
+            "JOIN versions v ON v.id = e.version WHERE e.document = ? "
+            "AND e.kind IN ('removed', 'restored') ORDER BY e.id", [document]):
+        summary = json.loads(row["summary"]) if row["summary"] else {}
+        out.setdefault(row["n"], []).append({
+            "kind": row["kind"], "detected_at": row["detected_at"], "run": row["run"],
+            "reason": summary.get("reason") if row["kind"] == "removed" else None})
+    return out
+
+
+def removed_since(changes: dict[int, list[dict]]) -> dict | None:
+    """The removal a transcript flagged removed is in (status_changes' latest), or None."""
+    latest = [c for n in sorted(changes) for c in changes[n]]
+    return latest[-1] if latest and latest[-1]["kind"] == "removed" else None
+
+
 def history(versions_: list[dict]) -> list[dict]:
     """Each version (as `versions` gives them) with what `history` shows of it: `paragraphs`,
     `characters`, and `change`, the change summary from the version before (None for the
@@ -170,7 +235,8 @@ def history(versions_: list[dict]) -> list[dict]:
     out, previous = [], None
     for ver in versions_:
         summary = (change_summary(previous["text"], ver["text"], turns_of(previous),
-                                  turns_of(ver)) if previous is not None else None)
+                                  turns_of(ver), previous["title"], ver["title"])
+                   if previous is not None else None)
         out.append({**ver, "paragraphs": len(paragraphs(ver["text"])),
                     "characters": len(ver["text"]), "change": summary})
         previous = ver

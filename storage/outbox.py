@@ -13,6 +13,7 @@ import json
 import sqlite_utils
 
 from storage.clock import now
+from storage.documents import PREVIOUS_TITLE, read_summary
 
 
 def register_channel(db: sqlite_utils.Database, key: str, label: str) -> None:
@@ -31,9 +32,10 @@ def register_channel(db: sqlite_utils.Database, key: str, label: str) -> None:
 def pending(db: sqlite_utils.Database, key: str, sources: set[str] | None) -> list[dict]:
     """Events owed to channel `key`, oldest first, limited to `sources` (None: all)."""
     rows = list(db.query(
-        """
+        f"""
         SELECT e.id, e.kind, e.run, e.detected_at, e.summary, d.source, d.url,
-               COALESCE(v.title, d.title) AS title, v.n AS version
+               COALESCE(v.title, d.title) AS title, v.n AS version, d.id AS document,
+               {PREVIOUS_TITLE}
         FROM events e
         JOIN documents d ON d.id = e.document
         LEFT JOIN versions v ON v.id = e.version
@@ -47,23 +49,31 @@ def pending(db: sqlite_utils.Database, key: str, sources: set[str] | None) -> li
     result = []
     for row in rows:
         if sources is None or row["source"] in sources:
-            row["summary"] = json.loads(row["summary"]) if row["summary"] else None
-            result.append(row)
+            result.append(read_summary(row))
     return result
 
 
 def mark_delivered(db: sqlite_utils.Database, key: str, event_ids: list[int]) -> None:
     at = now()
     with db.atomic():
+        mark_settled(db, key, event_ids, at)
         for event in event_ids:
-            db.execute(
-                "INSERT OR IGNORE INTO deliveries (event, channel, sent_at) VALUES (?, ?, ?)",
-                [event, key, at],
-            )
             db.execute("UPDATE events SET notified_at = COALESCE(notified_at, ?) WHERE id = ?",
                        [at, event])
         db.execute("UPDATE channels SET last_attempt = ?, last_error = NULL WHERE key = ?",
                    [at, key])
+
+
+def mark_settled(db: sqlite_utils.Database, key: str, event_ids: list[int],
+                 at: str | None = None) -> None:
+    """Channel `key` is done with these events: sent (mark_delivered), or not for it
+    (another source's, none of its watches'), so never weighed again."""
+    with db.atomic():
+        for event in event_ids:
+            db.execute(
+                "INSERT OR IGNORE INTO deliveries (event, channel, sent_at) VALUES (?, ?, ?)",
+                [event, key, at or now()],
+            )
 
 
 def mark_failed(db: sqlite_utils.Database, key: str, error: str) -> None:

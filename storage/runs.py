@@ -88,6 +88,13 @@ def needs_full_walk(db: sqlite_utils.Database, source: str) -> bool:
     return True
 
 
+def never_crawled(db: sqlite_utils.Database, sources: list[str]) -> set[str]:
+    """The sources no run has crawled yet, whatever its outcome."""
+    crawled = {row["value"] for row in db.query(
+        "SELECT DISTINCT s.value FROM runs r, json_each(r.sources) s")}
+    return set(sources) - crawled
+
+
 def suspects(db: sqlite_utils.Database, run_ids: list[int]) -> dict[int, list[dict]]:
     """run -> the fetches it held back as not the transcript (storage.versions: soft 404s,
     error pages, a text suddenly shrunk or retitled), each with its URL and reason."""

@@ -79,6 +79,39 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     return list(results.values())[:limit]
 
 
+def passage_pattern(passage: str) -> str | None:
+    """The regular expression (to match case-insensitively) that finds `passage` in a text
+    as search finds it; None when it holds no word."""
+    return _pattern(" ".join(passage.split()))
+
+
+def mentioning(db: sqlite_utils.Database, passage: str) -> set[int]:
+    """The transcripts any version of which holds `passage` (as search finds it)."""
+    phrase = '"' + index_form(" ".join(passage.split())).replace('"', '""') + '"*'
+    return {row[0] for row in db.execute(
+        "SELECT DISTINCT v.document FROM versions_fts JOIN versions v "
+        "ON v.id = versions_fts.rowid WHERE versions_fts MATCH ?", [phrase])}
+
+
+def excerpt(text: str, start: int, end: int, marks: tuple[str, str] = ("", ""),
+            context: int = SNIPPET_CONTEXT) -> str:
+    """text[start:end] with about `context` characters each side, cut at spaces where there
+    are some near, on one line; the match wrapped in `marks`."""
+    match_start, match_end = start, end
+    start, end = max(0, start - context), min(len(text), end + context)
+    if start > 0:
+        space = text.find(" ", start, match_start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    if end < len(text):
+        space = text.rfind(" ", match_end, end)
+        end = space if space > end - 20 else end
+    before = text[start:match_start].replace("\n", " ")
+    after = text[match_end:end].replace("\n", " ")
+    return ("…" if start > 0 else "") + before + marks[0] + \
+        text[match_start:match_end].replace("\n", " ") + marks[1] + after + \
+        ("…" if end < len(text) else "")
+
+
 def _pattern(passage: str) -> str | None:
     """The passage as the index reads it: whole words in order, punctuation and case between
     them ignored, the last word possibly cut short. Each Chinese character is a word of its
@@ -124,16 +157,4 @@ def _snippet(db: sqlite_utils.Database, version_id: int, passage: str,
     match = re.search(pattern, text, re.IGNORECASE) if pattern else None
     if match is None:
         return text[: 2 * SNIPPET_CONTEXT].replace("\n", " ") + "…"
-    start = max(0, match.start() - SNIPPET_CONTEXT)
-    end = min(len(text), match.end() + SNIPPET_CONTEXT)
-    # Cut at a space where there is one near, not inside a word.
-    if start > 0:
-        space = text.find(" ", start, match.start())
-        start = space + 1 if 0 <= space < start + 20 else start
-    if end < len(text):
-        space = text.rfind(" ", match.end(), end)
-        end = space if space > end - 20 else end
-    before = text[start:match.start()].replace("\n", " ")
-    after = text[match.end():end].replace("\n", " ")
-    return ("…" if start > 0 else "") + before + marks[0] + match[0].replace("\n", " ") + \
-        marks[1] + after + ("…" if end < len(text) else "")
+    return excerpt(text, match.start(), match.end(), marks)

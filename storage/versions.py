@@ -118,7 +118,8 @@ def record(
         n = latest[1] + 1
         version_id = _insert_version(db, doc["id"], n, run, at, page)
         old_turns = json.loads(latest[6]) if latest[6] else split_turns(latest[5], latest[7])
-        summary = change_summary(latest[5], page.text, old_turns, page.turns)
+        summary = change_summary(latest[5], page.text, old_turns, page.turns, latest[7],
+                                 page.title)
         kind = "restored" if restored else "edited"
         event = _insert_event(db, run, doc["id"], version_id, kind, at, summary)
         db.execute(

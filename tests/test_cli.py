@@ -1,5 +1,6 @@
 """The CLI contract, through the real command in a subprocess."""
 
+import json
 import sqlite3
 
 import pytest
@@ -235,3 +236,172 @@ def test_a_database_on_a_read_only_filesystem_is_read(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "cannot be written" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def three_sources(tmp_path):
+    """Events of two configured sources and of one the config no longer has, recorded
+    through the storage code in two runs: 3 new, then 1 edited and 1 removed."""
+    from dataclasses import replace
+
+    from storage import runs
+    from storage.db import open_db
+    from storage.versions import record, record_suspect
+    from tests.test_storage import page
+
+    config = write_config(tmp_path / "c.toml", [
+        {"name": name, "spider": "mfa", "start_urls": [f"http://127.0.0.1:9/{name}/"]}
+        for name in ("mfa-en", "mfa-zh")])
+    db = open_db(tmp_path / "briefwatch.db")
+    first = runs.start(db, ["mfa-en", "mfa-zh"], {})
+    for k, (source, day) in enumerate((("mfa-en", "01"), ("mfa-zh", "02"), ("old", "03"))):
+        record(db, first, replace(page("A: one.\nB: two.", url=f"http://127.0.0.1/{k}.html"),
+                                  source=source, published=f"2020-07-{day}"))
+    runs.finish(db, first, "completed", {})
+    second = runs.start(db, ["mfa-en", "mfa-zh"], {})
+    record(db, second, replace(page("A: one.\nB: three.", url="http://127.0.0.1/0.html"),
+                               published="2020-07-01"))
+    record_suspect(db, second, "http://127.0.0.1/1.html", "HTTP 404", http_status=404,
+                   gone=True)
+    db.close()
+    return config
+
+
+def test_changes_newest_first_limited_and_json_oldest_first(three_sources):
+    shown = run_cli("changes", config=three_sources).out
+    # each event: its time (date, time, zone), kind, source, …
+    heads = [line.split()[3:5] for line in shown.splitlines() if not line.startswith(" ")]
+    assert heads == [["removed", "mfa-zh"], ["edited", "mfa-en"], ["new", "old"],
+                     ["new", "mfa-zh"], ["new", "mfa-en"]]
+    kinds = [e["kind"] for e in run_cli("changes", "--json", config=three_sources).jsonl()]
+    assert kinds == ["new", "new", "new", "edited", "removed"]
+    latest = run_cli("changes", "--json", "--limit", "2", config=three_sources).jsonl()
+    assert [e["kind"] for e in latest] == ["edited", "removed"]
+    newest = run_cli("changes", "--json", "--limit", "2", "--order", "newest",
+                     config=three_sources).jsonl()
+    assert [e["kind"] for e in newest] == ["removed", "edited"]
+    oldest = run_cli("changes", "--order", "oldest", "--kind", "new", "--limit", "2",
+                     config=three_sources).out
+    assert [line.split()[4] for line in oldest.splitlines() if not line.startswith(" ")] == [
+        "mfa-zh", "old"]
+    # a source the config dropped is still read: its transcripts are stored
+    assert len(run_cli("changes", "--source", "old", "--json", config=three_sources).jsonl()) == 1
+
+
+def test_list_has_a_header_and_filters(three_sources):
+    shown = run_cli("list", config=three_sources).out.splitlines()
+    assert shown[0].split() == ["ID", "CONFERENCE", "VER", "STATUS", "SOURCE", "TITLE"]
+    assert [line.split()[1] for line in shown[1:]] == ["2020-07-03", "2020-07-02", "2020-07-01"]
+    assert run_cli("list", "--json", config=three_sources).out.startswith("{")
+
+    def ids(*args: str) -> list[int]:
+        return [d["id"] for d in run_cli("list", "--json", *args, config=three_sources).jsonl()]
+
+    assert ids("--limit", "2") == [3, 2]
+    assert ids("--since", "2020-07-02") == [3, 2]
+    assert ids("--status", "removed") == [2]
+    assert ids("--status", "active", "--source", "mfa-en") == [1]
+    assert run_cli("list", "--source", "mfa-zh", "--status", "active", config=three_sources
+                   ).out == ""  # no header over nothing
+
+
+@pytest.mark.parametrize("command", [["changes"], ["list"], ["export"],
+                                     ["export", "--unit", "exchanges"]])
+def test_an_unknown_source_is_an_error_in_every_read_command(three_sources, command):
+    one_line_error(run_cli(*command, "--source", "mfa-fr", config=three_sources), 2,
+                   "unknown source 'mfa-fr'", "configured: mfa-en, mfa-zh")
+
+
+def test_runs_show_when_each_finished_and_how_long_it_took(three_sources):
+    import re
+
+    lines = run_cli("runs", config=three_sources).out.splitlines()
+    assert re.search(r"^ +1  \S.* finished \S.* \(\d+s\)  completed ", lines[0]), lines
+    assert re.search(r"^ +2  \S.* not finished  running ", lines[1]), lines
+
+
+def test_times_are_shown_in_the_configured_time_zone_or_utc(three_sources):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tests.test_web import _start, get
+
+    text = three_sources.read_text(encoding="utf-8")
+    three_sources.write_text(text.replace("[crawl]\n", '[crawl]\ntimezone = "Asia/Shanghai"\n'),
+                             encoding="utf-8")
+    (event,) = run_cli("changes", "--json", "--kind", "edited", config=three_sources).jsonl()
+    assert event["detected_at"].endswith("+00:00")  # JSON keeps UTC
+    moment = dt.datetime.fromisoformat(event["detected_at"])
+    shanghai = moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S CST")
+    utc = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    for command in (["changes", "--kind", "edited"], ["history", "1"], ["show", "1"],
+                    ["diff", "1"], ["runs"], ["sources"]):
+        # runs and sources show the runs' times, not the edit's: the zone is what is checked
+        local = run_cli(*command, config=three_sources)
+        assert local.code == 0, local.err
+        assert (shanghai if command[0] not in ("runs", "sources") else " CST") in local.out
+        assert "+00:00" not in local.out, (command, local.out)
+        plain = run_cli(*command, "--utc", config=three_sources).out
+        assert (utc if command[0] not in ("runs", "sources") else " UTC") in plain
+        assert "CST" not in plain, (command, plain)
+    proc, base = _start(three_sources, "--port", "0")
+    try:
+        pages = [get(f"{base}{path}")[2] for path in ("/", "/t/1", "/t/1/diff", "/changes")]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    for page in pages:
+        assert shanghai in page and "+00:00" not in page
+
+
+def test_show_finds_a_url_copied_without_its_scheme_or_with_a_trailing_slash(three_sources):
+    for ref in ("127.0.0.1/0.html", "http://127.0.0.1/0.html/", "127.0.0.1/0.html/"):
+        shown = run_cli("show", ref, "--json", config=three_sources)
+        assert shown.code == 0, (ref, shown.err)
+        assert json.loads(shown.out)["url"] == "http://127.0.0.1/0.html"
+    assert run_cli("history", "127.0.0.1/1.html", config=three_sources).code == 0
+    one_line_error(run_cli("show", "127.0.0.1/9.html", config=three_sources), 1,
+                   "no transcript with URL or ID '127.0.0.1/9.html'")
+
+
+def _on_a_terminal(*args: str, config, env: dict | None = None) -> str:
+    """The real CLI with a pseudo-terminal as its standard output: what a user sees."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    leader, follower = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("BRIEFWATCH_CONFIG",
+                                                                 "NO_COLOR")}
+    proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config), *args],
+                            stdout=follower, stderr=subprocess.PIPE, cwd=REPO,
+                            env={**full_env, **(env or {})})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end closed: Linux says EIO
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    proc.stderr.close()
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_event_kinds_are_coloured_on_a_terminal_only(three_sources):
+    seen = _on_a_terminal("changes", config=three_sources)
+    assert "\x1b[31m\x1b[1mremoved " in seen and "\x1b[33m\x1b[1medited  " in seen
+    assert "\x1b[32mnew     \x1b[0m" in seen
+    listed = _on_a_terminal("list", config=three_sources)
+    assert "\x1b[31m\x1b[1mremoved\x1b[0m" in listed
+    assert "\x1b" not in _on_a_terminal("changes", config=three_sources, env={"NO_COLOR": "1"})
+    assert "\x1b" not in run_cli("changes", config=three_sources).out

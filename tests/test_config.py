@@ -69,6 +69,26 @@ def test_defaults_and_relative_storage_path(tmp_path):
                      "worker_timeout must be at least 1 second", id="cluster-timeout"),
         pytest.param('[cluster]\nwait_for_workers = -5\n', "wait_for_workers must be more",
                      id="cluster-wait"),
+        pytest.param('[[watch]]\nname = "Taiwan"\nterms = ["Taiwan"]\n',
+                     "watch 'Taiwan': 'name' must be lower-case", id="watch-name"),
+        pytest.param('[[watch]]\nname = "taiwan"\n', "watch 'taiwan': 'terms' is missing",
+                     id="watch-no-terms"),
+        pytest.param('[[watch]]\nname = "taiwan"\nterms = ["Taiwan", "…"]\n',
+                     "watch 'taiwan': term '…' has no letter or digit", id="watch-empty-term"),
+        pytest.param('[[watch]]\nname = "taiwan"\nterms = "Taiwan"\nchannel = "x"\n',
+                     "watch 'taiwan': unknown key 'channel'", id="watch-unknown-key"),
+        pytest.param('[[watch]]\nname = "taiwan"\nterms = ["Taiwan"]\nnotify = ["desk"]\n',
+                     "watch 'taiwan': 'notify' names tag 'desk', which no [notify] url has",
+                     id="watch-unknown-tag"),
+        pytest.param('[[watch]]\nname = "a"\nterms = ["x"]\n[[watch]]\nname = "a"\n'
+                     'terms = ["y"]\n', "two watches are named 'a'", id="watch-duplicate"),
+        pytest.param('[watch]\nname = "a"\n', "'watch' must be an array of tables: [[watch]]",
+                     id="watch-not-array"),
+        pytest.param('[serve]\nbase_url = "briefings.example.org"\n',
+                     "[serve] base_url 'briefings.example.org' must be the http(s) address",
+                     id="serve-base-url"),
+        pytest.param('[serve]\nport = 8080\n', "[serve]: unknown key 'port'",
+                     id="serve-unknown-key"),
     ],
 )
 def test_bad_config_is_named(tmp_path, text, message):
@@ -118,6 +138,21 @@ def test_init_template_is_a_valid_config(tmp_path):
     assert "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/" in urls
 
 
+def test_every_host_of_the_init_template_is_the_one_the_readme_gives(tmp_path):
+    # issue 15: init's consulate was on china-consulate.gov.cn, the README's on .org
+    import re
+    from importlib.resources import files
+
+    from tests.conftest import REPO
+
+    template = files("jobs").joinpath("default_config.toml").read_text("utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    hosts = re.compile(r"https?://([\w.-]+)")
+    start_urls = [line for line in template.splitlines() if "start_urls" in line]
+    in_init = {h for line in start_urls for h in hosts.findall(line)}
+    assert len(in_init) == 5 and in_init <= set(hosts.findall(readme)), in_init
+
+
 LISTING = '[[sources]]\nname = "state"\nspider = "listing"\nstart_urls = ["http://a/b/"]\n'
 
 
@@ -150,3 +185,17 @@ def test_a_valid_listing_source(tmp_path):
                                'next_pattern = "/page/\\\\d+/$"\n'
                                'body_selector = "div.entry-content"\n'))
     assert config.source("state").options["body_selector"] == "div.entry-content"
+
+
+def test_watches_and_the_base_url(tmp_path):
+    config = load_config(write(tmp_path, GOOD + '[notify]\nurls = ["desk=json://127.0.0.1:9/h"]\n'
+                               '[serve]\nbase_url = "https://briefings.example.org/bw/"\n'
+                               '[[watch]]\nname = "taiwan"\nterms = ["Taiwan", "台湾"]\n'
+                               'notify = ["desk"]\n[[watch]]\nname = "kenya"\n'
+                               'terms = "Kenya"\n'))
+    assert config.base_url == "https://briefings.example.org/bw"
+    assert [(w.name, w.terms, w.notify) for w in config.watches] == [
+        ("taiwan", ("Taiwan", "台湾"), ("desk",)), ("kenya", ("Kenya",), ())]
+    assert config.watch("kenya").terms == ("Kenya",)
+    with pytest.raises(ConfigError, match="unknown watch 'tibet' \\(configured: taiwan, kenya\\)"):
+        config.watch("tibet")

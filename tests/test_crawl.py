@@ -380,7 +380,8 @@ def test_export_csv_and_list(small):
     result = run_cli("export", "--format", "csv", config=small["config"])
     assert result.code == 0
     header = result.out.splitlines()[0]
-    assert header == "url,source,title,published,first_seen,last_seen,versions,status,text"
+    # a byte-order mark first, or Excel reads the Chinese as Latin-1 (issue 15)
+    assert header == "\ufeffurl,source,title,published,first_seen,last_seen,versions,status,text"
     listed = run_cli("list", "--json", config=small["config"]).jsonl()
     assert len(listed) == 30
     assert listed[0]["published"] == small["briefings"][0].date.isoformat()
@@ -453,3 +454,58 @@ def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0
     assert run_cli("demo", "--serve").code == 2
+
+
+def test_a_crawl_off_a_terminal_logs_progress_lines(tmp_path):
+    # issue 15: when not on a terminal nothing was printed until the end (97 s of silence)
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from jobs import demosite as ds
+
+    release = threading.Event()
+
+    class Held(ds._Handler):
+        """The last transcript hangs until the test has seen a progress line."""
+
+        def _answer(self, send_body: bool) -> None:
+            if self.path.endswith(held):
+                release.wait(120)
+            super()._answer(send_body)
+
+    class HeldSite(LocalSite):
+        handler_base = Held
+
+    briefings = invent_briefings("en", dt.date(2020, 7, 3), 4, seed=5)
+    archive = write_archive(tmp_path / "site", "en-2014", briefings, per_page=10)
+    held = archive.article_paths[briefings[-1].number]
+    with HeldSite(tmp_path / "site") as site:
+        config = write_config(tmp_path / "c.toml", [
+            {"name": "mfa-en", "spider": "mfa", "start_urls": [site.url(archive.listing_path)]}])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jobs.cli", "--config", str(config), "crawl",
+             "--progress-every", "0.2"], cwd=REPO, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 120
+        try:
+            while not any("3 pages: 3 new" in line for line in lines):
+                assert time.monotonic() < deadline and proc.poll() is None, lines
+                time.sleep(0.1)
+        finally:
+            release.set()
+        out = proc.stdout.read()  # stderr is the reader's
+        proc.wait(timeout=120)
+        reader.join(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == 0, lines
+    assert "run 1 completed: 4 new" in out
+    progress = [line for line in lines if line.startswith("briefwatch: crawling mfa-en for ")]
+    assert progress and all(re.fullmatch(r"briefwatch: crawling mfa-en for \d+s: "
+                                         r"(no page handled yet|\d+ pages: \d+ new)\n", line)
+                            for line in progress), lines

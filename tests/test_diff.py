@@ -134,6 +134,43 @@ def test_summary_keeps_its_keys_and_names_the_removed_question():
     ]
 
 
+def test_an_answer_cut_after_its_question_was_removed_is_credited_to_that_question():
+    # issue 15, bug 9: the question before the answer in the *new* version (the previous
+    # question) was named, as if the edit had touched that exchange.
+    title = "Department Press Briefing"
+    old = ("MR SMITH: Good afternoon.\n"
+           "QUESTION: Can you tell us about the talks in Geneva today?\n"
+           "MR SMITH: The talks in Geneva went well and we expect more progress soon.\n"
+           "QUESTION: And what about the sanctions announced by Treasury this morning?\n"
+           "MR SMITH: We have nothing to announce on sanctions today, and I would refer you "
+           "to Treasury for the details.\nThose measures follow months of review.")
+    new = ("MR SMITH: Good afternoon.\n"
+           "QUESTION: Can you tell us about the talks in Geneva today?\n"
+           "MR SMITH: The talks in Geneva went well and we expect more progress soon.\n"
+           "MR SMITH: We have nothing to announce on sanctions today.\n"
+           "Those measures follow months of review.")
+    records = compare(old, new, split_turns(old, title), split_turns(new, title)).turns
+    assert [turn_sentence(r) for r in records] == [
+        "Question (“And what about the sanctions announced by Treasury…”) removed",
+        "Answer by MR SMITH (to the removed question “And what about the sanctions "
+        "announced by Treasury…”) reworded: 10 words changed",
+    ]
+    assert records[1]["question"] == {
+        "outlet": None, "first_words": "And what about the sanctions announced by Treasury…",
+        "removed": True}
+    # an answer reworded under a question that stays names that question, as it reads now
+    kept_old = old.replace("the details", "the figures")
+    kept_new = kept_old.replace("And what about", "What about").replace("figures", "numbers")
+    records = compare(kept_old, kept_new, split_turns(kept_old, title),
+                      split_turns(kept_new, title)).turns
+    assert [turn_sentence(r) for r in records] == [
+        "Question reworded: 2 words changed",
+        "Answer by MR SMITH (to “What about the sanctions announced by Treasury this…”) "
+        "reworded: 1 word changed",
+    ]
+    assert records[1]["question"]["removed"] is False
+
+
 def test_describe_lists_several_removed_questions_and_old_summaries_still_read():
     assert describe({"questions_removed": [{"outlet": "AFP", "first_words": "x"},
                                            {"outlet": None, "first_words": "Will you…"}],

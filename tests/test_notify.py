@@ -213,3 +213,147 @@ def test_a_channel_added_later_is_not_sent_the_history(world, tmp_path):
     config = config_for(tmp_path, listing, [world["mail"].url(), world["hook"].url()])
     crawl(config)
     assert world["hook"].posts == []
+
+
+# -- what a digest says of each event (a database built through the storage code) ----------
+
+TITLE = "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference on July 3, 2020"
+BRIEFING = ("The Foreign Minister of Kenya will visit China from March 3 to 5.\n"
+            "Reuters: Will the minister visit Kenya next week?\n"
+            "Wang Wenbin: We will release information in due course.\n"
+            "CCTV: How does China view the forum?\n"
+            "Wang Wenbin: It is a success.")
+CUT = ("The Foreign Minister of Kenya will visit China from March 3 to 5.\n"
+       "CCTV: How does China view the forum?\n"
+       "Wang Wenbin: It was a great success.")
+
+
+def stored_world(tmp_path: Path, hooks: list[str], extra: str = "") -> tuple[Path, object]:
+    """A config notifying `hooks`, and its database opened for writing, every channel
+    registered (owed what is recorded from now on)."""
+    from storage.db import open_db
+
+    config = config_for(tmp_path, "http://127.0.0.1:9/eng/", hooks, extra)
+    db = open_db(tmp_path / "bw.db")
+    assert run_cli("notify", config=config).code == 0
+    return config, db
+
+
+def stored(text: str, url: str, title: str = TITLE):
+    from tests.test_storage import page
+
+    return page(text, title=title, url=url)
+
+
+def test_an_edit_is_told_in_sentences_an_excerpt_and_a_link_and_a_big_night_stays_short(
+        tmp_path):
+    from storage.versions import record
+
+    with Webhook() as hook:
+        config, db = stored_world(tmp_path, [hook.url()],
+                                  '[serve]\nbase_url = "http://briefings.example.org:8080/"\n')
+        urls = [f"http://127.0.0.1/t{k}.shtml" for k in range(13)]
+        for url in urls:
+            record(db, None, stored(BRIEFING, url))
+        assert run_cli("notify", config=config).code == 0
+        for url in urls:
+            record(db, None, stored(CUT, url))
+        db.close()
+        assert run_cli("notify", config=config).code == 0
+    assert [p["title"] for p in hook.posts] == ["briefwatch: 13 new", "briefwatch: 13 edited"]
+    told = hook.posts[1]["message"].split("\n")
+    first = told[:told.index(f"EDITED: {TITLE} [mfa-en]", 1)]
+    assert first[1:] == [
+        f"  {urls[0]}",
+        "  question from Reuters removed, 2 paragraphs removed, 1 paragraph changed, "
+        "19 words changed",
+        "  Question from Reuters (“Will the minister visit Kenya next week?”) removed, "
+        "with its answer",
+        "  Answer by Wang Wenbin (to CCTV) reworded: 2 words changed",
+        "  − “Reuters: Will the minister visit Kenya next week?”",
+        "  − “Wang Wenbin: We will release information in due course.”",
+        "  diff: http://briefings.example.org:8080/t/1/diff?from=1&to=2",
+    ], told
+    # ten edits told in full, the other three in a line each
+    assert sum(line.startswith("  diff: ") for line in told) == 10
+    assert told[-1] == "(the details of the last 3 left out: 'briefwatch diff URL' shows them)"
+    assert len(told) == 13 * 3 + 10 * 5 + 1
+
+
+TAIWAN = "Reuters: What is China's response to the remarks on Taiwan?"
+WATCH = ('[[watch]]\nname = "taiwan"\nterms = ["Taiwan", "台湾"]\nnotify = ["{hook}"]\n')
+
+
+def test_a_watch_hears_only_of_its_terms_with_the_passages_quoted(tmp_path):
+    from storage.versions import record
+
+    with Webhook() as everything, Webhook() as desk:
+        config, db = stored_world(tmp_path, [everything.url()],
+                                  WATCH.format(hook=desk.url("desk-token")))
+        mentions = BRIEFING + "\n" + TAIWAN + "\nWang Wenbin: Taiwan is part of China."
+        record(db, None, stored(mentions, "http://127.0.0.1/mentions.shtml"))
+        record(db, None, stored("问：外交部对台湾问题有何评论？\n答：台湾是中国的一部分。",
+                                "http://127.0.0.1/zh.shtml", "外交部发言人汪文斌主持例行记者会"))
+        record(db, None, stored(BRIEFING, "http://127.0.0.1/quiet.shtml"))
+        record(db, None, stored(BRIEFING, "http://127.0.0.1/edited.shtml"))
+        # an edit adding a passage on the term, one leaving it where it was
+        record(db, None, stored(BRIEFING + "\n" + TAIWAN, "http://127.0.0.1/edited.shtml"))
+        record(db, None, stored(mentions.replace("due course", "a timely manner"),
+                                "http://127.0.0.1/mentions.shtml"))
+        db.close()
+        assert run_cli("notify", config=config).code == 0
+        assert run_cli("notify", config=config).code == 0  # nothing owed twice
+    assert [p["title"] for p in everything.posts] == ["briefwatch: 4 new, 2 edited"]
+    (post,) = desk.posts
+    assert post["title"] == "briefwatch: 2 new, 1 edited (watch taiwan)"
+    body = post["message"]
+    assert "quiet.shtml" not in body and body.count("EDITED: ") == 1
+    assert f"  taiwan: mentions “{TAIWAN}”" in body
+    assert "  taiwan: mentions “问：外交部对台湾问题有何评论？”" in body
+    assert f"  taiwan: added “{TAIWAN}”" in body
+    assert "edited.shtml" in body.split("EDITED: ")[1]
+
+    shown = run_cli("changes", "--watch", "taiwan", config=config)
+    assert shown.code == 0, shown.err
+    assert shown.out.count("\n    taiwan: ") == 5  # two in each new transcript
+    rows = run_cli("changes", "--watch", "taiwan", "--json", config=config).jsonl()
+    assert [(r["kind"], r["url"].rsplit("/", 1)[1]) for r in rows] == [
+        ("new", "mentions.shtml"), ("new", "zh.shtml"), ("edited", "edited.shtml")]
+    assert rows[2]["passages"] == [{"change": "added", "text": TAIWAN}]
+    assert "passages" not in run_cli("changes", "--json", config=config).jsonl()[0]
+    wrong = run_cli("changes", "--watch", "tibet", config=config)
+    assert wrong.code == 2 and "unknown watch 'tibet' (configured: taiwan)" in wrong.err
+    assert len(wrong.err.strip().splitlines()) == 1
+
+
+def test_a_channel_a_watch_names_hears_only_of_the_watch(tmp_path):
+    from jobs.config import load_config
+    from jobs.notify import routes
+
+    config = load_config(config_for(
+        tmp_path, "http://127.0.0.1:9/eng/", ["json://127.0.0.1:9/all", "desk=json://127.0.0.1:9/d"],
+        WATCH.format(hook="desk") + '[[sources]]\nname = "desk-only"\nspider = "mfa"\n'
+        'start_urls = ["http://127.0.0.1:9/zh/"]\nnotify = ["desk"]\n'))
+    assert [(r.channel.url, sorted(r.sources), [w.name for w in r.watches])
+            for r in routes(config)] == [
+        ("json://127.0.0.1:9/all", ["mfa-en"], []),
+        ("json://127.0.0.1:9/d", ["desk-only"], ["taiwan"]),
+    ]
+
+
+def test_a_first_crawl_is_summed_up_for_a_watch_too(tmp_path):
+    from storage import runs
+    from storage.versions import record
+
+    with Webhook() as everything, Webhook() as desk:
+        config, db = stored_world(tmp_path, [everything.url()],
+                                  WATCH.format(hook=desk.url("desk-token")))
+        run = runs.start(db, ["mfa-en"], {})
+        for k, text in enumerate([BRIEFING + "\n" + TAIWAN, BRIEFING, "问：台湾？\n答：是。"]):
+            record(db, run, stored(text, f"http://127.0.0.1/{k}.shtml"))
+        runs.finish(db, run, "completed", {"mfa-en": {"first_crawl": True, "new": 3}})
+        db.close()
+        assert run_cli("notify", config=config).code == 0
+    assert everything.posts[0]["message"] == "mfa-en: first crawl stored 3 transcripts"
+    assert desk.posts[0]["message"] == ("mfa-en: first crawl: 2 transcripts concern watch "
+                                        "taiwan ('briefwatch changes --watch NAME' lists them)")

@@ -95,23 +95,35 @@ def test_the_daemon_crawls_on_its_schedule_and_stops_on_sigterm(tmp_path, site):
     assert all(line[:4].isdigit() for line in log.splitlines() if line.strip())
 
 
-def test_a_run_missed_while_the_daemon_was_down_runs_once_at_start(tmp_path, site):
+def test_a_first_start_crawls_at_once_and_a_missed_run_runs_once_at_start(tmp_path, site):
+    # A source never crawled is crawled when the daemon starts, not at 04:30 (issue 15).
     config = write(tmp_path, site, "30 4 * * *")
     daemon = Daemon(config, tmp_path / "first.log")
-    assert daemon.stop() == 0
-    assert runs(tmp_path / "bw.db") == []
-    # The daemon was down when the job came due: its stored next run lies in the past. (Set
-    # through APScheduler's own job store, rather than by racing the clock.)
-    overdue(tmp_path / "bw.db", "source:mfa-en", dt.timedelta(minutes=5))
-
-    daemon = Daemon(config, tmp_path / "second.log")
     try:
         wait_for(lambda: runs(tmp_path / "bw.db") and runs(tmp_path / "bw.db")[-1][1]
-                 != "running", 120, "the missed run")
+                 != "running", 120, "the first crawl, at once")
         assert daemon.stop() == 0
     finally:
         daemon.kill()
     assert runs(tmp_path / "bw.db") == [(1, "completed")]
+    assert "mfa-en was never crawled: crawling it now" in (tmp_path / "first.log").read_text()
+    # Crawled once: a restart waits for the schedule again.
+    daemon = Daemon(config, tmp_path / "second.log")
+    assert daemon.stop() == 0
+    assert runs(tmp_path / "bw.db") == [(1, "completed")]
+    assert "never crawled" not in (tmp_path / "second.log").read_text()
+    # The daemon was down when the job came due: its stored next run lies in the past. (Set
+    # through APScheduler's own job store, rather than by racing the clock.)
+    overdue(tmp_path / "bw.db", "source:mfa-en", dt.timedelta(minutes=5))
+
+    daemon = Daemon(config, tmp_path / "third.log")
+    try:
+        wait_for(lambda: len(runs(tmp_path / "bw.db")) == 2 and runs(tmp_path / "bw.db")[-1][1]
+                 != "running", 120, "the missed run")
+        assert daemon.stop() == 0
+    finally:
+        daemon.kill()
+    assert runs(tmp_path / "bw.db") == [(1, "completed"), (2, "completed")]
 
 
 def overdue(db: Path, job_id: str, late: dt.timedelta) -> None:

@@ -121,6 +121,18 @@ def test_transcript_page_shows_turns_history_and_old_versions(server, edited):
     assert 'class="turn role-question"' in first and 'class="turn role-answer"' in first
 
 
+def test_chinese_is_marked_and_given_cjk_faces(server, edited):
+    n = doc_id(server, edited.urls["zh_dropped"])
+    _, _, page = get(f"{server}/t/{n}")
+    assert '<article class="transcript" lang="zh">' in page
+    css = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    faces = re.search(r":lang\(zh\) \{ font-family: ([^;]+);", css)
+    assert faces, css
+    for face in ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"):
+        assert f'"{face}"' in faces[1]  # macOS, Windows, Linux
+        assert f'"{face}"' in css.split("body {", 1)[1].split("}", 1)[0]
+
+
 def test_side_by_side_page_carries_the_removed_exchange(server, edited):
     n = doc_id(server, edited.urls["dropped"])
     status, _, page = get(f"{server}/t/{n}/diff?from=1&to=2")

@@ -109,14 +109,27 @@ def compare(old_text: str, new_text: str, old_turns: list[dict] | None = None,
 
 
 def change_summary(old_text: str, new_text: str, old_turns: list[dict] | None = None,
-                   new_turns: list[dict] | None = None) -> dict:
+                   new_turns: list[dict] | None = None, old_title: str | None = None,
+                   new_title: str | None = None) -> dict:
     """Counts a reader takes in at a glance (the contract of `changes --json`' summary).
 
     paragraphs_added, paragraphs_removed, paragraphs_changed, words_changed, turns_added,
-    turns_removed, turns_changed, questions_removed ([{"outlet", "first_words"}]). Without
-    turns, each text counts as a single block.
+    turns_removed, turns_changed, questions_removed ([{"outlet", "first_words"}]), and
+    title_changed ({"from", "to"}) when the titles given differ. Without turns, each text
+    counts as a single block.
     """
-    return compare(old_text, new_text, old_turns, new_turns).summary
+    summary = compare(old_text, new_text, old_turns, new_turns).summary
+    return with_title_change(summary, old_title, new_title)
+
+
+def with_title_change(summary: dict, old_title: str | None, new_title: str | None) -> dict:
+    """`summary` with `title_changed` when the two titles differ (not just in spacing)."""
+    if old_title is None or new_title is None:
+        return summary
+    old_title, new_title = " ".join(old_title.split()), " ".join(new_title.split())
+    if old_title == new_title:
+        return summary
+    return {**summary, "title_changed": {"from": old_title, "to": new_title}}
 
 
 def _one_block(paras: list[str]) -> list[dict]:
@@ -318,7 +331,8 @@ def turn_changes(blocks: list[Block], old: list[str], new: list[str], old_turns:
     turn.
 
     Keys: change (removed | added | changed), role, speaker, name, first_words, question
-    (for an answer: {"outlet", "first_words"} of the question it answers), with_answer (for a
+    (for an answer: {"outlet", "first_words", "removed"} of the question it answers, as asked
+    in the version that still has it), with_answer (for a
     removed or added question: its answer went or came with it), words_changed,
     paragraphs_added, paragraphs_removed, paragraphs_changed, old and new ([start, end] of the
     turn's paragraphs in each version, or null).
@@ -354,20 +368,34 @@ def turn_changes(blocks: list[Block], old: list[str], new: list[str], old_turns:
     linked_old = {p[0] for p in pairs}
     linked_new = {p[1] for p in pairs}
 
+    now_at = dict(sorted(pairs, key=lambda p: links[p]))  # old turn -> its new self
+
+    def asked_in_old(ot: int) -> dict | None:
+        # An old turn answered the question before it *in the old version*: in the new one,
+        # with that question removed, the question before it is another exchange's.
+        q = _asked(old_turns, ot)
+        if q is None:
+            return None
+        if q in now_at:
+            return {**_question(new, new_turns[now_at[q]]), "removed": False}
+        return {**_question(old, old_turns[q]), "removed": True}
+
     records: list[tuple[int, dict]] = []
     for ot, turn in enumerate(old_turns):
         if ot not in linked_old:
             records.append((position_old.get(ot, 0), _record(
-                "removed", turn, None, old, old_turns, ot, touching_old.get(ot, []))))
+                "removed", turn, None, old, asked_in_old(ot), touching_old.get(ot, []))))
     for nt, turn in enumerate(new_turns):
         if nt not in linked_new:
+            q = _asked(new_turns, nt)
+            asked = {**_question(new, new_turns[q]), "removed": False} if q is not None else None
             records.append((position_new.get(nt, 0), _record(
-                "added", None, turn, new, new_turns, nt, touching_new.get(nt, []))))
+                "added", None, turn, new, asked, touching_new.get(nt, []))))
     for ot, nt in pairs:
         touching = {id(b): b for b in [*touching_old.get(ot, []), *touching_new.get(nt, [])]}
         if touching:
             records.append((min(position_old.get(ot, 0), position_new.get(nt, 0)), _record(
-                "changed", old_turns[ot], new_turns[nt], new, new_turns, nt,
+                "changed", old_turns[ot], new_turns[nt], new, asked_in_old(ot),
                 list(touching.values()))))
     records.sort(key=lambda r: r[0])
     return _fold_answers([r for _, r in records])
@@ -381,8 +409,19 @@ def _owner(turns: list[dict], size: int) -> list[int | None]:
     return owner
 
 
+def _asked(turns: list[dict], k: int) -> int | None:
+    """The question turn k follows: the last one before it."""
+    return next((j for j in range(k - 1, -1, -1) if turns[j]["role"] == "question"), None)
+
+
+def _question(paras: list[str], turn: dict) -> dict:
+    return {"outlet": turn.get("name"), "first_words": first_words(_body(paras, turn))}
+
+
 def _record(change: str, old_turn: dict | None, new_turn: dict | None, paras: list[str],
-            turns: list[dict], k: int, touching: list[Block]) -> dict:
+            asked: dict | None, touching: list[Block]) -> dict:
+    """`paras` are the paragraphs of the version the turn's words are quoted from (the new
+    one, unless it was removed); `asked`, the question it answers (turn_changes finds it)."""
     turn = new_turn or old_turn
     stats = {"words_changed": 0, "paragraphs_added": 0, "paragraphs_removed": 0,
              "paragraphs_changed": 0}
@@ -396,12 +435,7 @@ def _record(change: str, old_turn: dict | None, new_turn: dict | None, paras: li
         else:
             stats["paragraphs_added"] += 1
             stats["words_changed"] += count_words(block.new_text)
-    question = None
-    if turn["role"] == "answer":
-        asked = next((t for t in reversed(turns[:k]) if t["role"] == "question"), None)
-        if asked is not None:
-            question = {"outlet": asked.get("name"),
-                        "first_words": first_words(_body(paras, asked))}
+    question = asked if turn["role"] == "answer" else None
     return {
         "change": change, "role": turn["role"], "speaker": turn.get("speaker"),
         "name": turn.get("name"), "first_words": first_words(_body(paras, turn)),
@@ -482,7 +516,11 @@ def turn_sentence(record: dict) -> str:
     quote = f" (“{record['first_words']}”)" if record["first_words"] else ""
     question = record.get("question")
     if question:
-        to = question["outlet"] or f"“{question['first_words']}”"
+        to = f"from {question['outlet']}" if question["outlet"] else f"“{question['first_words']}”"
+        if question.get("removed"):
+            to = f"the removed question {to}"
+        elif question["outlet"]:
+            to = question["outlet"]
         who += f" (to {to})" if record["change"] == "changed" else f" to {to}"
     if record["change"] in ("removed", "added"):
         text = f"{who}{quote} {record['change']}"
@@ -525,6 +563,9 @@ def describe(summary: dict | None) -> str:
     if "language" in summary:  # the two languages of a conference differ
         return describe_divergence(summary)
     parts = []
+    if summary.get("title_changed"):
+        title = summary["title_changed"]
+        parts.append(f"title changed: “{title['from']}” → “{title['to']}”")
     gone = [f"from {q['outlet']}" if q.get("outlet") else f"“{q.get('first_words', '')}”"
             for q in summary.get("questions_removed") or ()]
     if gone:
