@@ -1008,8 +1008,6 @@ def runs(obj: Context, as_json, limit) -> None:
             click.echo(f"{row['id']:>5}  {obj.when(row['started'])}  {ended}  "
                        f"{row['status']:<11} "
                        f"{counts}  [{', '.join(row['sources'])}]")
-            click.echo(f"{row['id']:>5}  {row['started']}  {row['status']:<11} {counts}  "
-                       f"[{', '.join(row['sources'])}]")
             if row["options"].get("archive"):
                 from jobs.notify import import_line
 
