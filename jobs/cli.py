@@ -355,6 +355,48 @@ class _ProgressLog:
         self.thread.join()
 
 
+@cli.command()
+@click.option("--no-vacuum", is_flag=True,
+              help="Convert only; leave the file's size as it is (VACUUM needs as much free "
+                   "disk as the database takes).")
+@pass_ctx
+def compact(obj: Context, no_vacuum) -> None:
+    """Convert raw pages stored by an older briefwatch (zlib) to the compact form (zstandard
+    against the site's dictionary and the version before), checking each bit for bit; then
+    VACUUM, so that the file shrinks. Safe to interrupt: run it again to carry on.
+
+    \b
+    Example:
+      briefwatch compact
+    """
+    import os
+
+    from storage.lock import Locked, crawl_lock
+    from storage.rawstore import compact as convert
+
+    path = obj.config.storage_path
+    before = path.stat().st_size if path.exists() else 0
+    try:
+        with crawl_lock(path):
+            db = obj.db()
+            try:
+                def progress(k: int, total: int) -> None:
+                    click.echo(f"briefwatch: compact: {k} of {total} transcripts", err=True)
+
+                done = convert(db, progress=progress)
+                if not no_vacuum:
+                    db.execute("VACUUM")
+            finally:
+                db.close()
+    except Locked as exc:
+        raise Failure(str(exc)) from None
+    after = os.stat(path).st_size
+    saved = f"{done['before'] / 1024:.0f} KB of raw pages became {done['after'] / 1024:.0f} KB"
+    click.echo(f"compacted {done['versions']} versions of {done['transcripts']} transcripts "
+               f"({saved}); the database went from {before / 1e6:.1f} MB to "
+               f"{after / 1e6:.1f} MB")
+
+
 # -- reading what was stored -----------------------------------------------------------------
 
 

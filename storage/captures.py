@@ -18,6 +18,7 @@ import json
 
 import sqlite_utils
 
+from storage.rawstore import unpack
 from storage.text.diff import change_summary
 from storage.text.turns import split_turns, turns_of
 from storage.versions import Fetched, Outcome, _doubt, _insert_event, _insert_version
@@ -62,7 +63,12 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
             return Outcome("doubtful", doc["id"], near["n"])
         n = before["n"] + 1 if before else 1
         _make_room(db, doc["id"], n)
-        version_id = _insert_version(db, doc["id"], n, run, captured_at, page)
+        base = None
+        if before is not None:
+            row = db.execute("SELECT raw_html, raw_base FROM versions WHERE id = ?",
+                             [before["id"]]).fetchone()
+            base = (before["id"], unpack(db, row[0], row[1])) if row[0] else None
+        version_id = _insert_version(db, doc["id"], n, run, captured_at, page, base)
         # (which set the count to n, as it does for a version stored last)
         db.execute("UPDATE documents SET versions = (SELECT max(n) FROM versions WHERE "
                    "document = ?) WHERE id = ?", [doc["id"], doc["id"]])

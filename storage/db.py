@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 # tests/test_diff.py checks that the two agree), but importing it imports sqlite-utils.
 SCHEMA = ("m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
           "m005_suspect_fetches", "m006_word_search", "m007_pairings",
-          "m008_evidence_and_archive")
+          "m008_evidence_and_archive", "m009_compact_raw_pages")
 
 
 class StorageError(Exception):
@@ -26,6 +26,9 @@ class Reader:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+
+    def execute(self, sql: str, params=()):
+        return self.conn.execute(sql, params)
 
     def query(self, sql: str, params=()):
         cursor = self.conn.execute(sql, params)

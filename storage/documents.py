@@ -153,7 +153,7 @@ def evidence(db: sqlite_utils.Database, *, source: str | None = None,
              document: int | None = None):
     """Every stored version with its raw bytes and the response it came in, oldest first
     per transcript, one at a time (a WARC export streams them)."""
-    import zlib
+    from storage.rawstore import unpack
 
     clauses, params = [], []
     if source:
@@ -166,9 +166,10 @@ def evidence(db: sqlite_utils.Database, *, source: str | None = None,
     for row in db.query(
             f"SELECT d.id AS document, d.url, d.source, v.n, v.run, v.fetched_at, v.http_status, "
             f"v.etag, v.last_modified, v.raw_html, v.sha256, v.status_line, v.headers, v.origin, "
-            f"v.capture_url FROM versions v JOIN documents d ON d.id = v.document {where} "
+            f"v.capture_url, v.raw_base FROM versions v JOIN documents d ON d.id = v.document "
+            f"{where} "
             f"ORDER BY d.id, v.n", params):
-        row["raw_html"] = zlib.decompress(row["raw_html"]) if row["raw_html"] else b""
+        row["raw_html"] = unpack(db, row["raw_html"], row.pop("raw_base"))
         row["headers"] = json.loads(row["headers"]) if row["headers"] is not None else None
         yield row
 

@@ -225,3 +225,21 @@ def _hash_stored_pages(db, batch: int = 500) -> None:
             db.execute("UPDATE versions SET sha256 = ? WHERE id = ?",
                        [hashlib.sha256(zlib.decompress(raw)).hexdigest(), version_id])
         last = rows[-1][0]
+
+
+@migrations()
+def m009_compact_raw_pages(db) -> None:
+    # Raw pages in zstandard (storage/rawstore.py): a transcript's first version against its
+    # source's dictionary (kept here), later ones against the version before (raw_base).
+    # Pages stored before stay zlib until `briefwatch compact` converts them.
+    db.execute("ALTER TABLE versions ADD COLUMN raw_base INTEGER REFERENCES versions(id)")
+    db.execute("""
+        CREATE TABLE raw_dictionaries (
+            id INTEGER PRIMARY KEY,
+            dict_id INTEGER NOT NULL UNIQUE,  -- as zstandard writes it in each frame
+            source TEXT NOT NULL,
+            trained_at TEXT NOT NULL,
+            samples INTEGER NOT NULL,
+            data BLOB NOT NULL
+        )""")
+    db.execute("CREATE INDEX raw_dictionaries_source ON raw_dictionaries(source)")

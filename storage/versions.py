@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from storage.clock import now
+from storage.rawstore import pack, unpack
 from storage.search import index_form
 from storage.text.diff import change_summary
 from storage.text.turns import split_turns
@@ -96,13 +96,13 @@ def record(
             return Outcome("new", doc_id, 1, event)
 
         latest = db.execute(
-            "SELECT id, n, canonical_hash, extractor, raw_html, text, turns, title FROM versions "
-            "WHERE document = ? ORDER BY n DESC LIMIT 1",
+            "SELECT id, n, canonical_hash, extractor, raw_html, text, turns, title, raw_base "
+            "FROM versions WHERE document = ? ORDER BY n DESC LIMIT 1",
             [doc["id"]],
         ).fetchone()
         unchanged = latest[2] == page.canonical_hash
         if not unchanged and latest[3] != page.extractor and rehash_previous and latest[4]:
-            unchanged = rehash_previous(zlib.decompress(latest[4])) == page.canonical_hash
+            unchanged = rehash_previous(unpack(db, latest[4], latest[8])) == page.canonical_hash
         restored = doc["status"] == "removed"
         if unchanged:
             _seen(db, doc["id"], at, page)
@@ -116,7 +116,8 @@ def record(
             return _suspect(db, run, doc, doubt, at, page.http_status, page.canonical_hash)
 
         n = latest[1] + 1
-        version_id = _insert_version(db, doc["id"], n, run, at, page)
+        base = (latest[0], unpack(db, latest[4], latest[8])) if latest[4] else None
+        version_id = _insert_version(db, doc["id"], n, run, at, page, base)
         old_turns = json.loads(latest[6]) if latest[6] else split_turns(latest[5], latest[7])
         summary = change_summary(latest[5], page.text, old_turns, page.turns, latest[7],
                                  page.title)
@@ -230,21 +231,24 @@ def _document(db: sqlite_utils.Database, url: str) -> dict | None:
         "FROM documents WHERE url = ?", [url]), None)
 
 
-def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fetched) -> int:
+def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fetched,
+                    base: tuple[int, bytes] | None = None) -> int:
+    """`base`: (id, raw bytes) of the version the raw page is compressed against."""
+    blob, raw_base = pack(db, page.source, page.raw_html, base) if page.raw_html else (None, None)
     version_id = db.execute(
         "INSERT INTO versions (document, n, run, fetched_at, title, published, text, text_hash, "
         "canonical_hash, extractor, http_status, etag, last_modified, raw_html, turns, meta, "
-        "sha256, status_line, headers, origin, capture_url) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sha256, status_line, headers, origin, capture_url, raw_base) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc_id, n, run, at, page.title, page.published, page.text, page.text_hash,
          page.canonical_hash, page.extractor, page.http_status, page.etag, page.last_modified,
-         zlib.compress(page.raw_html, 6) if page.raw_html else None,
+         blob,
          json.dumps(page.turns, ensure_ascii=False) if page.turns is not None else None,
          json.dumps(page.meta, ensure_ascii=False) if page.meta else None,
          hashlib.sha256(page.raw_html).hexdigest() if page.raw_html else None,
          page.status_line,
          json.dumps(page.headers, ensure_ascii=False) if page.headers is not None else None,
-         "archive" if page.capture_url else "live", page.capture_url],
+         "archive" if page.capture_url else "live", page.capture_url, raw_base],
     ).lastrowid
     db.execute("INSERT INTO versions_fts (rowid, title, text) VALUES (?, ?, ?)",
                [version_id, index_form(page.title), index_form(page.text)])
@@ -269,5 +273,6 @@ def known_documents(db: sqlite_utils.Database, source: str) -> list[dict]:
 
 
 def raw_html(db: sqlite_utils.Database, version_id: int) -> bytes:
-    row = db.execute("SELECT raw_html FROM versions WHERE id = ?", [version_id]).fetchone()
-    return zlib.decompress(row[0]) if row and row[0] else b""
+    row = db.execute("SELECT raw_html, raw_base FROM versions WHERE id = ?",
+                     [version_id]).fetchone()
+    return unpack(db, row[0], row[1]) if row else b""

@@ -35,7 +35,7 @@ def test_schema(db):
     assert [c.name for c in db["versions"].columns] == [
         "id", "document", "n", "run", "fetched_at", "title", "published", "text", "text_hash",
         "canonical_hash", "extractor", "http_status", "etag", "last_modified", "raw_html", "turns",
-        "meta", "sha256", "status_line", "headers", "origin", "capture_url"]
+        "meta", "sha256", "status_line", "headers", "origin", "capture_url", "raw_base"]
     assert [c.name for c in db["documents"].columns] == [
         "id", "source", "url", "title", "published", "first_seen", "last_seen", "status",
         "versions", "etag", "last_modified", "conference", "suspect_runs", "suspect_last_run",
@@ -50,7 +50,7 @@ def test_schema(db):
     assert [m["name"] for m in db["_sqlite_migrations"].rows] == [
         "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
         "m005_suspect_fetches", "m006_word_search", "m007_pairings",
-        "m008_evidence_and_archive"]
+        "m008_evidence_and_archive", "m009_compact_raw_pages"]
 
 
 def test_new_unchanged_edited(db):
