@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 import random
 import sys
 import time
@@ -64,38 +65,42 @@ def plan(transcripts: int, versions: int, seed: int) -> list[tuple]:
     scale = versions / transcripts / (sum(VERSION_COUNTS) / len(VERSION_COUNTS))
     items = []
     for k in range(len(SOURCES)):
-        days = _weekdays(per_source + (1 if k < transcripts % len(SOURCES) else 0))
-        for day in days:
+        for day, slot in _days(per_source + (1 if k < transcripts % len(SOURCES) else 0)):
             count = max(1, round(r.choice(VERSION_COUNTS) * scale))
             first = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(2, k),
                                         tzinfo=dt.UTC)
             edits = sorted(r.sample(range(1, 60), count - 1))
-            items.append((first, k, day, 0))
-            items += [(first + dt.timedelta(days=e), k, day, j + 1)
+            items.append((first, k, day, slot, 0))
+            items += [(first + dt.timedelta(days=e), k, day, slot, j + 1)
                       for j, e in enumerate(edits)]
     items.sort()
     return items
 
 
-def _weekdays(count: int) -> list[dt.date]:
-    """`count` days back from NEWEST, spread over ten years (about 1.6 a weekday per source
-    for 50,000 transcripts: more than one room publishes, and the missions add theirs)."""
-    span = 3650
-    return sorted({NEWEST - dt.timedelta(days=round(i * span / count)) for i in range(count)})
+def _days(count: int) -> list[tuple[dt.date, int]]:
+    """`count` (day, slot) back from NEWEST over ten years: a source publishes more than one
+    transcript on some days (slot 0, 1, …)."""
+    span, seen, out = 3650, {}, []
+    for i in range(count):
+        day = NEWEST - dt.timedelta(days=i * span // count)
+        seen[day] = seen.get(day, -1) + 1
+        out.append((day, seen[day]))
+    return out
 
 
-def briefing(k: int, day: dt.date, seed: int):
+def briefing(k: int, day: dt.date, slot: int, seed: int):
     name, generation, _ = SOURCES[k]
     lang = demosite.GENERATIONS[generation].lang
     if lang == "en":
-        r = random.Random(f"decade-size:{seed}:{k}:{day}")
-        b = corpus.long_briefing(day, corpus.page_target(r), seed + k,
+        r = random.Random(f"decade-size:{seed}:{k}:{day}:{slot}")
+        b = corpus.long_briefing(day, corpus.page_target(r), seed + k + 100 * slot,
                                  per_paragraph=corpus.PARAGRAPH_MARKUP_BYTES,
                                  fixed=corpus.PAGE_FURNITURE_BYTES)
     else:
-        b = demosite._invent_one("zh", day, seed * 1000 + k)
-    # One number per source and day, in the URL and the page.
-    return dataclasses.replace(b, number=(k + 1) * 10_000_000 + (day - dt.date(2000, 1, 1)).days)
+        b = demosite._invent_one("zh", day, seed * 1000 + k + 100 * slot)
+    # One number per source, day and slot, in the URL and the page.
+    days = (day - dt.date(2000, 1, 1)).days
+    return dataclasses.replace(b, number=(k + 1) * 10_000_000 + days * 4 + slot)
 
 
 def edited(b, j: int, seed: int):
@@ -131,10 +136,10 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
     storage.versions.now = storage.runs.now = clock  # the nights of the decade
     db = open_db(db_path)
     started = time.monotonic()
-    current: dict[tuple[int, dt.date], object] = {}
+    current: dict[tuple[int, dt.date, int], object] = {}
     night, run = None, None
     db.conn.execute("BEGIN")
-    for stored, (at, k, day, j) in enumerate(plan(transcripts, versions, seed), 1):
+    for stored, (at, k, day, slot, j) in enumerate(plan(transcripts, versions, seed), 1):
         if at.date() != night:
             # Edits come within 60 days of the first version: older briefings are done with.
             for key in [key for key in current if (at.date() - key[1]).days > 62]:
@@ -145,8 +150,9 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
             run = storage.runs.start(db, [s[0] for s in SOURCES], {"backfill": False,
                                                                    "revisit": "recent"})
         clock.at = at
-        b = briefing(k, day, seed) if j == 0 else edited(current[(k, day)], j, seed)
-        current[(k, day)] = b
+        key = (k, day, slot)
+        b = briefing(k, day, slot, seed) if j == 0 else edited(current[key], j, seed)
+        current[key] = b
         url, raw = render(k, b)
         text = corpus.text_of(b)
         page = storage.versions.Fetched(
@@ -175,6 +181,154 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
             "storing_seconds": round(stored_seconds, 1), **counts}
 
 
+# -- reads -------------------------------------------------------------------------------------
+
+COMMON_EN, COMMON_ZH = "cooperation", "中国"
+
+
+def _samples(db_path: Path) -> dict:
+    """What the reads ask for: the newest transcript with the most versions, a rare English
+    phrase and a rare Chinese passage taken from one transcript's text."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    doc = conn.execute("SELECT id FROM documents WHERE versions >= 3 ORDER BY published DESC "
+                       "LIMIT 1").fetchone()[0]
+    en = conn.execute("SELECT v.text FROM versions v JOIN documents d ON d.id = v.document "
+                      "WHERE d.source = 'mfa-en' ORDER BY v.id LIMIT 1 OFFSET 777").fetchone()[0]
+    zh = conn.execute("SELECT v.text FROM versions v JOIN documents d ON d.id = v.document "
+                      "WHERE d.source = 'mfa-zh' ORDER BY v.id LIMIT 1 OFFSET 777").fetchone()[0]
+    conn.close()
+    words = en.split("\n")[3].split()
+    return {"doc": doc, "rare_en": " ".join(words[2:7]),
+            "rare_zh": zh.split("\n")[2].split("：", 1)[-1][4:12]}
+
+
+def reads(folder: Path, repeat: int = 5) -> dict:
+    """Each read command's wall time beyond the CLI's start-up (`--help`), median of `repeat`,
+    with its peak memory; then the web view's pages, timed by the server's answer."""
+    import resource
+    import statistics
+    import subprocess
+
+    config = folder / "briefwatch.toml"
+    sample = _samples(folder / "briefwatch.db")
+    cli = [sys.executable, "-m", "jobs.cli", "--config", str(config)]
+    commands = {
+        "--help (start-up)": ["--help"],
+        "list --limit 50": ["list", "--limit", "50"],
+        "changes --limit 50": ["changes", "--limit", "50"],
+        "show ID": ["show", str(sample["doc"])],
+        "history ID": ["history", str(sample["doc"])],
+        "diff ID": ["diff", str(sample["doc"])],
+        f"search {COMMON_EN}": ["search", COMMON_EN],
+        "search (rare English phrase)": ["search", sample["rare_en"]],
+        f"search {COMMON_ZH}": ["search", COMMON_ZH],
+        "search (rare Chinese passage)": ["search", sample["rare_zh"]],
+        "sources": ["sources"],
+        "runs": ["runs"],
+    }
+    out = {"sample": sample, "cli": {}, "web": {}}
+    for label, args in commands.items():
+        times, peak = [], 0
+        for _ in range(repeat):
+            started = time.perf_counter()
+            proc = subprocess.Popen([*cli, *args], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            times.append(time.perf_counter() - started)
+            peak = max(peak, usage.ru_maxrss)
+            if status != 0:
+                raise SystemExit(f"{label}: exit {status}: {proc.stderr.read()[:300]!r}")
+        out["cli"][label] = {"ms": round(statistics.median(times) * 1000, 1),
+                             "peak_mb": round(peak / 1024, 1)}
+    startup = out["cli"]["--help (start-up)"]["ms"]
+    for row in out["cli"].values():
+        row["beyond_startup_ms"] = round(row["ms"] - startup, 1)
+    del resource
+    out["web"] = _web(config, sample, repeat)
+    return out
+
+
+def _web(config: Path, sample: dict, repeat: int) -> dict:
+    import re
+    import statistics
+    import subprocess
+    import urllib.parse
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config), "serve",
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        base = re.search(r"http://\S+?(?=/ )", proc.stdout.readline())[0]
+        doc = sample["doc"]
+        pages = {"/": "/", "/t/ID": f"/t/{doc}", "/t/ID/diff": f"/t/{doc}/diff",
+                 "/changes": "/changes", "/transcripts": "/transcripts",
+                 f"/search?q={COMMON_EN}": f"/search?q={COMMON_EN}",
+                 "/search?q=(rare English phrase)":
+                     "/search?q=" + urllib.parse.quote(sample["rare_en"]),
+                 f"/search?q={COMMON_ZH}": "/search?q=" + urllib.parse.quote(COMMON_ZH)}
+        out = {}
+        for label, path in pages.items():
+            times, size = [], 0
+            for _ in range(repeat + 1):
+                started = time.perf_counter()
+                with urllib.request.urlopen(base + path, timeout=120) as answer:
+                    size = len(answer.read())
+                times.append(time.perf_counter() - started)
+            out[label] = {"ms": round(statistics.median(times[1:]) * 1000, 1),
+                          "kb": round(size / 1024, 1)}
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def plans(folder: Path) -> dict[str, list[str]]:
+    """EXPLAIN QUERY PLAN of the reads' queries, as SQLite will run them on this file."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{folder / 'briefwatch.db'}?mode=ro", uri=True)
+    queries = {
+        "list --limit 50": "SELECT id FROM documents ORDER BY published DESC, id DESC LIMIT 50",
+        "changes --limit 50": "SELECT e.id FROM events e JOIN documents d ON d.id = e.document "
+                              "LEFT JOIN versions v ON v.id = e.version ORDER BY e.id DESC "
+                              "LIMIT 50",
+        "versions of a transcript": "SELECT id FROM versions WHERE document = 1 ORDER BY n",
+        "a transcript by URL": "SELECT id FROM documents WHERE url = 'x'",
+        "sources: count": "SELECT count(*) FROM documents WHERE source = 'mfa-en'",
+        "sources: newest": "SELECT id FROM documents WHERE source = 'mfa-en' ORDER BY "
+                           "published DESC, id DESC LIMIT 1",
+        "suspects of runs": "SELECT id FROM suspects WHERE run IN (1, 2)",
+        "web index: sources": "SELECT source, count(*), sum(versions), sum(status = 'removed'), "
+                              "max(published), max(last_seen) FROM documents GROUP BY source",
+    }
+    out = {label: [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+           for label, sql in queries.items()}
+    conn.close()
+    return out
+
+
+def sizes(folder: Path) -> dict:
+    """Bytes per table and index (SQLite's dbstat), and per stored version."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{folder / 'briefwatch.db'}?mode=ro", uri=True)
+    versions = conn.execute("SELECT count(*) FROM versions").fetchone()[0]
+    tables = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name "
+                               "ORDER BY 2 DESC").fetchall())
+    columns = conn.execute("SELECT avg(length(text)), avg(length(raw_html)), "
+                           "avg(length(turns)), avg(length(headers)) FROM versions").fetchone()
+    total = (folder / "briefwatch.db").stat().st_size
+    conn.close()
+    return {"file_bytes": total, "versions": versions,
+            "per_version_kb": round(total / versions / 1024, 2),
+            "tables_mb": {k: round(v / 1e6, 1) for k, v in tables.items()},
+            "avg_column_bytes": dict(zip(("text", "raw_html", "turns", "headers"),
+                                         (round(c or 0) for c in columns), strict=True))}
+
+
 def _config() -> str:
     lines = ['[storage]', 'path = "briefwatch.db"', ""]
     for name, generation, host in SOURCES:
@@ -195,9 +349,21 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--transcripts", type=int, default=50_000)
     gen.add_argument("--versions", type=int, default=150_000)
     gen.add_argument("--seed", type=int, default=17)
+    for name, help_ in (("reads", "time the read commands and the web view's pages"),
+                        ("plans", "EXPLAIN QUERY PLAN of the reads' queries"),
+                        ("sizes", "where the bytes go")):
+        sub.add_parser(name, help=help_).add_argument("folder", type=Path)
     args = parser.parse_args(argv)
+    import json
+
     if args.command == "generate":
         print(generate(args.folder, args.transcripts, args.versions, args.seed))
+    elif args.command == "reads":
+        print(json.dumps(reads(args.folder), ensure_ascii=False, indent=1))
+    elif args.command == "plans":
+        print(json.dumps(plans(args.folder), ensure_ascii=False, indent=1))
+    else:
+        print(json.dumps(sizes(args.folder), ensure_ascii=False, indent=1))
     return 0
 
 
