@@ -297,6 +297,7 @@ def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
     """
     from storage.documents import events
     from storage.text.diff import describe
+    from storage.text.kinds import kind_of
 
     if since:
         since = _iso(since)
@@ -308,11 +309,15 @@ def changes(obj: Context, since, kind, source, run_id, as_json) -> None:
                 "source": event["source"], "version": event["version"],
                 "detected_at": event["detected_at"], "run": event["run"],
                 "summary": event["summary"],
+                "transcript_kind": kind_of(event["title"] or "", event["url"]),
             })
         else:
             detail = safe(describe(event["summary"]))
+            what = kind_of(event["title"] or "", event["url"])
             click.echo(f"{event['detected_at']}  {event['kind']:<8} {safe(event['source'])}  "
-                       f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
+                       f"v{event['version']}  {safe(event['title'])}"
+                       + ("" if what == "briefing" else f"  ({what})")
+                       + f"\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
 
 
@@ -1047,6 +1052,10 @@ def sources(obj: Context, as_json) -> None:
         noun = "transcript" if row["transcripts"] == 1 else "transcripts"
         click.echo(f"{source.name:<16} {source.spider:<8} {row['transcripts']:>6} {noun:<12} "
                    f"{last}\n    newest: {latest}")
+        reach = row["listing"]
+        if reach:
+            click.echo(f"    the listing reaches back to {reach['reaches_back_to'] or '?'} "
+                       f"({reach['pages']} pages); older transcripts: briefwatch archive")
 
 
 # -- running nightly -----------------------------------------------------------------------------

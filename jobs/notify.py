@@ -69,6 +69,15 @@ def routes(config: Config) -> list[Route]:
     return [Route(channel, frozenset(names)) for channel, names in by_url.values() if names]
 
 
+def _kind_note(event: dict) -> str:
+    """Said of what is not a briefing (remarks during a recess, a statement, one question
+    posted alone), so that a reader does not take it for a conference."""
+    from storage.text.kinds import kind_of
+
+    kind = kind_of(event["title"] or "", event["url"])
+    return "" if kind == "briefing" else f" ({kind}, not a regular briefing)"
+
+
 def digest(events: list[dict], first_crawls: set[tuple[int, str]],
            imports: dict[tuple[int, str], dict] | None = None) -> tuple[str, str]:
     """The title and plain-text body of one message about `events`. An archive import's
@@ -100,7 +109,8 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
         lines.append(f"{source}: first crawl found {count} transcript{'s' if count != 1 else ''} "
                      f"lacking exchanges the other language has ('briefwatch pairs --divergent')")
     for event in listed[:MAX_LISTED]:
-        lines.append(f"{event['kind'].upper()}: {_clean(event['title'])} [{event['source']}]")
+        lines.append(f"{event['kind'].upper()}: {_clean(event['title'])} [{event['source']}]"
+                     + _kind_note(event))
         lines.append(f"  {event['url']}")
         change = describe(event["summary"]) if event["kind"] in ("edited", "divergent") else ""
         if change:

@@ -116,6 +116,7 @@ class ListingSpider(scrapy.Spider):
         self.crawler.stats.inc_value("briefwatch/listing_pages")
         self.claims.claim("listing", self._key(response.url))
         items = self.listing_items(response)
+        self.note_reach(response, items)
         fresh = [item for item in items if self._key(item.url) not in self._known_keys]
         for item in fresh:
             request = self.article_request(item.url, item)
@@ -132,6 +133,18 @@ class ListingSpider(scrapy.Spider):
             if self._listing_budget_left() and self.claims.claim("listing", self._key(url),
                                                                   request):
                 yield request
+
+    def note_reach(self, response: Response, items: list[ListingItem]) -> None:
+        """On the last page of a listing the CMS still serves: how far back the listing
+        reaches (sites cap their listings; what lies before is for the archive import)."""
+        pagination = self.pagination(response)
+        if pagination is None or pagination.current + 1 < pagination.count:
+            return
+        dates = [d for d in (item.date or _date_in(item) for item in items) if d]
+        stats = self.crawler.stats
+        stats.max_value("briefwatch/listing_page_count", pagination.count)
+        if dates:
+            stats.min_value("briefwatch/listing_reaches_back_to", min(dates))
 
     def _listing_budget_left(self) -> bool:
         max_pages = self.context.options.get("max_pages")
@@ -301,6 +314,20 @@ class ListingSpider(scrapy.Spider):
     def _key(url: str) -> str:
         # http and https links to the same page are one transcript.
         return canonicalize_url(url).split("://", 1)[-1]
+
+
+URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
+
+
+def _date_in(item: ListingItem) -> str:
+    """A listed item's date from its title, else from its URL (tYYYYMMDD_N)."""
+    from crawler.extract import date_from_text
+
+    found = date_from_text(item.title)
+    if found:
+        return found.isoformat()
+    match = URL_DATE.search(item.url)
+    return f"{match[1]}-{match[2]}-{match[3]}" if match else ""
 
 
 def _folder(url: str) -> str:
