@@ -97,7 +97,7 @@ TEMPLATES = (
     # containers is on the ministry's pages.
     Template(
         "mnd",
-        body=("#article-content", ".article-content", ".TRS_Editor"),
+        body=("#article-content",),
         # On English pages an h1.site-name holds only "Ministry of National Defense".
         title=("h1:not(.site-name)",),
         date=("div.info",),

@@ -1,0 +1,177 @@
+"""Every briefing room of ../shared/briefing-rooms.md, end to end, in one world.
+
+One local server serves every room's copy (tests/roomsites.py); one config holds every room;
+the real CLI crawls it four times: the backfill, a quiet night, a night with an edit and a
+deletion in every room, and the night after (a soft 404 is confirmed on its second run).
+What each crawl stored is read from the database after it; the tests then check each room.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+import pytest
+
+from storage.text.kinds import kind_of
+from tests.conftest import Result, run_cli, write_config
+from tests.roomsites import SYSTEM_PAGE, World, WorldSite, write_world
+
+# One world, crawled once: every test of this module on the same xdist worker.
+pytestmark = pytest.mark.xdist_group("rooms")
+
+SPIDERS = {"mfa-en": "mfa", "mfa-zh": "mfa", "mnd-zh": "mnd", "mnd-en": "mnd", "tao": "tao",
+           "state": "state", "state-live": "state", "mea": "mea", "mofa-tw-en": "mofa-tw",
+           "mofa-tw-zh": "mofa-tw", "mid-ru": "mid", "mid-en": "mid"}
+
+
+@dataclass
+class Night:
+    world: World
+    summary: dict
+    result: Result
+    requests: list[str]
+    stored: dict[str, dict]  # url -> the document and its latest version
+
+
+@dataclass
+class Story:
+    base: str
+    nights: list[Night]
+    changes: list[dict]
+    changes_text: str
+    sources: dict[str, dict]
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def _stored(db) -> dict[str, dict]:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    rows = con.execute(
+        "SELECT d.url, d.source, d.status, d.versions, v.title, v.published, v.text, v.turns "
+        "FROM documents d JOIN versions v ON v.document = d.id AND v.n = d.versions").fetchall()
+    con.close()
+    return {r["url"]: {**dict(r), "turns": json.loads(r["turns"])} for r in rows}
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory) -> Story:
+    tmp = tmp_path_factory.mktemp("rooms")
+    root = tmp / "site"
+    root.mkdir()
+    with WorldSite(root) as site:
+        world = write_world(root, site.base_url, 0)
+        config = write_config(tmp / "c.toml", [
+            {"name": name, "spider": spider,
+             "start_urls": [site.url(p) for p in world.rooms[name].start]}
+            for name, spider in SPIDERS.items()])
+        nights = []
+        for step, args in ((0, ()), (1, ()), (2, ("--revisit", "all")),
+                           (3, ("--revisit", "all"))):
+            world = write_world(root, site.base_url, step)
+            since = len(site.requests)
+            result = run_cli("crawl", "--json", *args, config=config)
+            assert result.code == 0, (step, result.out, result.err)
+            nights.append(Night(world, json.loads(result.out), result, site.requests[since:],
+                                _stored(tmp / "briefwatch.db")))
+        changes = run_cli("changes", "--json", config=config).jsonl()
+        text = run_cli("changes", config=config).out
+        sources = {r["source"]: r for r in run_cli("sources", "--json", config=config).jsonl()}
+        return Story(site.base_url, nights, changes, text, sources)
+
+
+ROOMS = [name for name in SPIDERS if name != "state-live"]
+
+
+@pytest.mark.parametrize("room", ROOMS)
+def test_the_backfill_stores_every_transcript_whole(story, room):
+    night = story.nights[0]
+    items = night.world.rooms[room].items
+    mine = {u: r for u, r in night.stored.items() if r["source"] == room}
+    assert sorted(mine) == sorted(story.url(i.path) for i in items)
+    for item in items:
+        row = mine[story.url(item.path)]
+        assert row["title"] == item.title, item.path
+        assert row["published"] == item.date.isoformat(), item.path
+        assert row["text"].split("\n") == list(item.paragraphs), item.path
+        assert kind_of(row["title"], row["url"]) == item.kind, item.path
+        if item.turns:
+            spoken = [(t["role"], t["speaker"]) for t in row["turns"] if t["speaker"]]
+            assert spoken == list(item.turns), item.path
+
+
+def test_the_live_state_department_is_reported_blocked(story):
+    night = story.nights[0]
+    assert night.summary["blocked"] == ["state-live"]
+    assert "source state-live: blocked" in night.result.err
+    live = [r for r in night.requests if r.startswith("/state-live/")]
+    assert live == ["/state-live/department-press-briefings/"]  # asked once, not hammered
+
+
+def test_what_a_room_never_asks_for(story):
+    asked = {r for night in story.nights for r in night.requests}
+    for name, room in story.nights[0].world.rooms.items():
+        for path in room.never:
+            assert path not in asked, (name, path)
+    assert not [r for r in asked if "PAGEN" in r]  # mid.ru's robots.txt forbids its pager
+    assert "/robots.txt" in asked
+
+
+def test_a_quiet_night_reads_one_listing_page_a_room(story):
+    night = story.nights[1]
+    counts = {k: night.summary[k] for k in ("new", "edited", "removed", "failed")}
+    assert counts == {"new": 0, "edited": 0, "removed": 0, "failed": 0}
+    pages = [r for r in night.requests if r != "/robots.txt"]
+    # the first listing page of each room, MEA's and Taiwan's second (they have no page count)
+    assert len(pages) <= len(SPIDERS) + 3, pages
+
+
+def test_an_edit_in_every_room_is_one_edited_event(story):
+    night = story.nights[2]
+    edited = {story.url(r.edited) for r in night.world.rooms.values() if r.edited}
+    events = {e["url"] for e in story.changes if e["kind"] == "edited"}
+    assert events == edited and night.summary["edited"] == len(edited)
+    for room in night.world.rooms.values():
+        if room.edited:
+            item = next(i for i in room.items if i.path == room.edited)
+            row = night.stored[story.url(item.path)]
+            assert row["versions"] == 2 and row["text"].split("\n") == list(item.paragraphs)
+
+
+def test_deleted_transcripts_are_removed_the_ministrys_system_page_after_two_runs(story):
+    deleted = {name: story.url(r.deleted) for name, r in story.nights[2].world.rooms.items()
+               if r.deleted}
+    mfa = deleted.pop("mfa-en")
+    for url in deleted.values():  # a 404: at once
+        assert story.nights[2].stored[url]["status"] == "removed", url
+    assert story.nights[2].stored[mfa]["status"] == "active"
+    assert any(r == SYSTEM_PAGE for r in story.nights[2].requests)
+    assert story.nights[3].stored[mfa]["status"] == "removed"
+    assert story.nights[3].stored[mfa]["versions"] == 1  # never a version
+    (removal,) = [e for e in story.changes if e["kind"] == "removed" and e["url"] == mfa]
+    assert "system" in removal["summary"]["reason"]
+    assert {e["url"] for e in story.changes if e["kind"] == "removed"} == {mfa, *deleted.values()}
+
+
+def test_remarks_pages_are_told_apart(story):
+    room = story.nights[0].world.rooms["mfa-en"]
+    new = {e["url"]: e for e in story.changes if e["kind"] == "new" and e["source"] == "mfa-en"}
+    for item in room.items:
+        assert new[story.url(item.path)]["transcript_kind"] == item.kind
+    remarks = [i for i in room.items if i.kind == "remarks"]
+    assert len(remarks) == 2
+    for item in remarks:
+        assert f"{item.title}  (remarks)" in story.changes_text
+    kinds = {e["transcript_kind"] for e in story.changes if e["source"] == "mnd-zh"}
+    assert kinds == {"briefing", "extract"}
+
+
+@pytest.mark.parametrize("room", ["mfa-en", "mfa-zh", "mnd-zh", "mnd-en", "tao"])
+def test_sources_says_how_far_back_a_listing_reaches(story, room):
+    expected = story.nights[0].world.rooms[room]
+    listing = story.sources[room]["listing"]
+    assert (listing["pages"], listing["reaches_back_to"]) == (
+        expected.pages, expected.oldest.isoformat())
