@@ -175,3 +175,48 @@ def test_sources_says_how_far_back_a_listing_reaches(story, room):
     listing = story.sources[room]["listing"]
     assert (listing["pages"], listing["reaches_back_to"]) == (
         expected.pages, expected.oldest.isoformat())
+
+
+# --- The same pages as pure functions: no server, no crawl ---------------------------------------
+
+
+def _page(root, path: str) -> str:
+    from crawler.decode import decode_html
+
+    file = root / path.lstrip("/")
+    file = file / "index.html" if file.is_dir() else file
+    return decode_html(file.read_bytes())[0]
+
+
+def test_every_rooms_pages_extract_as_written(tmp_path):
+    from crawler.extract import PAGE_SEPARATOR, Rejected, extract
+
+    world = write_world(tmp_path, "http://127.0.0.1:9", 0)
+    for name, room in world.rooms.items():
+        for item in room.items:
+            if name.startswith("mea"):
+                pkid = item.path.split("dtl/")[1].split("/")[0]
+                path = f"/FrontEnd/FetchPublicationDetailData?pkid={pkid}&languageId=1"
+                html = _page(tmp_path, path)
+            else:
+                html = PAGE_SEPARATOR.join(_page(tmp_path, p) for p in item.files or (item.path,))
+            got = extract(html, "http://127.0.0.1:9" + item.path,
+                          listing_date=item.date.isoformat() if name.startswith("mofa") else "")
+            assert not isinstance(got, Rejected), (name, item.path, got)
+            assert (got.title, got.published, got.text.split("\n")) == (
+                item.title, item.date, list(item.paragraphs)), (name, item.path)
+            assert kind_of(got.title, item.path) == item.kind
+
+
+def test_the_system_page_is_rejected_by_its_url_only(tmp_path):
+    from crawler.extract import Rejected, Transcript, extract
+
+    write_world(tmp_path, "http://127.0.0.1:9", 0)
+    html = _page(tmp_path, SYSTEM_PAGE)
+    # In the site's template, with text enough: only where it was served from gives it away.
+    assert isinstance(extract(html, "https://www.mfa.gov.cn/web/wjdt_674879/t1.shtml"),
+                      Transcript)
+    for url in ("https://www.mfa.gov.cn" + SYSTEM_PAGE,
+                "https://www.fmprc.gov.cn/eng/index_17321.html"):
+        rejected = extract(html, url)
+        assert isinstance(rejected, Rejected) and "system" in rejected.reason
