@@ -1251,17 +1251,29 @@ def notify_(obj: Context, test_message, as_json) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--list", "list_rooms", is_flag=True,
+              help="Show the briefing rooms the file offers, and write nothing.")
 @pass_ctx
-def init(obj: Context, path, force) -> None:
-    """Write a commented config file with the real official sources.
+def init(obj: Context, path, force, list_rooms) -> None:
+    """Write a commented config file with the real official sources: the Foreign Ministry's
+    press conferences, and every other briefing room briefwatch knows, commented out.
 
     \b
     Examples:
       briefwatch init
       briefwatch init ~/briefings/briefwatch.toml
+      briefwatch init --list
     """
     from importlib.resources import files
 
+    if list_rooms:
+        from jobs.rooms import ROOMS
+
+        for room in ROOMS:
+            click.echo(f"{room.name:<11} {room.spider:<8} {room.languages:<3} "
+                       + "\n                         ".join(room.start_urls)
+                       + f"\n    reaches back: {room.cap}\n    {room.quirks}")
+        return
     path = path or resolve_config_path(obj.config_option)
     if path.exists() and not force:
         raise Failure(f"{path} already exists: pass --force to overwrite it", EXIT_USAGE)

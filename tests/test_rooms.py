@@ -220,3 +220,85 @@ def test_the_system_page_is_rejected_by_its_url_only(tmp_path):
                 "https://www.fmprc.gov.cn/eng/index_17321.html"):
         rejected = extract(html, url)
         assert isinstance(rejected, Rejected) and "system" in rejected.reason
+
+
+# --- init offers every room --------------------------------------------------------------------
+
+
+def _uncommented_sources(text: str) -> str:
+    """The config file with every commented [[sources]] block uncommented."""
+    out, inside = [], False
+    for line in text.splitlines():
+        if line == "# [[sources]]":
+            inside = True
+        elif not line.startswith("# "):
+            inside = False
+        out.append(line[2:] if inside else line)
+    return "\n".join(out) + "\n"
+
+
+def test_init_writes_every_room_and_lists_them(tmp_path):
+    from jobs.config import load_config
+    from jobs.rooms import ROOMS
+
+    path = tmp_path / "briefwatch.toml"
+    assert run_cli("init", path).code == 0
+    (tmp_path / "russian-trusted-ca.pem").write_text(
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    path.write_text(_uncommented_sources(path.read_text(encoding="utf-8")), encoding="utf-8")
+    config = load_config(path)
+    for room in ROOMS:
+        source = config.source(room.name)
+        assert (source.spider, source.start_urls) == (room.spider, room.start_urls)
+    assert config.source("mid-ru").options["ca_bundle"] == str(tmp_path / "russian-trusted-ca.pem")
+    # The dossier's floors, on the real hosts.
+    assert {s.name: s.delay for s in config.sources if s.name in ("mnd-zh", "mid-en", "mfa-en")} \
+        == {"mnd-zh": 6, "mid-en": 10, "mfa-en": 5}
+
+    listed = run_cli("init", "--list")
+    assert listed.code == 0 and not (tmp_path / "other.toml").exists()
+    for room in ROOMS:
+        assert f"{room.name:<11} {room.spider:<8} {room.languages:<3} {room.start_urls[0]}" \
+            in listed.out
+        assert room.cap in listed.out
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ({"download_delay": -1}, "'download_delay' -1 must be 0 or more seconds"),
+    ({"ca_bundle": "nowhere.pem"}, "is not a file: give the path of a PEM file"),
+    ({"ca_bundle": "empty.pem"}, "holds no PEM certificate"),
+])
+def test_room_options_are_checked(tmp_path, extra, problem):
+    from jobs.config import ConfigError, parse_config
+
+    (tmp_path / "empty.pem").write_text("not a certificate\n")
+    source = {"name": "mid-ru", "spider": "mid",
+              "start_urls": ["https://mid.ru/ru/press_service/spokesman/briefings/"], **extra}
+    with pytest.raises(ConfigError) as err:
+        parse_config({"sources": [source]}, tmp_path / "briefwatch.toml")
+    assert problem in str(err.value) and "source 'mid-ru'" in str(err.value)
+
+
+def test_a_sources_delay_is_never_below_its_sites_floor_but_a_local_copy_has_none(tmp_path):
+    from jobs.config import parse_config
+
+    def delay(url: str, **extra) -> float:
+        source = {"name": "m", "spider": "mnd", "start_urls": [url], **extra}
+        return parse_config({"crawl": {"download_delay": 1}, "sources": [source]},
+                            tmp_path / "c.toml").sources[0].delay
+
+    assert delay("http://www.mod.gov.cn/gfbw/xwfyr/lxjzh_246940/") == 6
+    assert delay("http://www.mod.gov.cn/gfbw/", download_delay=2) == 6
+    assert delay("http://www.mod.gov.cn/gfbw/", download_delay=9) == 9
+    assert delay("http://127.0.0.1:8000/gfbw/") == 1
+    assert delay("http://localhost:8000/gfbw/", download_delay=3) == 3
+
+
+def test_every_host_waits_the_longest_delay_asked_of_it():
+    from crawler.settings import source_slots
+
+    assert source_slots([
+        {"start_urls": ["http://www.mod.gov.cn/a/", "http://eng.mod.gov.cn/b/"], "delay": 6},
+        {"start_urls": ["http://www.mod.gov.cn/c/"], "delay": 8},
+        {"start_urls": ["https://mid.ru/ru/"]},
+    ]) == {"www.mod.gov.cn": {"delay": 8}, "eng.mod.gov.cn": {"delay": 6}}
