@@ -101,3 +101,15 @@ def source_slots(sources: list[dict]) -> dict:
             if host and delay > slots.get(host, {}).get("delay", -1):
                 slots[host] = {"delay": delay}
     return slots
+
+
+def tls_settings(sources: list[dict]) -> dict:
+    """The hosts of sources with a `ca_bundle` have their certificates verified against it
+    (crawler.tls); with none, Scrapy's own context factory is left alone."""
+    from crawler.tls import bundles_of
+
+    bundles = bundles_of(sources)
+    if not bundles:
+        return {}
+    return {"BRIEFWATCH_CA_BUNDLES": bundles,
+            "DOWNLOADER_CLIENTCONTEXTFACTORY": "crawler.tls.BundleContextFactory"}

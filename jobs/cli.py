@@ -175,6 +175,9 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster) -
     if log_errors and summary.log_file:
         click.echo(f"briefwatch: warning: {log_errors} errors logged; see {summary.log_file}",
                    err=True)
+    for name, stats in summary.sources.items():
+        for warning in stats.get("warnings") or []:
+            click.echo(f"briefwatch: warning: source {name}: {safe(warning)}", err=True)
     for name in summary.blocked():
         click.echo(f"briefwatch: warning: source {name}: blocked: the site answered 403/429 to "
                    f"every request; not retried. Check [crawl] user_agent, or ask the site",

@@ -13,7 +13,7 @@ source `ca_bundle` (a PEM file) and its certificates are verified against it
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from spiders.base import ListingItem, ListingSpider
 from spiders.registry import SPIDERS
@@ -35,3 +35,27 @@ class MidSpider(ListingSpider):
 
     def listing_links(self, response) -> list[str]:
         return []  # robots.txt forbids ?PAGEN_1=N: page 1 only
+
+    async def start(self):
+        secure = [u for u in self.context.start_urls if u.startswith("https://")]
+        if secure and not self.context.options.get("ca_bundle"):
+            self.warn(f"{urlsplit(secure[0]).hostname}'s certificate chains to a CA that common "
+                      "trust stores lack (mid.ru: a Russian state CA); its pages are fetched "
+                      "without verifying it. To verify it, set ca_bundle = \"FILE.pem\" on "
+                      "the source (a PEM file holding that CA)")
+        async for request in super().start():
+            yield request
+
+    def _failed(self, kind: str, failure) -> None:
+        super()._failed(kind, failure)
+        bundle = self.context.options.get("ca_bundle")
+        if bundle and "certificate verify failed" in repr(failure.value):
+            self.warn(f"{urlsplit(failure.request.url).hostname}'s certificate did not verify "
+                      f"against ca_bundle {bundle}: not fetched. Check that the file holds the "
+                      "CA the site's chain ends in")
+
+    def warn(self, message: str) -> None:
+        """Said at the end of the crawl (`briefwatch crawl` prints a source's warnings)."""
+        said = self.crawler.stats.get_value("briefwatch/warnings") or []
+        if message not in said:
+            self.crawler.stats.set_value("briefwatch/warnings", [*said, message])

@@ -302,3 +302,104 @@ def test_every_host_waits_the_longest_delay_asked_of_it():
         {"start_urls": ["http://www.mod.gov.cn/c/"], "delay": 8},
         {"start_urls": ["https://mid.ru/ru/"]},
     ]) == {"www.mod.gov.cn": {"delay": 8}, "eng.mod.gov.cn": {"delay": 6}}
+
+
+# --- mid.ru's certificate ----------------------------------------------------------------------
+
+
+def _ca(tmp_path, name: str):
+    """A CA of our own (its key and certificate), written to NAME.pem."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{name} Root CA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=9))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / f"{name}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key, cert
+
+
+def _server_certificate(tmp_path, ca) -> tuple:
+    """127.0.0.1's certificate, signed by `ca`: (certificate file, key file)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    ca_key, ca_cert = ca
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=9))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    (tmp_path / "server.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "server.key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return tmp_path / "server.pem", tmp_path / "server.key"
+
+
+class _TLSWorldSite(WorldSite):
+    def __init__(self, root, certificate, key):
+        super().__init__(root)
+        self.certificate, self.key = certificate, key
+
+    def start(self):
+        import ssl
+
+        super().start()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.certificate, self.key)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.base_url = self.base_url.replace("http://", "https://")
+        return self
+
+
+def test_mid_certificates_are_verified_against_the_ca_bundle_and_never_silently_not(tmp_path):
+    ca = _ca(tmp_path, "state-ca")
+    _ca(tmp_path, "other-ca")
+    root = tmp_path / "site"
+    root.mkdir()
+    with _TLSWorldSite(root, *_server_certificate(tmp_path, ca)) as site:
+        world = write_world(root, site.base_url, 0)
+        room = world.rooms["mid-ru"]
+        start = [site.url(p) for p in room.start]
+
+        def crawl(name: str, **extra) -> Result:
+            config = write_config(tmp_path / f"{name}.toml", [
+                {"name": "mid-ru", "spider": "mid", "start_urls": start, **extra}],
+                db=f"{name}.db")
+            return run_cli("crawl", "--json", config=config)
+
+        trusted = crawl("trusted", ca_bundle="state-ca.pem")
+        assert trusted.code == 0 and json.loads(trusted.out)["new"] == len(room.items)
+        assert "certificate" not in trusted.err
+
+        wrong = crawl("wrong", ca_bundle="other-ca.pem")
+        assert json.loads(wrong.out)["new"] == 0
+        assert ("source mid-ru: 127.0.0.1's certificate did not verify against ca_bundle "
+                f"{tmp_path / 'other-ca.pem'}") in wrong.err
+
+        unverified = crawl("unverified")
+        assert unverified.code == 0 and json.loads(unverified.out)["new"] == len(room.items)
+        assert ("source mid-ru: 127.0.0.1's certificate chains to a CA that common trust stores "
+                "lack") in unverified.err and "ca_bundle" in unverified.err
