@@ -316,6 +316,20 @@ class ListingSpider(scrapy.Spider):
         return canonicalize_url(url).split("://", 1)[-1]
 
 
+def next_by_query(url: str, key: str = "page") -> str:
+    """The next page of a listing paged by a query parameter (`…&page=2&…`), the other
+    parameters kept in their order."""
+    from urllib.parse import parse_qsl, urlencode, urlunsplit
+
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    page = next((int(v) for k, v in query if k == key and v.isdigit()), 1)
+    if not any(k == key for k, _ in query):
+        query.append((key, "1"))
+    query = [(k, str(page + 1) if k == key else v) for k, v in query]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
 
 

@@ -12,9 +12,9 @@ crawl stops at the first page that brings nothing new).
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
-from spiders.base import ListingItem, ListingSpider
+from spiders.base import ListingItem, ListingSpider, next_by_query
 from spiders.registry import SPIDERS
 
 PUBLIC = re.compile(r"\?dtl/(\d+)/")
@@ -46,11 +46,7 @@ class MeaSpider(ListingSpider):
     def listing_links(self, response) -> list[str]:
         if not response.css("h3.pressTitle"):
             return []  # past the last card
-        parts = urlsplit(response.url)
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        page = next((int(v) for k, v in query if k == "page" and v.isdigit()), 1)
-        query = [(k, str(page + 1) if k == "page" else v) for k, v in query]
-        return [urlunsplit(parts._replace(query=urlencode(query)))]
+        return [next_by_query(response.url)]
 
     def archived_article(self, url: str, listing_url: str) -> bool:
         return bool(PUBLIC.search(url))

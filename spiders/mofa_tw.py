@@ -11,9 +11,9 @@ is no page count: the next page is read while a page has rows.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
-from spiders.base import LISTING_DATE, ListingItem, ListingSpider
+from spiders.base import LISTING_DATE, ListingItem, ListingSpider, next_by_query
 from spiders.registry import SPIDERS
 
 ARTICLE = re.compile(r"/News_Content\.aspx\?(?:.*&)?s=[0-9A-Fa-f]+")
@@ -43,14 +43,8 @@ class MofaTwSpider(ListingSpider):
 
     def listing_links(self, response) -> list[str]:
         if not response.css("a[href*='News_Content.aspx']"):
-            return []
-        parts = urlsplit(response.url)
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        page = next((int(v) for k, v in query if k == "page" and v.isdigit()), 1)
-        if not any(k == "page" for k, _ in query):
-            query.append(("page", "1"))
-        query = [(k, str(page + 1) if k == "page" else v) for k, v in query]
-        return [urlunsplit(parts._replace(query=urlencode(query)))]
+            return []  # past the last row
+        return [next_by_query(response.url)]
 
     def archived_article(self, url: str, listing_url: str) -> bool:
         return bool(ARTICLE.search(url))

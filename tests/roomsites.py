@@ -44,7 +44,6 @@ A missing page answers 404, except under the ministry's folders (the "system" re
 from __future__ import annotations
 
 import datetime
-import email.utils
 import html
 import math
 import urllib.parse
@@ -623,23 +622,16 @@ class _WorldHandler(ds._Handler):
         if isinstance(target, str):
             self._redirect(301, target, send_body)
         elif isinstance(target, Path) and target.is_file():
-            self._serve(target, send_body)
+            self._file(target, send_body)
         elif path.startswith(("/eng/", "/web/")):
             self._redirect(302, SYSTEM_PAGE, send_body)  # the ministry's deleted transcript
         else:
             body = b"<html><body><h1>404 Not Found</h1></body></html>"
             self._send(404, {"Content-Type": "text/html"}, body if send_body else b"", len(body))
 
-    def _serve(self, target: Path, send_body: bool) -> None:
-        st = target.stat()
-        etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
-        headers = {"ETag": etag, "Last-Modified": email.utils.formatdate(st.st_mtime, usegmt=True)}
-        if self._not_modified(etag, st.st_mtime):
-            self._send(304, headers, b"", 0)
-            return
-        kind = {".xml": "application/xml", ".txt": "text/plain"}.get(target.suffix, "text/html")
-        data = target.read_bytes()
-        self._send(200, {"Content-Type": kind, **headers}, data if send_body else b"", len(data))
+    def _content_type(self, target: Path) -> str:
+        # The endpoints (News.aspx?…, FetchPublicationDetailData?…) answer HTML.
+        return {".xml": "application/xml", ".txt": "text/plain"}.get(target.suffix, "text/html")
 
 
 class WorldSite(ds.LocalSite):
