@@ -403,3 +403,58 @@ def test_mid_certificates_are_verified_against_the_ca_bundle_and_never_silently_
         assert unverified.code == 0 and json.loads(unverified.out)["new"] == len(room.items)
         assert ("source mid-ru: 127.0.0.1's certificate chains to a CA that common trust stores "
                 "lack") in unverified.err and "ca_bundle" in unverified.err
+
+
+def test_a_notification_says_what_is_not_a_regular_briefing():
+    from jobs.notify import digest
+
+    def event(title: str, url: str) -> dict:
+        return {"kind": "new", "title": title, "url": url, "source": "mfa-en", "run": 2,
+                "summary": None}
+
+    remarks = event("Spokesperson Mao Ning’s Remarks on August 5, 2026",
+                    "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202608/t20260805_1.html")
+    conference = event("Foreign Ministry Spokesperson Mao Ning’s Regular Press Conference on "
+                       "August 15, 2026",
+                       "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202608/t20260815_2.html")
+    extract = event("国防部：就联合演训答记者问",
+                    "http://www.mod.gov.cn/gfbw/xwfyr/lxjzh_246940/16412346.html")
+    _, body = digest([remarks, conference, extract], set())
+    lines = body.splitlines()
+    assert f"NEW: {remarks['title']} [mfa-en] (remarks, not a regular briefing)" in lines
+    assert f"NEW: {conference['title']} [mfa-en]" in lines
+    assert f"NEW: {extract['title']} [mfa-en] (extract, not a regular briefing)" in lines
+
+
+@pytest.mark.parametrize("title, url, kind", [
+    ("Foreign Ministry Spokesperson Lin Jian’s Regular Press Conference on July 3, 2026",
+     "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202607/t20260703_1.html", "briefing"),
+    ("Spokesperson Mao Ning’s Remarks on August 5, 2026",
+     "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202608/t20260805_2.html", "remarks"),
+    ("2026年8月5日外交部发言人毛宁答记者问",
+     "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/202608/t20260805_3.shtml", "remarks"),
+    ("2026年7月3日外交部发言人林剑主持例行记者会",
+     "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/202607/t20260703_4.shtml", "briefing"),
+    ("2026年9月国防部例行记者会文字实录",
+     "http://www.mod.gov.cn/gfbw/xwfyr/lxjzh_246940/16412345.html", "briefing"),
+    ("国防部：美方应停止有关行为", "http://www.mod.gov.cn/gfbw/xwfyr/lxjzh_246940/16412346.html",
+     "extract"),
+    ("国防部新闻发言人就有关问题发表谈话",
+     "http://www.mod.gov.cn/gfbw/xwfyr/fyrthhdjzw/16412347.html", "statement"),
+    ("Regular Press Conference of the Ministry of National Defense on September 25",
+     "http://eng.mod.gov.cn/2025xb/P/D_251802/16412350.html", "briefing"),
+    ("国务院台办新闻发布会辑录（2026-09-02）",
+     "https://www.gwytb.gov.cn/xwdt/xwfb/xwfbh/202609/t20260902_1.htm", "briefing"),
+    ("国务院台办发言人就赖清德有关言论答记者问",
+     "https://www.gwytb.gov.cn/xwdt/xwfb/wyly/202609/t20260903_2.htm", "statement"),
+    ("Department Press Briefing – July 29, 2024",
+     "https://2021-2025.state.gov/briefings/department-press-briefing-july-29-2024/", "briefing"),
+    ("Comment by the Foreign Ministry Spokeswoman on the situation",
+     "https://mid.ru/en/press_service/spokesman/comments/2045999/", "statement"),
+    ("MOFA responds to the report", "https://en.mofa.gov.tw/News_Content.aspx?n=1329&s=1",
+     "statement"),
+    ("Transcript of Weekly Media Briefing by the Official Spokesperson (September 29, 2026)",
+     "https://www.mea.gov.in/media-briefings?dtl/40100/x", "briefing"),
+])
+def test_what_kind_of_transcript(title, url, kind):
+    assert kind_of(title, url) == kind
