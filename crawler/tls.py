@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+# The factory Scrapy itself uses; its public name (ScrapyClientContextFactory) is a deprecated
+# alias that warns when subclassed.
 from scrapy.core.downloader.contextfactory import _ScrapyClientContextFactory
 from twisted.internet.ssl import Certificate, optionsForClientTLS, trustRootFromCertificates
 

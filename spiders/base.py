@@ -254,7 +254,10 @@ class ListingSpider(scrapy.Spider):
 
     def conditional(self, request: scrapy.Request) -> scrapy.Request:
         """A revisit asks "changed since?": a 304 answer costs no body and no extraction."""
-        etag, modified = self.context.validators.get(request.url, (None, None))
+        # Validators are stored by the transcript's URL, which a spider may fetch from
+        # elsewhere (MEA: its detail endpoint).
+        etag, modified = self.context.validators.get(
+            request.meta.get("transcript_url", request.url), (None, None))
         if not self.conditional_revisits:
             return request
         headers = {}

@@ -3,7 +3,9 @@
 One local server serves every room's copy (tests/roomsites.py); one config holds every room;
 the real CLI crawls it four times: the backfill, a quiet night, a night with an edit and a
 deletion in every room, and the night after (a soft 404 is confirmed on its second run).
-What each crawl stored is read from the database after it; the tests then check each room.
+What each crawl stored is read from the database after it; then every check below runs on
+that story, room by room, and every failing check is reported (one test, so that the world is
+crawled once whatever the workers: pytest 9 ignores xdist's groups).
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ import pytest
 from storage.text.kinds import kind_of
 from tests.conftest import Result, run_cli, write_config
 from tests.roomsites import SYSTEM_PAGE, World, WorldSite, write_world
-
-# One world, crawled once: every test of this module on the same xdist worker.
-pytestmark = pytest.mark.xdist_group("rooms")
 
 SPIDERS = {"mfa-en": "mfa", "mfa-zh": "mfa", "mnd-zh": "mnd", "mnd-en": "mnd", "tao": "tao",
            "state": "state", "state-live": "state", "mea": "mea", "mofa-tw-en": "mofa-tw",
@@ -57,9 +56,7 @@ def _stored(db) -> dict[str, dict]:
     return {r["url"]: {**dict(r), "turns": json.loads(r["turns"])} for r in rows}
 
 
-@pytest.fixture(scope="module")
-def story(tmp_path_factory) -> Story:
-    tmp = tmp_path_factory.mktemp("rooms")
+def tell(tmp) -> Story:
     root = tmp / "site"
     root.mkdir()
     with WorldSite(root) as site:
@@ -86,8 +83,7 @@ def story(tmp_path_factory) -> Story:
 ROOMS = [name for name in SPIDERS if name != "state-live"]
 
 
-@pytest.mark.parametrize("room", ROOMS)
-def test_the_backfill_stores_every_transcript_whole(story, room):
+def the_backfill_stores_every_transcript_whole(story, room):
     night = story.nights[0]
     items = night.world.rooms[room].items
     mine = {u: r for u, r in night.stored.items() if r["source"] == room}
@@ -103,7 +99,7 @@ def test_the_backfill_stores_every_transcript_whole(story, room):
             assert spoken == list(item.turns), item.path
 
 
-def test_the_live_state_department_is_reported_blocked(story):
+def the_live_state_department_is_reported_blocked(story):
     night = story.nights[0]
     assert night.summary["blocked"] == ["state-live"]
     assert "source state-live: blocked" in night.result.err
@@ -111,7 +107,7 @@ def test_the_live_state_department_is_reported_blocked(story):
     assert live == ["/state-live/department-press-briefings/"]  # asked once, not hammered
 
 
-def test_what_a_room_never_asks_for(story):
+def what_a_room_never_asks_for(story):
     asked = {r for night in story.nights for r in night.requests}
     for name, room in story.nights[0].world.rooms.items():
         for path in room.never:
@@ -120,7 +116,7 @@ def test_what_a_room_never_asks_for(story):
     assert "/robots.txt" in asked
 
 
-def test_a_quiet_night_reads_one_listing_page_a_room(story):
+def a_quiet_night_reads_one_listing_page_a_room(story):
     night = story.nights[1]
     counts = {k: night.summary[k] for k in ("new", "edited", "removed", "failed")}
     assert counts == {"new": 0, "edited": 0, "removed": 0, "failed": 0}
@@ -129,7 +125,7 @@ def test_a_quiet_night_reads_one_listing_page_a_room(story):
     assert len(pages) <= len(SPIDERS) + 3, pages
 
 
-def test_an_edit_in_every_room_is_one_edited_event(story):
+def an_edit_in_every_room_is_one_edited_event(story):
     night = story.nights[2]
     edited = {story.url(r.edited) for r in night.world.rooms.values() if r.edited}
     events = {e["url"] for e in story.changes if e["kind"] == "edited"}
@@ -141,7 +137,7 @@ def test_an_edit_in_every_room_is_one_edited_event(story):
             assert row["versions"] == 2 and row["text"].split("\n") == list(item.paragraphs)
 
 
-def test_deleted_transcripts_are_removed_the_ministrys_system_page_after_two_runs(story):
+def deleted_transcripts_are_removed_the_ministrys_system_page_after_two_runs(story):
     deleted = {name: story.url(r.deleted) for name, r in story.nights[2].world.rooms.items()
                if r.deleted}
     mfa = deleted.pop("mfa-en")
@@ -156,7 +152,7 @@ def test_deleted_transcripts_are_removed_the_ministrys_system_page_after_two_run
     assert {e["url"] for e in story.changes if e["kind"] == "removed"} == {mfa, *deleted.values()}
 
 
-def test_remarks_pages_are_told_apart(story):
+def remarks_pages_are_told_apart(story):
     room = story.nights[0].world.rooms["mfa-en"]
     new = {e["url"]: e for e in story.changes if e["kind"] == "new" and e["source"] == "mfa-en"}
     for item in room.items:
@@ -169,12 +165,35 @@ def test_remarks_pages_are_told_apart(story):
     assert kinds == {"briefing", "extract"}
 
 
-@pytest.mark.parametrize("room", ["mfa-en", "mfa-zh", "mnd-zh", "mnd-en", "tao"])
-def test_sources_says_how_far_back_a_listing_reaches(story, room):
+def sources_says_how_far_back_a_listing_reaches(story, room):
     expected = story.nights[0].world.rooms[room]
     listing = story.sources[room]["listing"]
     assert (listing["pages"], listing["reaches_back_to"]) == (
         expected.pages, expected.oldest.isoformat())
+
+
+CHECKS = [
+    *[(the_backfill_stores_every_transcript_whole, room) for room in ROOMS],
+    (the_live_state_department_is_reported_blocked,),
+    (what_a_room_never_asks_for,),
+    (a_quiet_night_reads_one_listing_page_a_room,),
+    (an_edit_in_every_room_is_one_edited_event,),
+    (deleted_transcripts_are_removed_the_ministrys_system_page_after_two_runs,),
+    (remarks_pages_are_told_apart,),
+    *[(sources_says_how_far_back_a_listing_reaches, room)
+      for room in ("mfa-en", "mfa-zh", "mnd-zh", "mnd-en", "tao")],
+]
+
+
+def test_every_room_backfill_quiet_night_edit_and_deletion(tmp_path):
+    story = tell(tmp_path)
+    failed = []
+    for check, *args in CHECKS:
+        try:
+            check(story, *args)
+        except AssertionError as exc:
+            failed.append(f"{check.__name__}{tuple(args) if args else ''}: {exc}")
+    assert not failed, "\n\n".join(failed)
 
 
 # --- The same pages as pure functions: no server, no crawl ---------------------------------------
