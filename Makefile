@@ -30,7 +30,7 @@ demo: $(STAMP)
 
 test: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
