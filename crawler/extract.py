@@ -39,6 +39,8 @@ class Template:
     header: tuple[str, ...] = ()
     # Paragraphs that are page furniture inside the body
     drop: re.Pattern | None = None
+    # Elements inside the body that are not text (video players, a table of contents)
+    strip: tuple[str, ...] = ()
 
 
 # Most specific first: the 2024 Chinese page also has #News_Body_Txt_A.
@@ -91,6 +93,48 @@ TEMPLATES = (
         title=("#News_Body_Title",),
         date=("#News_Body_Time",),
     ),
+    # The rooms of ../shared/briefing-rooms.md, after the ministry's templates: none of their
+    # containers is on the ministry's pages.
+    Template(
+        "mnd",
+        body=("#article-content",),
+        # On English pages an h1.site-name holds only "Ministry of National Defense".
+        title=("h1:not(.site-name)",),
+        date=("div.info",),
+        strip=("#mediaurl", "#cm-player", "#cmplayer"),
+        drop=re.compile(
+            r"^(?:\(The following English text is for reference\..*\)$|\(mod\.gov\.cn|"
+            r"(?:来源|责任编辑|时间|地点|发布人)：|第\d+条消息$|\d{1,2}月\d{1,2}日[上下]午，国防部|"
+            r"\d{4}年\d{1,2}月.{0,20}国防部例行|"
+            r"(?:Senior Colonel|Colonel|Major General)\b[^.]{0,80}\b(?:answered questions|"
+            r"released news)|.{1,60}摄）?$)"),
+    ),
+    Template(
+        "tao",
+        body=("div#contentArea", "div.TRS_Editor"),
+        title=("h1",),
+        date=("div.info",),
+        drop=re.compile(r"^\d{1,2}月\d{1,2}日[上下]午.{0,12}，国务院台办举行.{0,12}新闻发布会。$"),
+    ),
+    Template(
+        "state",
+        body=("div.entry-content",),
+        title=("h1",),
+        date=(".article-meta__publish-date",),
+        strip=(".wp-block-summary-article-index",),
+        drop=re.compile(r"^(?:Tags|# # #|###)$"),
+    ),
+    Template("mea", body=("div.description",), title=("h2.titleText",)),
+    Template("mofa-tw", body=("div.essay",), title=("div.simple-text.title h3",)),
+    Template(
+        "mid",
+        body=("div.text.article-content",),
+        title=(".photo-content__title",),
+        date=(".photo-content__date",),
+        # The table of contents links the sections' anchors, and each section links back.
+        strip=("a[href^='#']",),
+        drop=re.compile(r"^(?:Содержание|Contents|Назад к оглавлению|Back to contents)$"),
+    ),
 )
 
 SOFT_404_MARKERS = (
@@ -101,6 +145,8 @@ SOFT_404_MARKERS = (
 # Joins the pages of a transcript split over several URLs (SCIO's content_N_2.htm …).
 PAGE_SEPARATOR = "\n<!-- briefwatch: next page -->\n"
 ERROR_PATHS = re.compile(r"/error\.s?html?$", re.IGNORECASE)
+# Where the ministry's current site sends a deleted transcript, with a 200: its "system" page.
+SYSTEM_PAGE = re.compile(r"/web/system/|index_17321\b", re.IGNORECASE)
 TITLE_SUFFIX = re.compile(
     r"\s*[—–|_-]\s*(?:中华人民共和国外交部|外交部"
     r"|Ministry of Foreign Affairs of the People's Republic of China)\s*$"
@@ -116,6 +162,15 @@ EN_DATE = re.compile(
 )
 ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+# Day first (mid.ru: "30 September 2026", "20 августа 2026 года", "20.08.2026").
+RU_MONTHS = {stem: i + 1 for i, stem in enumerate(
+    ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
+     "ноябр", "декабр"])}
+DMY_DATE = re.compile(
+    r"\b(\d{1,2})\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(\d{4})\b",
+    re.IGNORECASE)
+RU_DATE = re.compile(r"\b(\d{1,2})\s+([а-я]+?)(?:я|а|ь|е)?\s+(\d{4})", re.IGNORECASE)
+DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 
 
 @dataclass(frozen=True)
@@ -144,6 +199,8 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
     `template` (from a source's config) is tried before the known templates."""
     if ERROR_PATHS.search(url.split("?", 1)[0]):
         return Rejected("redirected to the site's error page")
+    if SYSTEM_PAGE.search(url.split("?", 1)[0]):
+        return Rejected("redirected to the site's 'system' page (a deleted transcript)")
     if not html.strip():
         return Rejected("empty page")
     first, *more = html.split(PAGE_SEPARATOR)
@@ -203,6 +260,11 @@ def extract(html: str, url: str, *, listing_title: str = "", listing_date: str =
 
 
 def _paragraphs(body, template: Template) -> list[str]:
+    if template.strip:
+        body = copy.deepcopy(body)
+        for css in template.strip:
+            for element in _select(css)(body):
+                element.drop_tree()
     paragraphs = clean_paragraphs(_block_text(body))
     if template.drop is not None:
         paragraphs = [p for p in paragraphs if not template.drop.match(p)]
@@ -341,7 +403,8 @@ def _title(tree, template: Template | None, listing_title: str) -> str:
 
 def date_from_text(text: str) -> dt.date | None:
     """A conference date written out in a title: 'on July 3, 2020', '2020年7月3日', '2020-07-03'."""
-    for pattern, order in ((EN_DATE, "mdy"), (ZH_DATE, "ymd"), (ISO_DATE, "ymd")):
+    for pattern, order in ((EN_DATE, "mdy"), (ZH_DATE, "ymd"), (ISO_DATE, "ymd"),
+                           (DMY_DATE, "dmy"), (RU_DATE, "dmy-ru"), (DOTTED_DATE, "dmy-num")):
         match = pattern.search(text)
         if not match:
             continue
@@ -349,6 +412,12 @@ def date_from_text(text: str) -> dt.date | None:
         try:
             if order == "mdy":
                 return dt.date(int(c), MONTHS[a.lower().rstrip(".")], int(b))
+            if order == "dmy":
+                return dt.date(int(c), MONTHS[b.lower().rstrip(".")], int(a))
+            if order == "dmy-ru":
+                return dt.date(int(c), RU_MONTHS[b.lower()], int(a))
+            if order == "dmy-num":
+                return dt.date(int(c), int(b), int(a))
             return dt.date(int(a), int(b), int(c))
         except (ValueError, KeyError):
             continue
@@ -368,7 +437,7 @@ def _date(tree, template: Template | None, title: str, listing_date: str,
             except ValueError:
                 pass
         candidates.append(element)
-    candidates += [_meta(tree, "PubDate"), listing_date]
+    candidates += [_meta(tree, "PubDate"), _meta(tree, "publishdate"), listing_date]
     for text in candidates:
         found = date_from_text(text) if text else None
         if found:

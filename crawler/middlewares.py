@@ -44,6 +44,8 @@ class PoliteRetryMiddleware(RetryMiddleware):
         return super().process_response(request, response)
 
     def process_exception(self, request, exception, spider=None):
+        if "certificate verify failed" in repr(exception):
+            return None  # a certificate that does not verify will not on a second try
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry"):
             self._slow_down(request, self._backoff(request))
         return super().process_exception(request, exception)

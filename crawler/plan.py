@@ -21,7 +21,9 @@ def make_plan(sources, crawl, db, *, run: int | None, backfill: bool, revisit: s
     plan = {
         "run": run,
         "sources": [{"name": s.name, "spider": s.spider, "start_urls": list(s.start_urls),
-                     "options": dict(s.options)} for s in sources],
+                     "options": dict(s.options),
+                     **({"delay": s.delay} if getattr(s, "delay", None) is not None else {})}
+                    for s in sources],
         "crawl": crawl_table(crawl),
         "contexts": {
             name: {"known": sorted(c.known), "revisit": list(c.revisit),

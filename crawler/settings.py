@@ -26,6 +26,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.FlooredAutoThrottle": 0,
+}
+
 RETRY_ENABLED = True
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -79,3 +84,32 @@ def scrapy_settings(crawl: dict | None = None, overrides: dict | None = None, *,
         log_file.parent.mkdir(parents=True, exist_ok=True)
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
     return settings
+
+
+def source_slots(sources: list[dict]) -> dict:
+    """DOWNLOAD_SLOTS for a plan's sources: each host waits the longest delay any source on
+    it asks (jobs.config.source_delay: the site's floor, the source's own or [crawl]'s)."""
+    from urllib.parse import urlsplit
+
+    slots: dict[str, dict] = {}
+    for source in sources:
+        delay = source.get("delay")
+        if delay is None:
+            continue
+        for url in source["start_urls"]:
+            host = urlsplit(url).hostname
+            if host and delay > slots.get(host, {}).get("delay", -1):
+                slots[host] = {"delay": delay}
+    return slots
+
+
+def tls_settings(sources: list[dict]) -> dict:
+    """The hosts of sources with a `ca_bundle` have their certificates verified against it
+    (crawler.tls); with none, Scrapy's own context factory is left alone."""
+    from crawler.tls import bundles_of
+
+    bundles = bundles_of(sources)
+    if not bundles:
+        return {}
+    return {"BRIEFWATCH_CA_BUNDLES": bundles,
+            "DOWNLOADER_CLIENTCONTEXTFACTORY": "crawler.tls.BundleContextFactory"}

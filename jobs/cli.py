@@ -220,6 +220,9 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     if log_errors and summary.log_file:
         click.echo(f"briefwatch: warning: {log_errors} errors logged; see {summary.log_file}",
                    err=True)
+    for name, stats in summary.sources.items():
+        for warning in stats.get("warnings") or []:
+            click.echo(f"briefwatch: warning: source {name}: {safe(warning)}", err=True)
     for name in summary.blocked():
         click.echo(f"briefwatch: warning: source {name}: blocked: the site answered 403/429 to "
                    f"every request; not retried. Check [crawl] user_agent, or ask the site",
@@ -427,6 +430,7 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
     """
     from storage.documents import events
     from storage.text.diff import describe
+    from storage.text.kinds import kind_of
 
     watch = obj.config.watch(watch_name) if watch_name else None
     if since:
@@ -449,12 +453,16 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
                 "detected_at": event["detected_at"], "run": event["run"],
                 "summary": event["summary"],
                 **({"passages": event["passages"]} if watch else {}),
+                "transcript_kind": kind_of(event["title"] or "", event["url"]),
             })
         else:
             detail = safe(describe(event["summary"]))
+            what = kind_of(event["title"] or "", event["url"])
             click.echo(f"{obj.when(event['detected_at'])}  {coloured(event['kind'], 8)} "
                        f"{safe(event['source'])}  "
-                       f"v{event['version']}  {safe(event['title'])}\n    {safe(event['url'])}"
+                       f"v{event['version']}  {safe(event['title'])}"
+                       + ("" if what == "briefing" else f"  ({what})")
+                       + f"\n    {safe(event['url'])}"
                        + (f"\n    {detail}" if detail else ""))
             for passage in event.get("passages", ()):
                 click.echo(f"    {watch.name}: {passage['change']} “{safe(passage['text'])}”")
@@ -1269,6 +1277,10 @@ def sources(obj: Context, as_json) -> None:
         noun = "transcript" if row["transcripts"] == 1 else "transcripts"
         click.echo(f"{source.name:<16} {source.spider:<8} {row['transcripts']:>6} {noun:<12} "
                    f"{last}\n    newest: {latest}")
+        reach = row["listing"]
+        if reach:
+            click.echo(f"    the listing reaches back to {reach['reaches_back_to'] or '?'} "
+                       f"({reach['pages']} pages); older transcripts: briefwatch archive")
 
 
 # -- running nightly -----------------------------------------------------------------------------
@@ -1464,17 +1476,29 @@ def notify_(obj: Context, test_message, as_json) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--list", "list_rooms", is_flag=True,
+              help="Show the briefing rooms the file offers, and write nothing.")
 @pass_ctx
-def init(obj: Context, path, force) -> None:
-    """Write a commented config file with the real official sources.
+def init(obj: Context, path, force, list_rooms) -> None:
+    """Write a commented config file with the real official sources: the Foreign Ministry's
+    press conferences, and every other briefing room briefwatch knows, commented out.
 
     \b
     Examples:
       briefwatch init
       briefwatch init ~/briefings/briefwatch.toml
+      briefwatch init --list
     """
     from importlib.resources import files
 
+    if list_rooms:
+        from jobs.rooms import ROOMS
+
+        for room in ROOMS:
+            click.echo(f"{room.name:<11} {room.spider:<8} {room.languages:<3} "
+                       + "\n                         ".join(room.start_urls)
+                       + f"\n    reaches back: {room.cap}\n    {room.quirks}")
+        return
     path = path or resolve_config_path(obj.config_option)
     if path.exists() and not force:
         raise Failure(f"{path} already exists: pass --force to overwrite it", EXIT_USAGE)

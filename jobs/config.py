@@ -95,6 +95,9 @@ class Source:
     notify: tuple[str, ...] | None = None  # apprise URLs or tags; None: every [notify] channel
     # The source of the same series in the other language (set on the English one).
     pair: str | None = None
+    # Seconds between its requests: [crawl] download_delay, its own, or its site's floor
+    # (spiders.registry), whichever is longest; a local copy has no floor.
+    delay: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -422,6 +425,10 @@ def _parse_source(raw: Any, index: int, where: str, crawl: CrawlSettings,
         _validate_routes(notify, channels, where, label)
     spec = SPIDERS[spider]
     options = {k: v for k, v in raw.items() if k not in COMMON_SOURCE_KEYS}
+    if isinstance(options.get("ca_bundle"), str):
+        # Relative to the config file, as every path in it.
+        options["ca_bundle"] = str(Path(where).resolve().parent
+                                   / Path(options["ca_bundle"]).expanduser())
     unknown = sorted(set(options) - set(spec.options))
     if unknown:
         allowed = ", ".join(sorted(spec.options)) or "none"
@@ -444,7 +451,25 @@ def _parse_source(raw: Any, index: int, where: str, crawl: CrawlSettings,
         raise ConfigError(f"{where}: {label}: 'pair' must be the name of the source in the "
                           f"other language, e.g. pair = \"mfa-zh\"")
     return Source(name, spider, tuple(start_urls), MappingProxyType(options), schedule, notify,
-                  pair)
+                  pair, source_delay(crawl.download_delay, options.get("download_delay"),
+                                     spec.delay_floor, start_urls))
+
+
+def source_delay(crawl_delay: float, own: float | None, floor: float,
+                 start_urls: list[str]) -> float:
+    """The delay between a source's requests: the longest of [crawl]'s, its own and its
+    site's floor. A local copy (a loopback host) is nobody's server: no floor."""
+    import ipaddress
+
+    def loopback(url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        try:
+            return host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    local = all(loopback(u) for u in start_urls)
+    return float(max(crawl_delay, own or 0, 0 if local else floor))
 
 
 def _validate_routes(routes: tuple[str, ...], channels: tuple[Channel, ...], where: str,

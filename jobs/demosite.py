@@ -712,6 +712,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             when = when.replace(tzinfo=datetime.UTC)
         return when is not None and int(mtime) <= when.timestamp()
 
+    def _content_type(self, target: Path) -> str:
+        if target.suffix in (".html", ".shtml", ".htm"):
+            return "text/html"  # no charset, like the real site: pages declare it in a meta tag
+        return mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+
     def _file(self, target: Path, send_body: bool) -> None:
         st = target.stat()
         etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
@@ -719,10 +724,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self._not_modified(etag, st.st_mtime):
             self._send(304, headers, b"", 0)
             return
-        if target.suffix in (".html", ".shtml", ".htm"):
-            ctype = "text/html"  # no charset, like the real site: pages declare it in a meta tag
-        else:
-            ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        ctype = self._content_type(target)
         data = target.read_bytes()
         self._send(200, {"Content-Type": ctype, **headers}, data if send_body else b"", len(data))
 

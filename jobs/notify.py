@@ -92,6 +92,15 @@ def routes(config: Config) -> list[Route]:
             for channel, names, watches in by_url.values() if names or watches]
 
 
+def _kind_note(event: dict) -> str:
+    """Said of what is not a briefing (remarks during a recess, a statement, one question
+    posted alone), so that a reader does not take it for a conference."""
+    from storage.text.kinds import kind_of
+
+    kind = kind_of(event["title"] or "", event["url"])
+    return "" if kind == "briefing" else f" ({kind}, not a regular briefing)"
+
+
 def digest(events: list[dict], first_crawls: set[tuple[int, str]],
            details: Callable[[dict], list[str]] | None = None,
            watches: tuple[Watch, ...] = (),
@@ -140,7 +149,8 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
         lines.append(f"{source}: first crawl found {count} transcript{'s' if count != 1 else ''} "
                      f"lacking exchanges the other language has ('briefwatch pairs --divergent')")
     for k, event in enumerate(listed[:MAX_LISTED]):
-        lines.append(f"{event['kind'].upper()}: {_clean(event['title'])} [{event['source']}]")
+        lines.append(f"{event['kind'].upper()}: {_clean(event['title'])} [{event['source']}]"
+                     + _kind_note(event))
         lines.append(f"  {event['url']}")
         change = describe(event["summary"]) if event["summary"] else ""
         if change:

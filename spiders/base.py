@@ -116,6 +116,7 @@ class ListingSpider(scrapy.Spider):
         self.crawler.stats.inc_value("briefwatch/listing_pages")
         self.claims.claim("listing", self._key(response.url))
         items = self.listing_items(response)
+        self.note_reach(response, items)
         fresh = [item for item in items if self._key(item.url) not in self._known_keys]
         for item in fresh:
             request = self.article_request(item.url, item)
@@ -132,6 +133,18 @@ class ListingSpider(scrapy.Spider):
             if self._listing_budget_left() and self.claims.claim("listing", self._key(url),
                                                                   request):
                 yield request
+
+    def note_reach(self, response: Response, items: list[ListingItem]) -> None:
+        """On the last page of a listing the CMS still serves: how far back the listing
+        reaches (sites cap their listings; what lies before is for the archive import)."""
+        pagination = self.pagination(response)
+        if pagination is None or pagination.current + 1 < pagination.count:
+            return
+        dates = [d for d in (item.date or _date_in(item) for item in items) if d]
+        stats = self.crawler.stats
+        stats.max_value("briefwatch/listing_page_count", pagination.count)
+        if dates:
+            stats.min_value("briefwatch/listing_reaches_back_to", min(dates))
 
     def _listing_budget_left(self) -> bool:
         max_pages = self.context.options.get("max_pages")
@@ -241,7 +254,10 @@ class ListingSpider(scrapy.Spider):
 
     def conditional(self, request: scrapy.Request) -> scrapy.Request:
         """A revisit asks "changed since?": a 304 answer costs no body and no extraction."""
-        etag, modified = self.context.validators.get(request.url, (None, None))
+        # Validators are stored by the transcript's URL, which a spider may fetch from
+        # elsewhere (MEA: its detail endpoint).
+        etag, modified = self.context.validators.get(
+            request.meta.get("transcript_url", request.url), (None, None))
         if not self.conditional_revisits:
             return request
         headers = {}
@@ -301,6 +317,34 @@ class ListingSpider(scrapy.Spider):
     def _key(url: str) -> str:
         # http and https links to the same page are one transcript.
         return canonicalize_url(url).split("://", 1)[-1]
+
+
+def next_by_query(url: str, key: str = "page") -> str:
+    """The next page of a listing paged by a query parameter (`…&page=2&…`), the other
+    parameters kept in their order."""
+    from urllib.parse import parse_qsl, urlencode, urlunsplit
+
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    page = next((int(v) for k, v in query if k == key and v.isdigit()), 1)
+    if not any(k == key for k, _ in query):
+        query.append((key, "1"))
+    query = [(k, str(page + 1) if k == key else v) for k, v in query]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
+
+
+def _date_in(item: ListingItem) -> str:
+    """A listed item's date from its title, else from its URL (tYYYYMMDD_N)."""
+    from crawler.extract import date_from_text
+
+    found = date_from_text(item.title)
+    if found:
+        return found.isoformat()
+    match = URL_DATE.search(item.url)
+    return f"{match[1]}-{match[2]}-{match[3]}" if match else ""
 
 
 def _folder(url: str) -> str:

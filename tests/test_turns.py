@@ -162,3 +162,76 @@ def test_real_transcripts(name):
     assert spokesperson in answers
     if spokesperson:
         assert all(t["role"] != "question" or t["name"] != spokesperson for t in turns)
+
+
+# Each briefing room's speaker format (../shared/briefing-rooms.md): (text, title, expected
+# (role, speaker, name) of every turn).
+ROOMS = {
+    "mnd-zh": (
+        "记者：请问美方近期动向？\n蒋斌： 我们注意到有关报道。\n中方坚决反对。\n"
+        "记者：还有一个问题。\n蒋斌：谢谢。",
+        "2026年9月国防部例行记者会文字实录",
+        [("question", "记者", None), ("answer", "蒋斌", "蒋斌"), ("question", "记者", None),
+         ("answer", "蒋斌", "蒋斌")]),
+    "mnd-en": (
+        "Jiang Bin: I have an announcement.\nJournalist: What about it?\nJiang Bin: We noted it.\n"
+        "Unlabelled lines continue the answer.\nReporter: And this?\nJiang Bin: Thanks.",
+        "Regular Press Conference of the Ministry of National Defense on September 25",
+        [("remarks", "Jiang Bin", "Jiang Bin"), ("question", "Journalist", None),
+         ("answer", "Jiang Bin", "Jiang Bin"), ("question", "Reporter", None),
+         ("answer", "Jiang Bin", "Jiang Bin")]),
+    "tao": (
+        "张晗：各位记者朋友上午好。\n台海之声记者：请问有何评论？\n张晗：我们注意到。\n"
+        "《环球时报》记者：另一个问题。\n张晗：谢谢。",
+        "国务院台办新闻发布会辑录（2026-09-02）",
+        [("remarks", "张晗", "张晗"), ("question", "台海之声记者", "台海之声"),
+         ("answer", "张晗", "张晗"), ("question", "《环球时报》记者", "环球时报"),
+         ("answer", "张晗", "张晗")]),
+    "state": (
+        "MR MILLER: Good afternoon.\nQUESTION: Thanks, Matt.\nMR MILLER: We have been clear.",
+        "Department Press Briefing – July 29, 2024",
+        [("remarks", "MR MILLER", "MR MILLER"), ("question", "QUESTION", None),
+         ("answer", "MR MILLER", "MR MILLER")]),
+    "mea": (
+        "Shri Randhir Jaiswal, Official Spokesperson: Good afternoon.\n"
+        "Meera Iyer, Deccan Courier: Sir, on the visit?\n"
+        "Shri Randhir Jaiswal, Official Spokesperson: It goes ahead.\n"
+        "Arjun Rao, Coastal Times: Another?\n"
+        "Shri Randhir Jaiswal, Official Spokesperson: No.",
+        "Transcript of Weekly Media Briefing by the Official Spokesperson (September 29, 2026)",
+        [("remarks", "Shri Randhir Jaiswal, Official Spokesperson",
+          "Shri Randhir Jaiswal, Official Spokesperson"),
+         ("question", "Meera Iyer, Deccan Courier", "Meera Iyer, Deccan Courier"),
+         ("answer", "Shri Randhir Jaiswal, Official Spokesperson",
+          "Shri Randhir Jaiswal, Official Spokesperson"),
+         ("question", "Arjun Rao, Coastal Times", "Arjun Rao, Coastal Times"),
+         ("answer", "Shri Randhir Jaiswal, Official Spokesperson",
+          "Shri Randhir Jaiswal, Official Spokesperson")]),
+    "mid-ru": (
+        "М.В.Захарова: Добрый день.\nВопрос: Как вы прокомментируете?\nОтвет: Мы видели.\n"
+        "Вопрос: Ещё?\nМ.В.Захарова: Нет.",
+        "Брифинг официального представителя МИД России М.В.Захаровой, Москва, 20 августа 2026",
+        [("remarks", "М.В.Захарова", "М.В.Захарова"), ("question", "Вопрос", None),
+         ("answer", "Ответ", None), ("question", "Вопрос", None),
+         ("answer", "М.В.Захарова", "М.В.Захарова")]),
+    "mid-en": (
+        "Maria Zakharova: Good afternoon.\nQuestion: Your comment?\nAnswer: We saw it.",
+        "Foreign Ministry Spokeswoman Maria Zakharova’s briefing, Moscow, August 20, 2026",
+        [("remarks", "Maria Zakharova", "Maria Zakharova"), ("question", "Question", None),
+         ("answer", "Answer", None)]),
+}
+
+
+@pytest.mark.parametrize("room", sorted(ROOMS))
+def test_every_rooms_speaker_format(room):
+    text, title, expected = ROOMS[room]
+    assert [r[:3] for r in roles(text, title)] == expected
+
+
+@pytest.mark.parametrize("paragraph", [
+    "Finally, in summary, the visit: goes ahead.",   # two commas: a sentence
+    "In conclusion, we note: nothing.",              # not name-like after the comma
+    "Москва, 20 августа: брифинг.",                  # a dateline
+])
+def test_a_comma_or_cyrillic_does_not_make_a_speaker(paragraph):
+    assert speaker_of(paragraph) is None

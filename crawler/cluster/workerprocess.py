@@ -23,7 +23,7 @@ from crawler.cluster.leasedqueue import FOUND_ON, LEASE, MARKS
 from crawler.handover import page_header
 from crawler.items import FetchedPage
 from crawler.plan import context_from_plan
-from crawler.settings import scrapy_settings
+from crawler.settings import scrapy_settings, source_slots, tls_settings
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning)
     timeout = plan.get("worker_timeout", DEFAULT_WORKER_TIMEOUT)
     settings = scrapy_settings(plan["crawl"],
-                               worker_settings(args.redis, args.run, args.worker, timeout),
+                               {**worker_settings(args.redis, args.run, args.worker, timeout),
+                                # each site's delay floor, each source's CA bundle
+                                "DOWNLOAD_SLOTS": source_slots(plan["sources"]),
+                                **tls_settings(plan["sources"])},
                                log_level=args.log_level, log_file=args.log_file)
     process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)

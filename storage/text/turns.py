@@ -51,7 +51,10 @@ from storage.text import cjk
 # Speaker names are written in CJK letters and punctuation (full-width forms are not names).
 _CJK = cjk.LETTERS + cjk.PUNCTUATION
 # An English prefix: name-like words, then a colon; the rest of the paragraph (maybe nothing).
-_EN_PREFIX = re.compile(r"^([A-Z\u00c0-\u00de][\w.'’&()/\- ]{0,70}?)\s*:(?:\s+|$)(.*)$", re.S)
+# Cyrillic capitals too (mid.ru: `М.В.Захарова:`, `Вопрос:`), and one comma (MEA:
+# `Shri Randhir Jaiswal, Official Spokesperson:`), checked by _name_like.
+_EN_PREFIX = re.compile(
+    r"^([A-Z\u00c0-\u00de\u0400-\u042f][\w.'’&()/,\- ]{0,80}?)\s*:(?:\s+|$)(.*)$", re.S)
 # A Chinese prefix: up to 20 characters without sentence punctuation, then a full-width colon.
 _ZH_PREFIX = re.compile(rf"^([{_CJK}《》〈〉A-Za-z0-9·()（） ]{{1,20}}?)\s*：\s*(.*)$", re.S)
 _ZH_PUNCT = re.compile("[，。？！；、“”]")
@@ -60,12 +63,13 @@ _CONNECTORS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "el", "
 _HEADER_LABELS = {"speaker", "speakers", "speaker(s)", "chairperson", "chair", "date", "time",
                   "venue", "location", "source", "editor", "note", "notes", "attachment",
                   "photo", "adjust font size", "related", "keywords"}
-_ASK = {"q", "question", "问", "问题"}
-_ANSWER = {"a", "answer", "答"}
+_ASK = {"q", "question", "问", "问题", "journalist", "reporter", "вопрос"}
+_ANSWER = {"a", "answer", "答", "ответ"}
 _TITLES = {"chairperson", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman",
            "minister", "vice", "deputy", "ambassador", "director", "director-general",
            "secretary", "president", "premier", "consul", "consul-general", "mr", "mr.", "ms",
-           "ms.", "mrs", "mrs.", "dr", "dr.", "moderator", "host", "counselor", "undersecretary"}
+           "ms.", "mrs", "mrs.", "dr", "dr.", "moderator", "host", "counselor", "undersecretary",
+           "shri", "smt", "smt.", "official"}
 _NOTE = re.compile(r"^(?:the following questions? (?:is|was|were|are) (?:raised|asked)|"
                    r"会后有记者问及[^：]*$)", re.I)
 
@@ -100,7 +104,11 @@ def speaker_of(paragraph: str) -> str | None:
     if match is None:
         return None
     candidate = match[1].strip()
-    if candidate.lower() in _HEADER_LABELS or not _name_like(candidate):
+    if candidate.lower() in _HEADER_LABELS:
+        return None
+    # "Name, role" or "Name, outlet": both halves name-like, and only one comma.
+    parts = candidate.split(",")
+    if len(parts) > 2 or not all(_name_like(p.strip()) for p in parts):
         return None
     return candidate
 
@@ -118,9 +126,14 @@ def _name_like(candidate: str) -> bool:
         if not (bare[0].isupper() or bare[0].isdigit()):
             return False
         # A full stop ends a sentence unless it ends an abbreviation (Mr., U.S., Dr.).
-        if "." in bare and not re.fullmatch(r"(?:[A-Z][a-z]{0,2}\.)+|(?:[A-Z]\.)+[A-Z]?", bare):
+        if "." in bare and not re.fullmatch(r"(?:[A-Z][a-z]{0,2}\.)+|(?:[A-Z]\.)+[A-Z]?", bare) \
+                and not _INITIALS.fullmatch(bare):
             return False
     return True
+
+
+# Initials before a surname, written together: М.В.Захарова, M.Zakharova.
+_INITIALS = re.compile(r"(?:[A-ZА-ЯЁ]\.){1,2}[A-ZА-ЯЁ][a-zа-яё]+")
 
 
 def _key(speaker: str) -> tuple[str, ...]:
@@ -138,7 +151,7 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 def _marker(speaker: str) -> str | None:
     bare = speaker.lower()
-    if bare in _ASK or "记者" in speaker:
+    if bare in _ASK or "记者" in speaker or speaker.endswith("提问"):
         return "question"
     if bare in _ANSWER:
         return "answer"
