@@ -194,14 +194,13 @@ def _samples(db_path: Path) -> dict:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     doc = conn.execute("SELECT id FROM documents WHERE versions >= 3 ORDER BY published DESC "
                        "LIMIT 1").fetchone()[0]
-    en = conn.execute("SELECT v.text FROM versions v JOIN documents d ON d.id = v.document "
-                      "WHERE d.source = 'mfa-en' ORDER BY v.id LIMIT 1 OFFSET 777").fetchone()[0]
-    zh = conn.execute("SELECT v.text FROM versions v JOIN documents d ON d.id = v.document "
+    zh = conn.execute("SELECT v.title FROM versions v JOIN documents d ON d.id = v.document "
                       "WHERE d.source = 'mfa-zh' ORDER BY v.id LIMIT 1 OFFSET 777").fetchone()[0]
+    title = conn.execute("SELECT title FROM documents WHERE source = 'mfa-en' ORDER BY id "
+                         "LIMIT 1 OFFSET 777").fetchone()[0]
     conn.close()
-    words = en.split("\n")[3].split()
-    return {"doc": doc, "rare_en": " ".join(words[2:7]),
-            "rare_zh": zh.split("\n")[2].split("：", 1)[-1][4:12]}
+    return {"doc": doc, "rare_en": title.split("Conference on ", 1)[-1],
+            "rare_zh": zh[:12]}
 
 
 def reads(folder: Path, repeat: int = 5) -> dict:

@@ -25,6 +25,7 @@ from jobs.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows, render
 from storage.db import StorageError
 
 PAGE_SIZE = 100
+SEARCH_PAGE = 50
 # Scraped text is escaped by the templates; this header is a second line of defence.
 SECURITY_HEADERS = [
     ("Content-Security-Policy",
@@ -111,7 +112,7 @@ class App:
         from storage.runs import list_runs, suspects
 
         documents, _ = browse.documents(db, limit=20)
-        divergent = pairings(db, divergent=True)[-20:][::-1]
+        divergent = pairings(db, divergent=True, newest=20)[::-1]
         last = list_runs(db, 1)
         held = suspects(db, [last[0]["id"]])[last[0]["id"]] if last else []
         return render("index.html", sources=browse.sources(db), documents=documents,
@@ -132,8 +133,10 @@ class App:
         if kind not in (None, "new", "edited", "removed", "restored", "divergent"):
             raise HTTPError("400 Bad Request",
                             "kind is one of new, edited, removed, restored, divergent.")
-        return render("changes.html", kind=kind, events=self._events(db, 500, kind)), \
-            "text/html; charset=utf-8"
+        page = max(1, _int(params.get("page"), 1))
+        events = self._events(db, PAGE_SIZE + 1, kind, skip=(page - 1) * PAGE_SIZE)
+        return render("changes.html", kind=kind, events=events[:PAGE_SIZE], page=page,
+                      more=len(events) > PAGE_SIZE), "text/html; charset=utf-8"
 
     def transcript(self, db, environ, params, doc_id):
         from storage.documents import history, removed_since, status_changes
@@ -202,14 +205,16 @@ class App:
         from storage.search import BadQuery, search
 
         query = " ".join((params.get("q") or "").split())
+        page = max(1, _int(params.get("page"), 1))
         hits, error = [], None
         if query:
             try:
-                hits = search(db, query, 50, marks=(MARK_OPEN, MARK_CLOSE))
+                hits = search(db, query, SEARCH_PAGE + 1, marks=(MARK_OPEN, MARK_CLOSE),
+                              offset=(page - 1) * SEARCH_PAGE)
             except BadQuery as exc:
                 error = str(exc)
-        return render("search.html", query=query, hits=hits, error=error), \
-            "text/html; charset=utf-8"
+        return render("search.html", query=query, hits=hits[:SEARCH_PAGE], error=error,
+                      page=page, more=len(hits) > SEARCH_PAGE), "text/html; charset=utf-8"
 
     def feed(self, db, environ, params):
         from wsgiref.util import application_uri
@@ -244,11 +249,11 @@ class App:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no stored version.")
         return doc, rows
 
-    def _events(self, db, limit: int, kind: str | None = None) -> list[dict]:
+    def _events(self, db, limit: int, kind: str | None = None, skip: int = 0) -> list[dict]:
         from storage.documents import events as stored_events
         from storage.text.diff import describe
 
-        events = stored_events(db, kind=kind, newest=limit)[::-1]
+        events = stored_events(db, kind=kind, newest=limit, skip=skip)[::-1]
         for event in events:
             event["described"] = describe(event["summary"]) if event["summary"] else ""
         return events

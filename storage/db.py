@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 # tests/test_diff.py checks that the two agree), but importing it imports sqlite-utils.
 SCHEMA = ("m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
           "m005_suspect_fetches", "m006_word_search", "m007_pairings",
-          "m008_evidence_and_archive", "m009_compact_raw_pages")
+          "m008_evidence_and_archive", "m009_compact_raw_pages",
+          "m010_read_indexes")
 
 
 class StorageError(Exception):

@@ -90,8 +90,9 @@ def version(db: sqlite_utils.Database, document: int, n: int | None = None) -> d
 
 def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
            source: str | None = None, run: int | None = None,
-           newest: int | None = None) -> list[dict]:
-    """Events oldest first; with `newest`, only that many of the latest."""
+           newest: int | None = None, skip: int = 0) -> list[dict]:
+    """Events oldest first; with `newest`, only that many of the latest (after skipping the
+    `skip` latest: the pages of a timeline)."""
     clauses, params = [], []
     if run is not None:
         clauses.append("e.run = ?")
@@ -114,8 +115,8 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
     if newest is None:
         sql += " ORDER BY e.id"
     else:
-        sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ?) ORDER BY id"
-        params.append(int(newest))
+        sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ? OFFSET ?) ORDER BY id"
+        params += [int(newest), int(skip)]
     return [read_summary(row) for row in db.query(sql, params)]
 
 

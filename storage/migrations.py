@@ -243,3 +243,15 @@ def m009_compact_raw_pages(db) -> None:
             data BLOB NOT NULL
         )""")
     db.execute("CREATE INDEX raw_dictionaries_source ON raw_dictionaries(source)")
+
+
+@migrations()
+def m010_read_indexes(db) -> None:
+    # What the reads of a decade need (bench/DECADE.md, EXPLAIN QUERY PLAN): `list` newest
+    # first, `sources` counting removed transcripts per source, a transcript's events
+    # (history's removals), a run's suspects, the latest divergent conferences.
+    db.execute("CREATE INDEX documents_published ON documents(published, id)")
+    db.execute("CREATE INDEX documents_source_status ON documents(source, status)")
+    db.execute("CREATE INDEX events_document ON events(document, id)")
+    db.execute("CREATE INDEX suspects_run ON suspects(run)")
+    db.execute("CREATE INDEX pairings_divergent ON pairings(divergent, conference)")

@@ -147,8 +147,9 @@ def _changes(before: list[dict], after: list[dict]) -> tuple[list[dict], list[di
 
 
 def pairings(db: sqlite_utils.Database, *, source: str | None = None, since: str | None = None,
-             divergent: bool = False) -> list[dict]:
-    """Stored pairings, oldest conference first, each with both documents."""
+             divergent: bool = False, newest: int | None = None) -> list[dict]:
+    """Stored pairings, oldest conference first, each with both documents; with `newest`,
+    only that many of the latest conferences."""
     clauses, params = [], []
     if source:
         clauses.append("(e.source = ? OR z.source = ?)")
@@ -158,16 +159,19 @@ def pairings(db: sqlite_utils.Database, *, source: str | None = None, since: str
         params.append(since)
     if divergent:
         clauses.append("p.divergent = 1")
-    return _stored(db, " AND ".join(clauses), params)
+    return _stored(db, " AND ".join(clauses), params, newest)
 
 
-def _stored(db, where: str, params: list) -> list[dict]:
+def _stored(db, where: str, params: list, newest: int | None = None) -> list[dict]:
     """Pairings with both documents' source and URL, their JSON columns decoded."""
-    rows = list(db.query(
-        "SELECT p.*, e.source AS en_source, e.url AS en_url, z.source AS zh_source, "
-        "z.url AS zh_url FROM pairings p JOIN documents e ON e.id = p.en_document "
-        f"JOIN documents z ON z.id = p.zh_document {'WHERE ' + where if where else ''} "
-        "ORDER BY p.conference, p.id", params))
+    sql = ("SELECT p.*, e.source AS en_source, e.url AS en_url, z.source AS zh_source, "
+           "z.url AS zh_url FROM pairings p JOIN documents e ON e.id = p.en_document "
+           f"JOIN documents z ON z.id = p.zh_document {'WHERE ' + where if where else ''} ")
+    if newest is None:
+        rows = list(db.query(sql + "ORDER BY p.conference, p.id", params))
+    else:
+        rows = list(db.query(sql + "ORDER BY p.conference DESC, p.id DESC LIMIT ?",
+                             [*params, int(newest)]))[::-1]
     for row in rows:
         for key in ("matched", "missing_in_en", "missing_in_zh", "merged"):
             row[key] = json.loads(row[key])

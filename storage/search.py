@@ -26,57 +26,86 @@ def index_form(text: str) -> str:
     return _CJK.sub(r" \1 ", text or "")
 
 
+# A passage found in more versions than this is ranked among the newest this many: ranking
+# every version of a decade that says "cooperation" costs a third of a second (bench/DECADE.md).
+CANDIDATES = 2000
+
+
 def search(db: sqlite_utils.Database, query: str, limit: int = 50,
            marks: tuple[str, str] = ("[", "]"), *, outlet: str | None = None,
-           spokesperson: str | None = None, names=None) -> list[dict]:
+           spokesperson: str | None = None, names=None, offset: int = 0) -> list[dict]:
     """One row per transcript, best match first, naming every version that holds the passage
     (`versions`) and the transcript's newest version (`latest`): a passage missing from the
-    latest version was removed by an edit.
+    latest version was removed by an edit. `offset` skips that many transcripts (pages).
 
     The query is a phrase: its words in this order, in a title or text, case- and
     accent-insensitive; Chinese characters count as words. The last word may be the start of a
     word (a passage copied up to the middle of one still matches). The match in the snippet is
     wrapped in `marks`. With `outlet` or `spokesperson` (canonical names of `names`), only
     versions where the passage lies in an exchange asked by that outlet or answered by that
-    person count.
+    person count. Best match: SQLite's bm25 over the newest CANDIDATES versions holding the
+    passage.
     """
     passage = " ".join(query.split()).rstrip("*").strip()
     if not _WORD.search(passage):
         raise BadQuery("search for a word or a phrase (letters or digits)")
     phrase = '"' + index_form(passage).replace('"', '""') + '"*'
-    sql = """
-        SELECT d.id AS document, d.url, d.source, d.title, d.published, v.n AS version,
-               v.id AS version_id, v.origin, d.versions AS latest, bm25(versions_fts) AS rank
-        FROM versions_fts
-        JOIN versions v ON v.id = versions_fts.rowid
-        JOIN documents d ON d.id = v.document
-        WHERE versions_fts MATCH ?
-        ORDER BY rank, v.n
-    """
     try:
-        rows = list(db.query(sql, [phrase]))
+        rows = list(db.query(
+            "SELECT f.rowid AS version_id, f.rank AS rank, v.document FROM "
+            "(SELECT rowid, rank FROM versions_fts WHERE versions_fts MATCH ? "
+            " ORDER BY rowid DESC LIMIT ?) f JOIN versions v ON v.id = f.rowid",
+            [phrase, CANDIDATES]))
     except sqlite3.OperationalError as exc:
         raise BadQuery(f"cannot search for {query!r}: {exc}") from None
-    if outlet or spokesperson:
-        rows = [row for row in rows
-                if _in_exchange(db, row["version_id"], passage, outlet, spokesperson, names)]
-    results: dict[int, dict] = {}
+    best: dict[int, tuple[float, int]] = {}  # document -> (rank, version id) of its best match
     for row in rows:
-        hit = results.get(row["document"])
-        if hit is None:
-            hit = results[row["document"]] = {
-                "id": row["document"], "url": row["url"], "source": row["source"],
-                "title": row["title"], "published": row["published"], "versions": [],
-                "archived": [], "latest": row["latest"],
-                "snippet": _snippet(db, row["version_id"], passage, marks),
-            }
-        hit["versions"].append(row["version"])
-        if row["origin"] == "archive":
-            hit["archived"].append(row["version"])
-    for hit in results.values():
-        hit["versions"].sort()
-        hit["archived"].sort()
-    return list(results.values())[:limit]
+        if row["document"] not in best or row["rank"] < best[row["document"]][0]:
+            best[row["document"]] = (row["rank"], row["version_id"])
+    ranked = sorted(best, key=lambda d: (best[d][0], -d))
+    if outlet or spokesperson:
+        # Only versions whose passage lies in such an exchange count: checked in rank order,
+        # until the page is full.
+        held: dict[int, list[int]] = {}
+        for row in rows:
+            held.setdefault(row["document"], []).append(row["version_id"])
+        chosen = []
+        for document in ranked:
+            if len(chosen) >= offset + limit:
+                break
+            if any(_in_exchange(db, v, passage, outlet, spokesperson, names)
+                   for v in held[document]):
+                chosen.append(document)
+        ranked = chosen
+    page = ranked[offset:offset + limit]
+    if not page:
+        return []
+    marks_ = ", ".join("?" * len(page))
+    # Which versions of these transcripts hold the passage: read from their text (the index
+    # answers "does version X match" no faster than "which versions match", a third of a
+    # second for a common word), by the pattern that reads text as the index does.
+    pattern = _pattern(passage)
+    holding: dict[int, list[tuple[int, str]]] = {}
+    for row in db.query(f"SELECT id, document, n, origin, title, text FROM versions "
+                        f"WHERE document IN ({marks_})", page):
+        found = pattern and (re.search(pattern, row["title"] or "", re.IGNORECASE)
+                             or re.search(pattern, row["text"], re.IGNORECASE))
+        if found or row["id"] == best[row["document"]][1]:
+            holding.setdefault(row["document"], []).append((row["n"], row["origin"]))
+    docs = {row["id"]: row for row in db.query(
+        f"SELECT id, url, source, title, published, versions FROM documents "
+        f"WHERE id IN ({marks_})", page)}
+    results = []
+    for document in page:
+        doc, found = docs[document], sorted(holding.get(document, []))
+        results.append({
+            "id": document, "url": doc["url"], "source": doc["source"], "title": doc["title"],
+            "published": doc["published"], "versions": [n for n, _ in found],
+            "archived": [n for n, origin in found if origin == "archive"],
+            "latest": doc["versions"],
+            "snippet": _snippet(db, best[document][1], passage, marks),
+        })
+    return results
 
 
 def passage_pattern(passage: str) -> str | None:

@@ -50,7 +50,8 @@ def test_schema(db):
     assert [m["name"] for m in db["_sqlite_migrations"].rows] == [
         "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
         "m005_suspect_fetches", "m006_word_search", "m007_pairings",
-        "m008_evidence_and_archive", "m009_compact_raw_pages"]
+        "m008_evidence_and_archive", "m009_compact_raw_pages",
+        "m010_read_indexes"]
 
 
 def test_new_unchanged_edited(db):
