@@ -50,14 +50,13 @@ def open_reader(path: Path) -> Reader | sqlite_utils.Database:
     return Reader(conn) if conn is not None else _migrated(Path(path))
 
 
-def open_for_reading(path: Path) -> sqlite_utils.Database:
+def open_for_reading(path: Path) -> Reader | sqlite_utils.Database:
     """The database for a command that only reads, opened read-only: it reads from a folder
     it cannot write (a read-only filesystem, a published archive), and never changes the file.
-    One written by an older briefwatch is migrated first, which needs writing."""
-    import sqlite_utils
-
+    One written by an older briefwatch is migrated first, which needs writing. A current one
+    is read with the standard library alone (open_reader says why)."""
     conn = _current(Path(path))
-    return sqlite_utils.Database(conn) if conn is not None else _migrated(Path(path))
+    return Reader(conn) if conn is not None else _migrated(Path(path))
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
