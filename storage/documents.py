@@ -196,12 +196,8 @@ def source_summaries(db: sqlite_utils.Database, names: list[str]) -> list[dict]:
 def _listing_reach(db: sqlite_utils.Database, name: str) -> dict | None:
     """How far back the site's listing reached when a crawl last read its last page: its
     page count and oldest date (listings are capped; older transcripts are for `archive`)."""
-    row = db.execute(
-        "SELECT r.id, json_extract(r.stats, '$.\"' || s.value || '\".listing_page_count'), "
-        "json_extract(r.stats, '$.\"' || s.value || '\".listing_reaches_back_to') "
-        "FROM runs r, json_each(r.sources) s WHERE s.value = ? AND json_extract(r.stats, "
-        "'$.\"' || s.value || '\".listing_page_count') IS NOT NULL ORDER BY r.id DESC LIMIT 1",
-        [name]).fetchone()
+    row = db.execute("SELECT run, pages, reaches_back_to FROM listing_reach WHERE source = ?",
+                     [name]).fetchone()
     if row is None:
         return None
     return {"pages": row[1], "reaches_back_to": row[2], "run": row[0]}

@@ -255,3 +255,22 @@ def m010_read_indexes(db) -> None:
     db.execute("CREATE INDEX events_document ON events(document, id)")
     db.execute("CREATE INDEX suspects_run ON suspects(run)")
     db.execute("CREATE INDEX pairings_divergent ON pairings(divergent, conference)")
+
+
+@migrations()
+def m011_listing_reach(db) -> None:
+    # How far back each source's listing reached when a crawl last read its last page
+    # (`sources`), kept as runs finish: reading it back out of every run's stats grew with
+    # the number of runs.
+    db.execute("""
+        CREATE TABLE listing_reach (
+            source TEXT PRIMARY KEY,
+            run INTEGER NOT NULL REFERENCES runs(id),
+            pages INTEGER NOT NULL,
+            reaches_back_to TEXT
+        )""")
+    from storage.runs import note_listing_reach
+
+    for run, stats in db.execute("SELECT id, stats FROM runs WHERE stats IS NOT NULL "
+                                 "ORDER BY id").fetchall():
+        note_listing_reach(db, run, stats)

@@ -18,10 +18,21 @@ def start(db: sqlite_utils.Database, sources: list[str], options: dict) -> int:
 
 
 def finish(db: sqlite_utils.Database, run: int, status: str, stats: dict) -> None:
-    db.execute(
-        "UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?",
-        [now(), status, json.dumps(stats, sort_keys=True), run],
-    )
+    stats_json = json.dumps(stats, sort_keys=True)
+    db.execute("UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?",
+               [now(), status, stats_json, run])
+    note_listing_reach(db, run, stats_json)
+
+
+def note_listing_reach(db, run: int, stats_json: str) -> None:
+    """Keep, per source, how far back its listing reached, when this run read its last page
+    (`listing_page_count` in the source's stats)."""
+    for source, values in (json.loads(stats_json) if stats_json else {}).items():
+        if isinstance(values, dict) and values.get("listing_page_count") is not None:
+            db.execute("INSERT OR REPLACE INTO listing_reach (source, run, pages, "
+                       "reaches_back_to) VALUES (?, ?, ?, ?)",
+                       [source, run, values["listing_page_count"],
+                        values.get("listing_reaches_back_to")])
 
 
 def mark_abandoned(db: sqlite_utils.Database) -> int:
