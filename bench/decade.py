@@ -278,10 +278,71 @@ def _web(config: Path, sample: dict, repeat: int) -> dict:
                 times.append(time.perf_counter() - started)
             out[label] = {"ms": round(statistics.median(times[1:]) * 1000, 1),
                           "kb": round(size / 1024, 1)}
+        out["serve peak memory (MB)"] = round(_peak_kb(proc.pid) / 1024, 1)
         return out
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def _peak_kb(pid: int) -> int:
+    """A running process's peak resident memory (VmHWM), in KB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def night(folder: Path) -> dict:
+    """A quiet night against a database of this size: every source's first listing page,
+    served locally and bringing nothing new, `crawl --revisit none`. What grows with the
+    archive is what the crawl is handed (every stored URL) and what it looks up."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "site"
+        for _, generation, _ in SOURCES:
+            gen = demosite.GENERATIONS[generation]
+            page = root / gen.folder.strip("/") / gen.page_name(0)
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(demosite._listing(gen, [], 0, 1, 0, 20, 0, []), encoding="utf-8")
+        with demosite.LocalSite(root) as site:
+            config = Path(tmp) / "briefwatch.toml"
+            text = (folder / "briefwatch.toml").read_text(encoding="utf-8")
+            text = text.replace('path = "briefwatch.db"',
+                                f'path = "{folder / "briefwatch.db"}"')
+            for _, _, host in SOURCES:
+                text = text.replace(f"https://{host}/", f"{site.base_url}/")
+            config.write_text(text + "\n[crawl]\ndownload_delay = 0\n", encoding="utf-8")
+            started = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config),
+                                     "crawl", "--revisit", "none", "--json"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            peak = 0
+            while proc.poll() is None:
+                peak = max(peak, _tree_peak_kb(proc.pid))
+                time.sleep(0.05)
+            out, err = proc.communicate()
+            seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"the quiet night failed: {err.decode()[-500:]}")
+    summary = json.loads(out)
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 1024, 1),
+            "requests": summary["sources"] and sum(s.get("requests", 0)
+                                                    for s in summary["sources"].values()),
+            "new": summary["new"]}
+
+
+def _tree_peak_kb(pid: int) -> int:
+    """The largest VmHWM among a process and its children."""
+    peaks = [_peak_kb(pid)]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        peaks += [_peak_kb(int(c)) for c in children.read_text().split()
+                  if Path(f"/proc/{c}").exists()]
+    return max(peaks)
 
 
 def plans(folder: Path) -> dict[str, list[str]]:
@@ -349,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--versions", type=int, default=150_000)
     gen.add_argument("--seed", type=int, default=17)
     for name, help_ in (("reads", "time the read commands and the web view's pages"),
+                        ("night", "time a quiet night's crawl against this database"),
                         ("plans", "EXPLAIN QUERY PLAN of the reads' queries"),
                         ("sizes", "where the bytes go")):
         sub.add_parser(name, help=help_).add_argument("folder", type=Path)
@@ -359,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
         print(generate(args.folder, args.transcripts, args.versions, args.seed))
     elif args.command == "reads":
         print(json.dumps(reads(args.folder), ensure_ascii=False, indent=1))
+    elif args.command == "night":
+        print(json.dumps(night(args.folder), indent=1))
     elif args.command == "plans":
         print(json.dumps(plans(args.folder), ensure_ascii=False, indent=1))
     else:

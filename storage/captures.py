@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.rawstore import unpack
 from storage.text.diff import change_summary
 from storage.text.turns import split_turns, turns_of
 from storage.versions import Fetched, Outcome, _doubt, _insert_event, _insert_version
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,

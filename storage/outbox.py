@@ -9,11 +9,13 @@ the whole history.
 from __future__ import annotations
 
 import json
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.clock import now
 from storage.documents import PREVIOUS_TITLE, read_summary
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def register_channel(db: sqlite_utils.Database, key: str, label: str) -> None:

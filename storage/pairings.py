@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.clock import now
 from storage.text.exchanges import build_exchanges
 from storage.text.pairing import pair_exchanges
 from storage.text.turns import turns_of
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _REGULAR = re.compile(r"regular press conference|例行记者会", re.I)
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.clock import now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def start(db: sqlite_utils.Database, sources: list[str], options: dict) -> int:

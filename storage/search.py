@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.text import cjk
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Characters of context on each side of the match in a snippet.
 SNIPPET_CONTEXT = 90

@@ -11,14 +11,16 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.clock import now
 from storage.rawstore import pack, unpack
 from storage.search import index_form
 from storage.text.diff import change_summary
 from storage.text.turns import split_turns
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True)

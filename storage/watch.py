@@ -10,11 +10,13 @@ written.
 from __future__ import annotations
 
 import re
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.search import excerpt, mentioning, passage_pattern
 from storage.text.diff import Block, align, paragraphs
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def term_pattern(terms: tuple[str, ...] | list[str]) -> re.Pattern | None:
