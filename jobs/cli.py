@@ -365,8 +365,9 @@ class _ProgressLog:
 @pass_ctx
 def compact(obj: Context, no_vacuum) -> None:
     """Convert raw pages stored by an older briefwatch (zlib) to the compact form (zstandard
-    against the site's dictionary and the version before), checking each bit for bit; then
-    VACUUM, so that the file shrinks. Safe to interrupt: run it again to carry on.
+    against the site's dictionary and the version before), checking each bit for bit, and
+    pack its speaker turns; then VACUUM, so that the file shrinks. Safe to interrupt: run it
+    again to carry on.
 
     \b
     Example:
@@ -395,8 +396,9 @@ def compact(obj: Context, no_vacuum) -> None:
         raise Failure(str(exc)) from None
     after = os.stat(path).st_size
     saved = f"{done['before'] / 1024:.0f} KB of raw pages became {done['after'] / 1024:.0f} KB"
+    turns = f", {done['turns']} versions' speaker turns packed" if done["turns"] else ""
     click.echo(f"compacted {done['versions']} versions of {done['transcripts']} transcripts "
-               f"({saved}); the database went from {before / 1e6:.1f} MB to "
+               f"({saved}{turns}); the database went from {before / 1e6:.1f} MB to "
                f"{after / 1e6:.1f} MB")
 
 

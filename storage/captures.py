@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from storage.rawstore import unpack
 from storage.text.diff import change_summary
-from storage.text.turns import split_turns, turns_of
+from storage.text.turns import split_turns, turns_of, unpack_turns
 from storage.versions import Fetched, Outcome, _doubt, _insert_event, _insert_version
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def _neighbours(db, doc_id: int, at: str) -> tuple[dict | None, dict | None]:
                           f"fetched_at > ? ORDER BY fetched_at, n LIMIT 1", [doc_id, at]), None)
     for row in (before, after):
         if row is not None:
-            row["turns"] = json.loads(row["turns"]) if row["turns"] else None
+            row["turns"] = unpack_turns(row["turns"])
     return before, after
 
 

@@ -64,6 +64,8 @@ def list_documents(db: sqlite_utils.Database, source: str | None = None, *,
 
 def versions(db: sqlite_utils.Database, document: int) -> list[dict]:
     """Every version, oldest first; `turns` is None where it was not recorded."""
+    from storage.text.turns import unpack_turns
+
     rows = list(db.query(
         "SELECT id, n, run, fetched_at, title, published, text, canonical_hash, extractor, "
         "http_status, turns, meta, sha256, origin, capture_url FROM versions "
@@ -71,7 +73,7 @@ def versions(db: sqlite_utils.Database, document: int) -> list[dict]:
         [document],
     ))
     for row in rows:
-        row["turns"] = json.loads(row["turns"]) if row["turns"] else None
+        row["turns"] = unpack_turns(row["turns"])
         row["meta"] = json.loads(row["meta"]) if row["meta"] else None
     return rows
 

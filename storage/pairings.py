@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from storage.clock import now
 from storage.text.exchanges import build_exchanges
 from storage.text.pairing import pair_exchanges
-from storage.text.turns import turns_of
+from storage.text.turns import turns_of, unpack_turns
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -78,7 +78,7 @@ def _latest(db, document: int) -> dict:
         "SELECT v.id, v.n, v.title, v.text, v.turns, d.url, d.source, d.published "
         "FROM versions v JOIN documents d ON d.id = v.document "
         "WHERE v.document = ? ORDER BY v.n DESC LIMIT 1", [document]))
-    row["turns"] = json.loads(row["turns"]) if row["turns"] else None
+    row["turns"] = unpack_turns(row["turns"])
     return row
 
 

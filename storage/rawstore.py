@@ -130,7 +130,8 @@ def compact(db, *, batch: int = 200, progress=None) -> dict:
     """Convert the raw pages stored before (zlib) in place, a transcript at a time, each
     checked bit for bit (and against its SHA-256) before it replaces the old one, committed
     every `batch` transcripts: an interrupted run loses nothing, and the next one carries on
-    with the transcripts left. Returns counts: transcripts, versions, bytes before and after."""
+    with the transcripts left. Then pack speaker turns stored as dicts. Returns counts:
+    transcripts, versions, bytes before and after, turns packed."""
     import hashlib
 
     from storage.db import StorageError
@@ -171,7 +172,26 @@ def compact(db, *, batch: int = 200, progress=None) -> dict:
                 progress(k, len(todo))
             db.conn.execute("BEGIN")
     db.conn.execute("COMMIT")
+    done["turns"] = _pack_old_turns(db, batch)
     return done
+
+
+def _pack_old_turns(db, batch: int) -> int:
+    """Turns stored as dicts (before storage.text.turns.pack_turns), packed; in batches."""
+    from storage.text.turns import pack_turns, unpack_turns
+
+    count, last = 0, 0
+    while True:
+        rows = db.execute("SELECT id, turns FROM versions WHERE id > ? AND turns LIKE '[{%' "
+                          "ORDER BY id LIMIT ?", [last, batch]).fetchall()
+        if not rows:
+            return count
+        db.conn.execute("BEGIN")
+        for version_id, turns in rows:
+            db.execute("UPDATE versions SET turns = ? WHERE id = ?",
+                       [pack_turns(unpack_turns(turns)), version_id])
+        db.conn.execute("COMMIT")
+        count, last = count + len(rows), rows[-1][0]
 
 
 def unpack_with(db, blob: bytes, base: int | None, previous: tuple[int, bytes] | None) -> bytes:

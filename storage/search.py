@@ -158,14 +158,13 @@ def _pattern(passage: str) -> str | None:
 
 def _in_exchange(db, version_id: int, passage: str, outlet: str | None,
                  spokesperson: str | None, names) -> bool:
-    import json
-
     from storage.pairings import exchanges_of
+    from storage.text.turns import unpack_turns
 
     version = dict(zip(("text", "title", "turns"), db.execute(
         "SELECT text, title, turns FROM versions WHERE id = ?", [version_id]).fetchone(),
         strict=True))
-    version["turns"] = json.loads(version["turns"]) if version["turns"] else None
+    version["turns"] = unpack_turns(version["turns"])
     pattern = _pattern(passage)
     for exchange in exchanges_of(version, names):
         if outlet and exchange["outlet"] != outlet:

@@ -17,7 +17,7 @@ from storage.clock import now
 from storage.rawstore import pack, unpack
 from storage.search import index_form
 from storage.text.diff import change_summary
-from storage.text.turns import split_turns
+from storage.text.turns import pack_turns, split_turns, unpack_turns
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -120,7 +120,7 @@ def record(
         n = latest[1] + 1
         base = (latest[0], unpack(db, latest[4], latest[8])) if latest[4] else None
         version_id = _insert_version(db, doc["id"], n, run, at, page, base)
-        old_turns = json.loads(latest[6]) if latest[6] else split_turns(latest[5], latest[7])
+        old_turns = unpack_turns(latest[6]) or split_turns(latest[5], latest[7])
         summary = change_summary(latest[5], page.text, old_turns, page.turns, latest[7],
                                  page.title)
         kind = "restored" if restored else "edited"
@@ -245,7 +245,7 @@ def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fet
         [doc_id, n, run, at, page.title, page.published, page.text, page.text_hash,
          page.canonical_hash, page.extractor, page.http_status, page.etag, page.last_modified,
          blob,
-         json.dumps(page.turns, ensure_ascii=False) if page.turns is not None else None,
+         pack_turns(page.turns),
          json.dumps(page.meta, ensure_ascii=False) if page.meta else None,
          hashlib.sha256(page.raw_html).hexdigest() if page.raw_html else None,
          page.status_line,

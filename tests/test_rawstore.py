@@ -4,6 +4,7 @@ database in place, resumably. Real SQLite files; pages in the real templates (de
 
 import datetime as dt
 import hashlib
+import json
 import zlib
 
 import pytest
@@ -13,6 +14,7 @@ from storage import runs
 from storage.db import open_db
 from storage.rawstore import TRAIN_AFTER, ZSTD_MAGIC, compact
 from storage.text.normalize import canonical_hash, text_hash
+from storage.text.turns import unpack_turns
 from storage.versions import Fetched, raw_html, record
 from tests.conftest import run_cli
 
@@ -90,6 +92,9 @@ def _as_an_older_briefwatch_stored_them(db) -> None:
         db.execute("UPDATE versions SET raw_html = ?, raw_base = NULL WHERE id = ?",
                    [zlib.compress(raw, 6), version_id])
     db.execute("DELETE FROM raw_dictionaries")
+    for version_id, turns in db.execute("SELECT id, turns FROM versions").fetchall():
+        db.execute("UPDATE versions SET turns = ? WHERE id = ?",
+                   [json.dumps(unpack_turns(turns)), version_id])
     db.conn.commit()
 
 
@@ -119,6 +124,8 @@ def test_compact_converts_an_older_database_and_carries_on_after_an_interruption
     assert db.execute("SELECT count(*) FROM versions WHERE substr(raw_html, 1, 4) != ?",
                       [ZSTD_MAGIC]).fetchone()[0] == 0
     assert done["after"] < done["before"] / 2
+    assert done["turns"] == len(expected)
+    assert db.execute("SELECT count(*) FROM versions WHERE turns LIKE '[{%'").fetchone()[0] == 0
     assert compact(db)["versions"] == 0  # nothing left to do
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pytest
 
 from storage.text.kinds import kind_of
+from storage.text.turns import unpack_turns
 from tests.conftest import Result, run_cli, write_config
 from tests.roomsites import SYSTEM_PAGE, World, WorldSite, write_world
 
@@ -53,7 +54,7 @@ def _stored(db) -> dict[str, dict]:
         "SELECT d.url, d.source, d.status, d.versions, v.title, v.published, v.text, v.turns "
         "FROM documents d JOIN versions v ON v.document = d.id AND v.n = d.versions").fetchall()
     con.close()
-    return {r["url"]: {**dict(r), "turns": json.loads(r["turns"])} for r in rows}
+    return {r["url"]: {**dict(r), "turns": unpack_turns(r["turns"])} for r in rows}
 
 
 def tell(tmp) -> Story:

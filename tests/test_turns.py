@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -235,3 +236,18 @@ def test_every_rooms_speaker_format(room):
 ])
 def test_a_comma_or_cyrillic_does_not_make_a_speaker(paragraph):
     assert speaker_of(paragraph) is None
+
+
+def test_turns_are_stored_compactly_and_read_back_as_they_were_split():
+    from storage.text.turns import pack_turns, split_turns, unpack_turns
+
+    text = ("The ministry opens the briefing.\nReuters: Will the forum go ahead?\n"
+            "Wang Wenbin: Yes.\n问：台湾问题？\n答：我们的立场是一贯的。")
+    turns = split_turns(text, "Foreign Ministry Spokesperson Wang Wenbin's Regular Press "
+                              "Conference on July 3, 2020")
+    packed = pack_turns(turns)
+    assert unpack_turns(packed) == turns
+    assert len(packed) < len(json.dumps(turns, ensure_ascii=False)) / 2
+    # Turns stored before (as dicts) read as they are.
+    assert unpack_turns(json.dumps(turns)) == turns
+    assert unpack_turns(None) is None and pack_turns(None) is None
