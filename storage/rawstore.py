@@ -93,6 +93,10 @@ def source_dictionary(db, source: str):
     return _DICTIONARIES[dict_id]
 
 
+# source -> how many pages it had when a dictionary could not be trained on them.
+_UNTRAINED: dict[str, int] = {}
+
+
 def _train(db, source: str):
     """Train a dictionary on up to SAMPLE of the source's first versions, spread over its
     archive, and keep it: its dict_id, or None when the source has fewer than TRAIN_AFTER
@@ -104,7 +108,7 @@ def _train(db, source: str):
     ids = [r[0] for r in db.execute(
         "SELECT v.id FROM versions v JOIN documents d ON d.id = v.document "
         "WHERE d.source = ? AND v.raw_base IS NULL AND v.raw_html IS NOT NULL", [source])]
-    if len(ids) < TRAIN_AFTER:
+    if len(ids) < TRAIN_AFTER or len(ids) < 2 * _UNTRAINED.get(source, 0):
         return None
     step = max(1, len(ids) // SAMPLE)
     samples = []
@@ -115,7 +119,8 @@ def _train(db, source: str):
     try:
         trained = zstandard.train_dictionary(DICT_BYTES, samples, level=LEVEL)
     except zstandard.ZstdError:
-        return None  # too little to learn from
+        _UNTRAINED[source] = len(ids)  # too little to learn from: again once it has doubled
+        return None
     db.execute("INSERT INTO raw_dictionaries (dict_id, source, trained_at, samples, data) "
                "VALUES (?, ?, ?, ?, ?)",
                [trained.dict_id(), source, now(), len(samples), trained.as_bytes()])
