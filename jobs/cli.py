@@ -973,8 +973,13 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
         else:
             listed = ", ".join(f"v{n}" + (" archive capture" if n in hit["archived"] else "")
                                for n in hit["versions"])
+            gone = (f"\n    not in the latest version (v{hit['latest']}): removed by a later "
+                    f"edit; 'briefwatch diff {hit['id']} --from {hit['versions'][-1]} --to "
+                    f"{hit['versions'][-1] + 1}' shows it"
+                    if hit["versions"] and hit["latest"] not in hit["versions"] else "")
             click.echo(f"{hit['id']:>6}  {hit['published'] or '?'}  {safe(hit['title'])} "
-                       f"({listed})\n    {safe(hit['url'])}\n    {safe(hit['snippet'])}")
+                       f"({listed}){gone}\n    {safe(hit['url'])}\n    "
+                       f"v{hit['snippet_version']}: {safe(hit['snippet'])}")
     if not hits and not as_json:
         click.echo(f"nothing matches {query!r}", err=True)
 

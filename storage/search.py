@@ -93,19 +93,24 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
         found = pattern and (re.search(pattern, row["title"] or "", re.IGNORECASE)
                              or re.search(pattern, row["text"], re.IGNORECASE))
         if found or row["id"] == best[row["document"]][1]:
-            holding.setdefault(row["document"], []).append((row["n"], row["origin"]))
+            holding.setdefault(row["document"], []).append((row["n"], row["origin"],
+                                                            row["id"]))
     docs = {row["id"]: row for row in db.query(
         f"SELECT id, url, source, title, published, versions FROM documents "
         f"WHERE id IN ({marks_})", page)}
     results = []
     for document in page:
         doc, found = docs[document], sorted(holding.get(document, []))
+        # The snippet is the newest version's that holds the passage: the words a reader finds
+        # when following the result there.
+        newest = found[-1] if found else (None, None, best[document][1])
         results.append({
             "id": document, "url": doc["url"], "source": doc["source"], "title": doc["title"],
-            "published": doc["published"], "versions": [n for n, _ in found],
-            "archived": [n for n, origin in found if origin == "archive"],
+            "published": doc["published"], "versions": [n for n, _, _ in found],
+            "archived": [n for n, origin, _ in found if origin == "archive"],
             "latest": doc["versions"],
-            "snippet": _snippet(db, best[document][1], passage, marks),
+            "snippet": _snippet(db, newest[2], passage, marks),
+            "snippet_version": newest[0],
         })
     return results
 

@@ -441,3 +441,19 @@ def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path)
     stored = versions(db, edit["document"])
     assert stored[0]["turns"] is None and stored[1]["turns"] == split_turns(new, title)
     db.close()
+
+
+def test_cli_search_says_a_passage_was_removed_later_and_whose_words_the_snippet_are(edited):
+    # issue 15: the web view said so; the CLI listed the versions and left the reader to guess
+    words = " ".join(edited.dropped_question.split(": ", 1)[1].split()[:6])
+    hits = run_cli("search", words, "--json", config=edited.config).jsonl()
+    (hit,) = [h for h in hits if h["url"] == edited.urls["dropped"]]
+    assert (hit["versions"], hit["latest"], hit["snippet_version"]) == ([1], 2, 1)
+    result = run_cli("search", words, config=edited.config)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    at = lines.index(f"    {edited.urls['dropped']}")
+    assert lines[at - 2].endswith("(v1)"), lines[at - 2]
+    assert lines[at - 1] == (f"    not in the latest version (v2): removed by a later edit; "
+                             f"'briefwatch diff {hit['id']} --from 1 --to 2' shows it")
+    assert lines[at + 1].startswith("    v1: ")
