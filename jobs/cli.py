@@ -198,10 +198,7 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     else:
         click.echo(summary.line())
         _echo_suspects(summary.suspects)
-    for delivery in summary.deliveries:
-        if not delivery.ok:
-            click.echo(f"briefwatch: warning: notification to {delivery.channel} failed "
-                       f"({safe(delivery.error)}); it will be sent at the next run", err=True)
+    _warn_failed_deliveries(summary.deliveries)
     if summary.status == "interrupted":
         raise Failure(f"run {summary.run} interrupted; what it stored is kept, and the next "
                       f"crawl carries on", 130)
@@ -233,6 +230,14 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     if unreachable and len(unreachable) == len(summary.sources):
         raise Failure(f"no source could be reached (run {summary.run}); check the start_urls "
                       f"and the network")
+
+
+def _warn_failed_deliveries(deliveries) -> None:
+    """After a run: each channel that could not be told, in one line (jobs.notify.Delivery)."""
+    for delivery in deliveries:
+        if not delivery.ok:
+            click.echo(f"briefwatch: warning: notification to {delivery.channel} failed "
+                       f"({safe(delivery.error)}); it will be sent at the next run", err=True)
 
 
 class _Progress:
@@ -306,10 +311,7 @@ def archive(obj: Context, source_names, url, since, until, discover, as_json, ve
         raise Failure(f"the archive could not be reached (run {summary.run} failed, nothing "
                       f"changed): {safe(summary.unreachable())}; check [archive] cdx_url and "
                       f"the network")
-    for delivery in summary.deliveries:
-        if not delivery.ok:
-            click.echo(f"briefwatch: warning: notification to {delivery.channel} failed "
-                       f"({safe(delivery.error)}); it will be sent at the next run", err=True)
+    _warn_failed_deliveries(summary.deliveries)
     for name, stats in summary.sources.items():
         failed = (stats.get("cdx_failed_urls") or []) + (stats.get("failed_urls") or [])
         if failed:

@@ -17,10 +17,16 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING
 
-from storage.rawstore import unpack
 from storage.text.diff import change_summary
 from storage.text.turns import split_turns, turns_of, unpack_turns
-from storage.versions import Fetched, Outcome, _doubt, _insert_event, _insert_version
+from storage.versions import (
+    Fetched,
+    Outcome,
+    _doubt,
+    _insert_event,
+    _insert_version,
+    raw_html,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -65,11 +71,8 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
             return Outcome("doubtful", doc["id"], near["n"])
         n = before["n"] + 1 if before else 1
         _make_room(db, doc["id"], n)
-        base = None
-        if before is not None:
-            row = db.execute("SELECT raw_html, raw_base FROM versions WHERE id = ?",
-                             [before["id"]]).fetchone()
-            base = (before["id"], unpack(db, row[0], row[1])) if row[0] else None
+        before_raw = raw_html(db, before["id"]) if before is not None else b""
+        base = (before["id"], before_raw) if before_raw else None
         version_id = _insert_version(db, doc["id"], n, run, captured_at, page, base)
         # (which set the count to n, as it does for a version stored last)
         db.execute("UPDATE documents SET versions = (SELECT max(n) FROM versions WHERE "
@@ -100,9 +103,7 @@ def record_rejected_capture(db: sqlite_utils.Database, run: int | None, url: str
         row = db.execute("SELECT id FROM documents WHERE url = ?", [url]).fetchone()
         if row is None:
             return False
-        db.execute("INSERT OR IGNORE INTO captures (document, capture_url, captured_at, run, "
-                   "outcome, reason) VALUES (?, ?, ?, ?, 'rejected', ?)",
-                   [row[0], capture_url, captured_at, run, reason])
+        _note(db, row[0], capture_url, captured_at, run, "rejected", None, reason)
         return True
 
 
@@ -176,6 +177,11 @@ def _seen_in_archive(db, doc_id: int, at: str) -> None:
 
 def _noted(db, doc_id: int, page: Fetched, captured_at: str, run, outcome: str,
            version: int | None, reason: str | None = None) -> None:
+    _note(db, doc_id, page.capture_url, captured_at, run, outcome, version, reason)
+
+
+def _note(db, doc_id: int, capture_url: str, captured_at: str, run, outcome: str,
+          version: int | None, reason: str | None) -> None:
     db.execute("INSERT OR IGNORE INTO captures (document, capture_url, captured_at, run, outcome, "
                "version, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [doc_id, page.capture_url, captured_at, run, outcome, version, reason])
+               [doc_id, capture_url, captured_at, run, outcome, version, reason])

@@ -30,9 +30,7 @@ def pack(db, source: str, raw: bytes, base: tuple[int, bytes] | None) -> tuple[b
     import zstandard
 
     if base is not None:
-        dictionary = zstandard.ZstdCompressionDict(base[1],
-                                                   dict_type=zstandard.DICT_TYPE_RAWCONTENT)
-        compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=dictionary,
+        compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=_previous(base[1]),
                                               write_content_size=True)
         return compressor.compress(raw), base[0]
     dictionary = source_dictionary(db, source)
@@ -53,9 +51,7 @@ def unpack(db, blob: bytes | None, base: int | None) -> bytes:
     if base is not None:
         row = db.execute("SELECT raw_html, raw_base FROM versions WHERE id = ?",
                          [base]).fetchone()
-        dictionary = zstandard.ZstdCompressionDict(unpack(db, row[0], row[1]),
-                                                   dict_type=zstandard.DICT_TYPE_RAWCONTENT)
-        return zstandard.ZstdDecompressor(dict_data=dictionary).decompress(blob)
+        return _against(unpack(db, row[0], row[1]), blob)
     dict_id = zstandard.get_frame_parameters(blob).dict_id
     if dict_id:
         row = db.execute("SELECT data FROM raw_dictionaries WHERE dict_id = ?",
@@ -202,9 +198,19 @@ def _pack_old_turns(db, batch: int) -> int:
 def unpack_with(db, blob: bytes, base: int | None, previous: tuple[int, bytes] | None) -> bytes:
     """unpack, with the base's raw bytes at hand (it may not be written yet)."""
     if base is not None and previous is not None and previous[0] == base:
-        import zstandard
-
-        dictionary = zstandard.ZstdCompressionDict(previous[1],
-                                                   dict_type=zstandard.DICT_TYPE_RAWCONTENT)
-        return zstandard.ZstdDecompressor(dict_data=dictionary).decompress(blob)
+        return _against(previous[1], blob)
     return unpack(db, blob, base)
+
+
+def _previous(raw: bytes):
+    """The raw bytes of the version before, as the dictionary of the one after it."""
+    import zstandard
+
+    return zstandard.ZstdCompressionDict(raw, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+
+
+def _against(previous_raw: bytes, blob: bytes) -> bytes:
+    """A version stored against the version before it, restored from that one's raw bytes."""
+    import zstandard
+
+    return zstandard.ZstdDecompressor(dict_data=_previous(previous_raw)).decompress(blob)

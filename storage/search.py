@@ -87,29 +87,31 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     # answers "does version X match" no faster than "which versions match", a third of a
     # second for a common word), by the pattern that reads text as the index does.
     pattern = _pattern(passage)
-    holding: dict[int, list[tuple[int, str]]] = {}
+    # document -> (n, origin, text) of its versions holding the passage; the best-ranked
+    # version is always among them.
+    holding: dict[int, list[tuple[int, str, str]]] = {}
     for row in db.query(f"SELECT id, document, n, origin, title, text FROM versions "
                         f"WHERE document IN ({marks_})", page):
         found = pattern and (re.search(pattern, row["title"] or "", re.IGNORECASE)
                              or re.search(pattern, row["text"], re.IGNORECASE))
         if found or row["id"] == best[row["document"]][1]:
             holding.setdefault(row["document"], []).append((row["n"], row["origin"],
-                                                            row["id"]))
+                                                            row["text"]))
     docs = {row["id"]: row for row in db.query(
         f"SELECT id, url, source, title, published, versions FROM documents "
         f"WHERE id IN ({marks_})", page)}
     results = []
     for document in page:
-        doc, found = docs[document], sorted(holding.get(document, []))
+        doc, found = docs[document], sorted(holding[document])
         # The snippet is the newest version's that holds the passage: the words a reader finds
         # when following the result there.
-        newest = found[-1] if found else (None, None, best[document][1])
+        newest = found[-1]
         results.append({
             "id": document, "url": doc["url"], "source": doc["source"], "title": doc["title"],
             "published": doc["published"], "versions": [n for n, _, _ in found],
             "archived": [n for n, origin, _ in found if origin == "archive"],
             "latest": doc["versions"],
-            "snippet": _snippet(db, newest[2], passage, marks),
+            "snippet": _snippet(newest[2], pattern, marks),
             "snippet_version": newest[0],
         })
     return results
@@ -182,13 +184,10 @@ def _in_exchange(db, version_id: int, passage: str, outlet: str | None,
     return False
 
 
-def _snippet(db: sqlite_utils.Database, version_id: int, passage: str,
-             marks: tuple[str, str]) -> str:
-    """The match with a sentence or so around it; the start of the text when the match is in
-    the title only."""
-    text = db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0]
-    # The index ignores punctuation and case between words: so does the snippet.
-    pattern = _pattern(passage)
+def _snippet(text: str, pattern: str | None, marks: tuple[str, str]) -> str:
+    """The match of `pattern` (_pattern: the index ignores punctuation and case between
+    words, so does the snippet) with a sentence or so around it; the start of the text when
+    the match is in the title only."""
     match = re.search(pattern, text, re.IGNORECASE) if pattern else None
     if match is None:
         return text[: 2 * SNIPPET_CONTEXT].replace("\n", " ") + "…"
