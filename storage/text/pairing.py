@@ -49,6 +49,9 @@ GAP = -0.45
 # the extra exchange out (a match and a gap) to be chosen. Lower, and cut exchanges start to
 # be taken for merges (bench/PAIRING.md).
 SPLIT = 0.7
+# … unless the exchange joined is labelled a follow-up of the one before (`Follow-up:`,
+# `追问：`): one language writing it apart and the other within its question is common.
+SPLIT_FOLLOW_UP = 0.25
 
 
 @dataclass
@@ -74,6 +77,7 @@ class _Features:
     question: float  # size: words (English) or characters (Chinese)
     answer: float
     asks: int  # question marks: a follow-up joined to its question brings its own
+    follow_up: bool = False  # labelled a follow-up of the exchange before
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,7 +101,8 @@ def _english(exchange: dict) -> _Features:
     terms = frozenset(i for i, pattern in enumerate(english) if pattern.search(text))
     return _Features(exchange.get("outlet"), frozenset(numbers), terms,
                      float(len(exchange["question"].split())),
-                     float(len(exchange["answer"].split())), _asks(text))
+                     float(len(exchange["answer"].split())), _asks(text),
+                     bool(exchange.get("follow_up")))
 
 
 def _chinese(exchange: dict) -> _Features:
@@ -106,7 +111,7 @@ def _chinese(exchange: dict) -> _Features:
     _, chinese = _terms()
     terms = frozenset(i for i, forms in enumerate(chinese) if any(f in text for f in forms))
     return _Features(exchange.get("outlet"), numbers, terms, _zh_size(exchange["question"]),
-                     _zh_size(exchange["answer"]), _asks(text))
+                     _zh_size(exchange["answer"]), _asks(text), bool(exchange.get("follow_up")))
 
 
 def _asks(text: str) -> int:
@@ -150,6 +155,10 @@ def _score(en: _Features, zh: _Features, ratio: float) -> float:
     return score
 
 
+def _split(joined: _Features) -> float:
+    return SPLIT_FOLLOW_UP if joined.follow_up else SPLIT
+
+
 def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
     """Align the exchanges (index ≥ 1) of the English and the Chinese record."""
     en = [e for e in english if e["index"] >= 1]
@@ -176,10 +185,10 @@ def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
                 moves.append((i, j + 1, GAP, "zh only"))
             if i < n and j + 1 < m:
                 moves.append((i + 1, j + 2, _score(fe[i], _join(fz[j], fz[j + 1]), ratio)
-                              - SPLIT, "zh split"))
+                              - _split(fz[j + 1]), "zh split"))
             if i + 1 < n and j < m:
                 moves.append((i + 2, j + 1, _score(_join(fe[i], fe[i + 1]), fz[j], ratio)
-                              - SPLIT, "en split"))
+                              - _split(fe[i + 1]), "en split"))
             for ni, nj, gain, kind in moves:
                 if here + gain > best[ni][nj]:
                     best[ni][nj] = here + gain
