@@ -541,9 +541,12 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
                        "version": row["zh_version"], "exchanges": row["zh_exchanges"]},
                 "matched": row["matched"], "missing_in_en": row["missing_in_en"],
                 "missing_in_zh": row["missing_in_zh"], "merged": row["merged"],
+                "uncertain": row["uncertain"],
             })
             continue
-        state = "divergent" if row["divergent"] else "same exchanges"
+        state = "divergent" if row["divergent"] else (
+            f"uncertain ({row['uncertain']}: 'briefwatch compare {row['en_document']}')"
+            if row["uncertain"] else "same exchanges")
         click.echo(f"{row['conference']}  {safe(row['en_source'])} {row['en_exchanges']} / "
                    f"{safe(row['zh_source'])} {row['zh_exchanges']} exchanges, "
                    f"{len(row['matched'])} matched: {state}")
@@ -581,6 +584,7 @@ def compare(obj: Context, ref, fmt) -> None:
                       f"published in both? ('briefwatch pairs --unpaired' lists those)")
     if fmt == "json":
         emit_json({"date": shown["date"], "divergent": shown["divergent"],
+                   "uncertain": shown["uncertain"],
                    **{lang: {k: shown[lang][k] for k in ("id", "url", "source", "version",
                                                           "title")}
                       for lang in ("en", "zh")},
@@ -593,10 +597,17 @@ def compare(obj: Context, ref, fmt) -> None:
         return
     click.echo(f"{shown['date']}  {safe(shown['en']['title'])}\n            "
                f"{safe(shown['zh']['title'])}")
+    if shown["uncertain"]:
+        click.echo(f"uncertain: {safe(shown['uncertain'])}; read both texts before saying "
+                   "an exchange is missing")
+    labels = {"in both": "", "opening": "opening", "merged": "merged in one language",
+              "missing_in_en": "NOT IN THE ENGLISH TRANSCRIPT",
+              "missing_in_zh": "NOT IN THE CHINESE TRANSCRIPT"}
+    if shown["uncertain"]:
+        labels.update(missing_in_en="unaligned: Chinese only", missing_in_zh="unaligned: "
+                      "English only")
     for row in shown["rows"]:
-        label = {"in both": "", "opening": "opening", "merged": "merged in one language",
-                 "missing_in_en": "NOT IN THE ENGLISH TRANSCRIPT",
-                 "missing_in_zh": "NOT IN THE CHINESE TRANSCRIPT"}[row["state"]]
+        label = labels[row["state"]]
         first = (row["en"] or row["zh"])[0]
         head = [f"#{first['index']}", safe(first["outlet"] or "")] if first["index"] else []
         click.echo("\n── " + " ".join(h for h in [*head, "──" if head and label else "",

@@ -37,10 +37,14 @@ FIRST_WORDS = 8
 FIRST_CHARACTERS = 15
 
 
-def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
+def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "") -> list[dict]:
     """Exchange 0 (when something precedes the first question) and then every exchange, in
-    reading order. Each: index, outlet, outlet_as_written, spokesperson, question, answer,
-    first_words, and start/end (the paragraphs it spans)."""
+    reading order. Each: index, outlet, outlet_as_written, spokesperson, follow_up, question,
+    answer, first_words, and start/end (the paragraphs it spans).
+
+    An answer labelled `A:`/`答：` is the conference's spokesperson's: the one its title names
+    (`Lu Kang's Regular Press Conference`, `外交部发言人陆慷主持例行记者会`), else the one its
+    opening names."""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
     asking = [t for t in turns if t["role"] == "question"]
     marked = 2 * sum(1 for t in asking if _anonymous(t)) > len(asking)
@@ -88,7 +92,13 @@ def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
         else:
             current["_answer"] += said
             current["end"] = turn["end"]
+    host = None
+    if any(e["spokesperson"] is None and e["_answered"] for e in out):
+        host = names.spokesperson_named_in(title) or names.spokesperson_named_in(
+            "\n".join(opening[:2]))
     for exchange in out:
+        if exchange["spokesperson"] is None and exchange["_answered"]:
+            exchange["spokesperson"] = host
         question = exchange.pop("_question")
         exchange["question"] = "\n".join(question)
         exchange["answer"] = "\n".join(exchange.pop("_answer"))

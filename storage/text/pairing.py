@@ -51,7 +51,12 @@ GAP = -0.45
 SPLIT = 0.7
 # … unless the exchange joined is labelled a follow-up of the one before (`Follow-up:`,
 # `追问：`): one language writing it apart and the other within its question is common.
-SPLIT_FOLLOW_UP = 0.25
+SPLIT_FOLLOW_UP = 0.4
+# A gap is believed only between matches scoring at least this (a good match scores about
+# 1.4, one in a hundred under 0.3: bench/PAIRING.md) …
+ANCHOR = 0.0
+# … and when no more than this share of either record is left unmatched.
+DIFFERENT = 1 / 3
 
 
 @dataclass
@@ -63,10 +68,15 @@ class Pairing:
     # Every step in reading order: {"state": "in both"|"missing_in_en"|"missing_in_zh"|
     # "merged", "en": [indices], "zh": [indices]}.
     steps: list[dict] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)  # what each step scored
+
+    # Why the alignment cannot be trusted to say what is missing (None: it can).
+    uncertain: str | None = None
 
     @property
     def divergent(self) -> bool:
-        return bool(self.missing_in_en or self.missing_in_zh)
+        """An exchange is missing from one language, and the alignment is sure of it."""
+        return bool(self.missing_in_en or self.missing_in_zh) and not self.uncertain
 
 
 @dataclass
@@ -192,12 +202,13 @@ def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
             for ni, nj, gain, kind in moves:
                 if here + gain > best[ni][nj]:
                     best[ni][nj] = here + gain
-                    step[ni][nj] = (i, j, kind)
+                    step[ni][nj] = (i, j, kind, gain)
     out = Pairing()
     i, j = n, m
     while (i, j) != (0, 0):
-        pi, pj, kind = step[i][j]
+        pi, pj, kind, gain = step[i][j]
         move = {"en": [e["index"] for e in en[pi:i]], "zh": [z["index"] for z in zh[pj:j]]}
+        out.scores.append(gain)
         if kind == "match":
             out.matched.append((en[pi]["index"], zh[pj]["index"]))
             move["state"] = "in both"
@@ -217,4 +228,45 @@ def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
     out.missing_in_zh.reverse()
     out.merged.reverse()
     out.steps.reverse()
+    out.scores.reverse()
+    out.uncertain = _doubt(out, n, m)
     return out
+
+
+def _doubt(out: Pairing, n: int, m: int) -> str | None:
+    """Why the gaps of an alignment may not be exchanges missing from one language, or None.
+
+    A gap is believed when the exchanges on either side of it are matched well (they anchor
+    it); a conference where a large share of either record meets nothing in the other is not
+    one record with a few questions cut, but two records of something else (two sittings, a
+    written supplement): a reader must compare them, no alarm can say which exchanges."""
+    unmatched_en, unmatched_zh = len(out.missing_in_zh), len(out.missing_in_en)
+    if not unmatched_en and not unmatched_zh:
+        return None
+    if max(unmatched_en, unmatched_zh) >= 2 and (unmatched_en > n * DIFFERENT
+                                                  or unmatched_zh > m * DIFFERENT):
+        return (f"the records hardly meet: {unmatched_en} of {n} English and {unmatched_zh} of "
+                f"{m} Chinese exchanges match nothing in the other language")
+    for k, step in enumerate(out.steps):
+        if not step["state"].startswith("missing"):
+            continue
+        anchors = [out.scores[i] for i in (_neighbour(out.steps, k, -1),
+                                            _neighbour(out.steps, k, +1)) if i is not None]
+        if not anchors or min(anchors) < ANCHOR:
+            side = "English" if step["state"] == "missing_in_zh" else "Chinese"
+            index = (step["en"] or step["zh"])[0]
+            return (f"{side} exchange {index} meets nothing in the other language, and the "
+                    "exchanges around it do not match well enough to say it is missing")
+    return None
+
+
+def _neighbour(steps: list[dict], k: int, direction: int) -> int | None:
+    """The nearest one-to-one match from step k in a direction, past other gaps."""
+    i = k + direction
+    while 0 <= i < len(steps):
+        if steps[i]["state"] == "in both":
+            return i
+        if steps[i]["state"] == "merged":
+            return None
+        i += direction
+    return None

@@ -68,7 +68,8 @@ _CONNECTORS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "el", "
 _HEADER_LABELS = {"speaker", "speakers", "speaker(s)", "chairperson", "chair", "date", "time",
                   "venue", "location", "source", "editor", "note", "notes", "attachment",
                   "photo", "adjust font size", "related", "keywords"}
-_ASK = {"q", "question", "问", "问题", "journalist", "reporter", "вопрос"}
+_ASK = {"q", "question", "问", "问题", "journalist", "reporter", "вопрос", "follow-up",
+        "follow up", "followup", "追问"}
 _ANSWER = {"a", "answer", "答", "ответ"}
 _TITLES = {"chairperson", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman",
            "minister", "vice", "deputy", "ambassador", "director", "director-general",
@@ -122,6 +123,8 @@ def speaker_of(paragraph: str) -> str | None:
     candidate = match[1].strip()
     if candidate.lower() in _HEADER_LABELS:
         return None
+    if load_names().is_spokesperson(candidate):
+        return candidate  # however it is typed (`Hua chunying:`)
     # "Name, role" or "Name, outlet": both halves name-like, and only one comma.
     parts = candidate.split(",")
     if len(parts) > 2 or not all(_name_like(p.strip()) for p in parts):
@@ -208,7 +211,8 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 def _marker(speaker: str) -> str | None:
     bare = speaker.lower()
-    if bare in _ASK or "记者" in speaker or speaker.endswith("提问") or _NOTE.match(speaker):
+    if bare in _ASK or "记者" in speaker or speaker.endswith(("提问", "追问")) \
+            or _NOTE.match(speaker):
         return "question"
     if bare in _ANSWER:
         return "answer"
