@@ -32,6 +32,7 @@ _ANONYMOUS = {"q", "question", "问", "问题", "follow-up", "follow up", "follo
 _MARKERS = {"q", "question", "问", "问题"}
 _JOURNALIST = {"记者", "journalist", "reporter", "foreign journalist", "外国记者", "记者解释"}
 _QUESTION_MARK = re.compile("[?？]")
+_ENDS_ASKING = re.compile("[?？][”\"’'）)」]*$")
 _CJK_LETTER = cjk.LETTER
 FIRST_WORDS = 8
 FIRST_CHARACTERS = 15
@@ -52,6 +53,10 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
     # journalist coming back within the exchange (a reply, a rephrasing), not a new question;
     # where `记者：` is the only label of a question (MND), it opens each one.
     opened_by_marker = any(_opens(t) for t in asking)
+    # Where a question is a paragraph as a rule, what follows a question that ends in a
+    # question mark, unlabelled, is the spokesperson answering (the label was left out).
+    one_paragraph = len(asking) >= 3 and sum(
+        1 for t in asking if len(_said(paragraphs, t)) <= 1) >= 0.8 * len(asking)
     opening: list[str] = []
     out: list[dict] = []
     current: dict | None = None
@@ -70,9 +75,12 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
                 current["end"] = turn["end"]
                 continue
             written = _outlet_as_written(turn)
+            answered: list[str] = []
+            if one_paragraph and len(said) > 1 and _ENDS_ASKING.search(said[0]):
+                said, answered = said[:1], said[1:]
             current = {"index": len(out) + 1, "outlet": names.outlet(written),
                        "outlet_as_written": written, "spokesperson": None,
-                       "_question": said, "_answer": [], "_answered": False,
+                       "_question": said, "_answer": answered, "_answered": bool(answered),
                        "follow_up": _follow_up(turn),
                        "start": turn["start"], "end": turn["end"]}
             out.append(current)

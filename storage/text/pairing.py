@@ -39,6 +39,10 @@ from storage.text import cjk
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"))}
+# A month by its name, capitalised; "May" only where it is a date (not the verb "may").
+_MONTH = re.compile(r"\b(January|February|March|April|June|July|August|September|October|"
+                    r"November|December)\b|\d (May)\b|\b(May) \d|"
+                    r"\b(?:in|of|since|until|early|late|mid-|last|next|this) (May)\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 TERMS = Path(__file__).with_name("terms.toml")
@@ -103,10 +107,8 @@ def _terms() -> tuple[list[re.Pattern], list[tuple[str, ...]]]:
 def _english(exchange: dict) -> _Features:
     text = exchange["question"] + "\n" + exchange["answer"]
     numbers = {_normal_number(n) for n in _NUMBER.findall(text)}
-    lowered = text.lower()
-    for name, month in _MONTHS.items():
-        if re.search(rf"\b{name}\b", lowered):
-            numbers.add(str(month))
+    for match in _MONTH.finditer(text):
+        numbers.add(str(_MONTHS[next(g for g in match.groups() if g).lower()]))
     english, _ = _terms()
     terms = frozenset(i for i, pattern in enumerate(english) if pattern.search(text))
     return _Features(exchange.get("outlet"), frozenset(numbers), terms,
