@@ -622,7 +622,7 @@ def _exchange_json(e: dict) -> dict:
 @click.option("--removed", is_flag=True,
               help="Only the exchanges an edit removed: no longer in the latest version.")
 @click.option("--with-opening", is_flag=True,
-              help="Also each version's opening announcements (exchange 0), as a row.")
+              help="Also each transcript's opening announcements (exchange 0), as a row.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one exchange per line.")
 @utc_option
 @pass_ctx
