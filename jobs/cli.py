@@ -1175,7 +1175,7 @@ EXCHANGE_INTEGERS = {"version", "index", "paired_index", "id", "first_version", 
 @click.option("--source", metavar="S", help="Only transcripts of this source.")
 @click.option("--url", metavar="URL|ID", help="Only this transcript (--format warc).")
 @click.option("--with-opening", is_flag=True,
-              help="With --unit exchanges: also each version's opening announcements "
+              help="With --unit exchanges: also each transcript's opening announcements "
                    "(exchange 0), as a row.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file [default: standard output].")
