@@ -118,10 +118,10 @@ def through_paragraphs(old_text: str, old: list[dict], new_text: str, new: list[
 
 def _same_questions(old: list[dict], new: list[dict]) -> bool:
     """The same questions, asked in the same order, none twice: the edit reworded answers or
-    the opening (the common edit). Each question's paragraphs are then kept as they were, in
-    order, and every answer stays between its question and the next, so the alignment pairs
-    each exchange with the one at its place: the shortcut gives what through_paragraphs
-    would, without aligning the paragraphs."""
+    the opening (the common edit). Each exchange is then the one at its place: the aligned
+    paragraphs keep each question with itself, in order, and every answer between its
+    question and the next, so through_paragraphs would say the same (tests check it on
+    reworded briefings) at the cost of aligning every paragraph."""
     if len(old) != len(new):
         return False
     asked = [e["question"] for e in old if e["index"] >= 1]
