@@ -335,3 +335,58 @@ def test_the_failure_classes_of_real_pages_pair_one_to_one_and_name_the_spokespe
         by_person = run_cli("exchanges", "--spokesperson", person, "--json",
                             config=config).jsonl()
         assert {r["conference"] for r in by_person} == {qa["date"], outlets["date"]}
+
+
+def test_an_upgrade_reads_stored_versions_by_the_new_rules_and_tells_nothing_of_the_old(tmp_path):
+    """A database whose turns were split by the old rules (the spokesperson's `案例一：` taken for
+    a speaker) and whose pair was called divergent for it: the upgrade (m012) splits the
+    stored versions again, and the next crawl recomputes the pair with no event."""
+    import dataclasses
+    import sqlite3
+
+    from storage.text.turns import pack_turns, split_turns, unpack_turns
+
+    root = tmp_path / "site"
+    day = dt.date(2020, 7, 3)
+    made = {lang: [dataclasses.replace(ds.invent_briefings(lang, day, 1, seed=5)[0],
+                                       paragraphs=tuple(_QA[lang]))] for lang in ("en", "zh")}
+    en_archive = ds.write_archive(root, "en-2014", made["en"], per_page=10)
+    zh_archive = ds.write_archive(root, "zh-2014", made["zh"], per_page=10)
+    with ds.LocalSite(root) as site:
+        config = _series(tmp_path, site, en_archive, zh_archive)
+        _crawl(config)
+        path = tmp_path / "briefwatch.db"
+        with sqlite3.connect(path) as conn:
+            version, text, title, stored = conn.execute(
+                "SELECT v.id, v.text, v.title, v.turns FROM versions v JOIN documents d "
+                "ON d.id = v.document WHERE d.source = 'mfa-zh'").fetchone()
+            paragraphs = [p for p in text.split("\n") if p.strip()]
+            case = next(i for i, p in enumerate(paragraphs) if p.startswith("案例一"))
+            old = []
+            for turn in unpack_turns(stored):
+                if turn["start"] < case < turn["end"]:
+                    old += [{**turn, "end": case}, {"role": "question", "speaker": "案例一",
+                                                    "name": "案例一", "start": case,
+                                                    "end": turn["end"]}]
+                else:
+                    old.append(turn)
+            conn.execute("UPDATE versions SET turns = ? WHERE id = ?", [pack_turns(old), version])
+            conn.execute("UPDATE pairings SET divergent = 1, missing_in_en = ?", [json.dumps(
+                [{"index": 4, "outlet": "案例一", "outlet_as_written": "案例一",
+                  "first_words": "一艘驱逐舰4月份5次闯入有关海域。"}], ensure_ascii=False)])
+            conn.execute("ALTER TABLE pairings DROP COLUMN uncertain")
+            conn.execute("ALTER TABLE pairings DROP COLUMN rules")
+            conn.execute("DELETE FROM _sqlite_migrations WHERE name = "
+                         "'m012_turns_and_pairings_anew'")
+        conn.close()
+        assert len(run_cli("pairs", "--divergent", "--json", config=config).jsonl()) == 1
+
+        _crawl(config)
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT turns FROM versions WHERE id = ?",
+                                [version]).fetchone()[0] == pack_turns(split_turns(text, title))
+            assert conn.execute("SELECT divergent, uncertain, rules FROM pairings"
+                                ).fetchall() == [(0, None, 2)]
+        conn.close()
+        assert run_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
+        assert run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
