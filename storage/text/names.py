@@ -17,7 +17,8 @@ from pathlib import Path
 
 SHIPPED = Path(__file__).with_name("names.toml")
 _MARKS = re.compile(r"[《》〈〉「」\"“”]")
-_JOURNALIST = re.compile(r"(?:的)?记者$")
+# 记者 (journalist), 的记者, 记者提问 ("journalist asks"): the label, not the outlet's name.
+_JOURNALIST = re.compile(r"(?:的)?记者(?:提问)?$")
 
 
 class NamesError(ValueError):
@@ -25,8 +26,8 @@ class NamesError(ValueError):
 
 
 def written_key(form: str) -> str:
-    """How a written form is compared: without 记者 (journalist), book-title marks, outer
-    spaces and case."""
+    """How a written form is compared: without a trailing 记者 (journalist) or 记者提问,
+    book-title marks, outer spaces and case."""
     form = _MARKS.sub("", form).strip()
     form = _JOURNALIST.sub("", form).strip()
     return " ".join(form.split()).casefold()
