@@ -433,10 +433,11 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
       briefwatch changes --since 2026-11-01 --json | jq .url
     """
     from storage.documents import events
-    from storage.text.diff import describe
+    from storage.text.diff import describe, named_summary
     from storage.text.kinds import kind_of
 
     watch = obj.config.watch(watch_name) if watch_name else None
+    names = obj.config.names()
     if since:
         since = _iso(since)
     db = obj.read()
@@ -455,12 +456,12 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
                 "kind": event["kind"], "url": event["url"], "title": event["title"],
                 "source": event["source"], "version": event["version"],
                 "detected_at": event["detected_at"], "run": event["run"],
-                "summary": event["summary"],
+                "summary": named_summary(event["summary"], names),
                 **({"passages": event["passages"]} if watch else {}),
                 "transcript_kind": kind_of(event["title"] or "", event["url"]),
             })
         else:
-            detail = safe(describe(event["summary"]))
+            detail = safe(describe(event["summary"], names))
             what = kind_of(event["title"] or "", event["url"])
             click.echo(f"{obj.when(event['detected_at'])}  {coloured(event['kind'], 8)} "
                        f"{safe(event['source'])}  "
@@ -513,6 +514,7 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
       briefwatch pairs --since 2026-01-01 --json | jq .missing_in_en
     """
     from storage import pairings
+    from storage.text.names import shown
 
     config = obj.config
     series = [(en.name, zh.name) for en, zh in config.series()]
@@ -531,7 +533,11 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
                 click.echo(f"{row['published'] or '?':<10}  {safe(row['source'])}  "
                            f"{safe(row['title'])}\n    {safe(row['url'])}")
         return
+    names = config.names()
     for row in pairings.pairings(db, source=source, since=since, divergent=divergent):
+        for language in ("en", "zh"):
+            row[f"missing_in_{language}"] = [names.named_outlet(e)
+                                             for e in row[f"missing_in_{language}"]]
         if as_json:
             emit_json({
                 "date": row["conference"], "series": [row["en_source"], row["zh_source"]],
@@ -549,7 +555,8 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
                    f"{len(row['matched'])} matched: {state}")
         for language, where in (("en", "English"), ("zh", "Chinese")):
             for entry in row[f"missing_in_{language}"]:
-                who = f"from {entry['outlet']} " if entry["outlet"] else ""
+                outlet = shown(entry["outlet"], entry["outlet_as_written"])
+                who = f"from {outlet} " if outlet else ""
                 click.echo(f"    question {safe(who)}(“{safe(entry['first_words'])}”) "
                            f"not in the {where} transcript")
 
@@ -571,6 +578,7 @@ def compare(obj: Context, ref, fmt) -> None:
     from jobs.pages import render
     from storage.documents import find
     from storage.pairings import conference
+    from storage.text.names import shown as named
 
     db = obj.read()
     doc = _lookup(find, db, ref)
@@ -598,7 +606,9 @@ def compare(obj: Context, ref, fmt) -> None:
                  "missing_in_en": "NOT IN THE ENGLISH TRANSCRIPT",
                  "missing_in_zh": "NOT IN THE CHINESE TRANSCRIPT"}[row["state"]]
         first = (row["en"] or row["zh"])[0]
-        head = [f"#{first['index']}", safe(first["outlet"] or "")] if first["index"] else []
+        head = [f"#{first['index']}",
+                safe(named(first["outlet"], first["outlet_as_written"]) or "")] \
+            if first["index"] else []
         click.echo("\n── " + " ".join(h for h in [*head, "──" if head and label else "",
                                                     label] if h))
         for lang in ("en", "zh"):
@@ -611,7 +621,7 @@ def compare(obj: Context, ref, fmt) -> None:
 
 def _exchange_json(e: dict) -> dict:
     return {k: e[k] for k in ("index", "outlet", "outlet_as_written", "spokesperson",
-                              "question", "answer", "first_words")}
+                              "spokesperson_as_written", "question", "answer", "first_words")}
 
 
 @cli.command()
@@ -631,16 +641,19 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, as_json) -> Non
       briefwatch exchanges --outlet 路透社 --since 2026-01-01
       briefwatch exchanges --source mfa-en --json | jq -r .question
     """
+    from storage.text.names import shown
+
     if since:
         since = _iso(since)[:10]
     for row, exchange in _exchange_rows(obj, source, outlet, spokesperson, since):
         if as_json:
             emit_json(row)
         else:
-            who = exchange["outlet"] or "(no outlet)"
+            who = shown(exchange["outlet"], exchange["outlet_as_written"]) or "(no outlet)"
+            person = shown(exchange["spokesperson"], exchange["spokesperson_as_written"])
             click.echo(f"{row['conference'] or '?':<10}  {safe(row['source'])} "
                        f"#{exchange['index']:<3} {safe(who)} → "
-                       f"{safe(exchange['spokesperson'] or '?')} [{row['status']}]\n"
+                       f"{safe(person or '?')} [{row['status']}]\n"
                        f"    {safe(exchange['first_words'])}")
 
 
@@ -679,7 +692,8 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since):
             yield {"conference": doc["published"], "source": doc["source"],
                    "language": language, "url": doc["url"], "version": latest["n"],
                    **{k: exchange[k] for k in ("index", "outlet", "outlet_as_written",
-                                               "spokesperson", "question", "answer")},
+                                               "spokesperson", "spokesperson_as_written",
+                                               "question", "answer")},
                    "paired": {"source": pairing[f"{other}_source"],
                               "url": pairing[f"{other}_url"], "index": index}
                    if index is not None else None,
@@ -791,13 +805,14 @@ def history(obj: Context, ref, as_json) -> None:
       briefwatch history 12
     """
     from storage.documents import find, history, status_changes, versions
-    from storage.text.diff import describe
+    from storage.text.diff import describe, named_summary
 
+    names = obj.config.names()
     db = obj.read()
     doc = _lookup(find, db, ref)
     statuses = status_changes(db, doc["id"])
     for ver in history(versions(db, doc["id"])):
-        summary = ver["change"]
+        summary = named_summary(ver["change"], names)
         if as_json:
             emit_json({"version": ver["n"], "fetched_at": ver["fetched_at"], "run": ver["run"],
                        "title": ver["title"], "paragraphs": ver["paragraphs"],
@@ -806,7 +821,7 @@ def history(obj: Context, ref, as_json) -> None:
                        "origin": ver["origin"], "capture_url": ver["capture_url"],
                        "sha256": ver["sha256"]})
             continue
-        change = safe(describe(summary)) if summary else "first version"
+        change = safe(describe(summary, names)) if summary else "first version"
         origin = "  (archive capture)" if ver["origin"] == "archive" else ""
         click.echo(f"v{ver['n']:<3} {obj.when(ver['fetched_at'])}  {ver['paragraphs']} paragraphs, "
                    f"{ver['characters']} characters  {change}{origin}")
@@ -904,7 +919,8 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int, obj: Co
     from storage.text.diff import compare
     from storage.text.turns import turns_of
 
-    comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
+    comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b),
+                         names=obj.config.names())
     labels = _label(a, obj), _label(b, obj)
     same = not any(block.op != "equal" for block in comparison.blocks)
     colour = sys.stdout.isatty()
@@ -1113,9 +1129,10 @@ def _per_worker(stats: dict) -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
+# Columns added later go last: a reader of the CSV by position keeps its columns.
 EXCHANGE_COLUMNS = ["conference", "source", "language", "url", "version", "index", "outlet",
                     "outlet_as_written", "spokesperson", "question", "answer", "paired_source",
-                    "paired_url", "paired_index", "status"]
+                    "paired_url", "paired_index", "status", "spokesperson_as_written"]
 
 
 @cli.command()

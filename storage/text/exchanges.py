@@ -58,12 +58,14 @@ def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
             written = _outlet_as_written(turn)
             current = {"index": len(out) + 1, "outlet": names.outlet(written),
                        "outlet_as_written": written, "spokesperson": None,
+                       "spokesperson_as_written": None,
                        "_question": said, "_answer": [], "_answered": False,
                        "start": turn["start"], "end": turn["end"]}
             out.append(current)
         elif role == "answer" and current is not None:
             if current["spokesperson"] is None and turn["name"]:
                 current["spokesperson"] = names.spokesperson(turn["name"])
+                current["spokesperson_as_written"] = turn["name"]  # the answer's label
             current["_answer"] += said
             current["_answered"] = True
             current["end"] = turn["end"]
@@ -86,8 +88,8 @@ def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
     if opening:
         end = out[0]["start"] if out else len(paragraphs)
         out.insert(0, {"index": 0, "outlet": None, "outlet_as_written": None,
-                       "spokesperson": None, "question": "", "answer": "\n".join(opening),
-                       "first_words": "", "start": 0, "end": end})
+                       "spokesperson": None, "spokesperson_as_written": None, "question": "",
+                       "answer": "\n".join(opening), "first_words": "", "start": 0, "end": end})
     return out
 
 
