@@ -49,6 +49,12 @@ class Names:
             return None
         return self.spokespersons.get(written_key(written), _clean(written))
 
+    def knows_outlet(self, written: str | None) -> bool:
+        return bool(written) and written_key(written) in self.outlets
+
+    def is_spokesperson(self, written: str | None) -> bool:
+        return bool(written) and written_key(written) in self.spokespersons
+
     def named_outlet(self, entry: dict) -> dict:
         """`entry` (a question as an output lists it: a removed question of an edit summary,
         an exchange missing from one language) with `outlet` the canonical name of
@@ -58,12 +64,6 @@ class Names:
         written = entry["outlet_as_written"] if "outlet_as_written" in entry else \
             entry.get("outlet")
         return {**entry, "outlet": self.outlet(written), "outlet_as_written": written}
-
-    def knows_outlet(self, written: str | None) -> bool:
-        return bool(written) and written_key(written) in self.outlets
-
-    def is_spokesperson(self, written: str | None) -> bool:
-        return bool(written) and written_key(written) in self.spokespersons
 
     def add(self, table: dict, origin: str) -> None:
         for kind, target in (("outlets", self.outlets), ("spokespersons", self.spokespersons)):
@@ -75,17 +75,6 @@ class Names:
                     if not isinstance(form, str):
                         raise NamesError(f"{origin}: {name!r}: forms are strings")
                     target[written_key(form)] = name
-
-
-def shown(canonical: str | None, written: str | None = None) -> str | None:
-    """A name as a reader sees it: the canonical name, with the form the transcript writes
-    beside it where that is another name (`RIA Novosti (今日俄罗斯)`, `Reuters (路透社)`;
-    `Reuters` for `Reuters:`, `KYODO NEWS:` or `路透社记者` shown as written when unknown)."""
-    if not canonical:
-        return canonical
-    if not written or written_key(written) == written_key(canonical):
-        return canonical
-    return f"{canonical} ({_clean(written)})"
 
 
 def _clean(written: str) -> str:
@@ -105,3 +94,14 @@ def load_names(extra: Path | None = None) -> Names:
             raise NamesError(f"cannot read the names file {path}: {exc}") from None
         names.add(table, str(path))
     return names
+
+
+def shown(canonical: str | None, written: str | None = None) -> str | None:
+    """A name as a reader sees it: the canonical name, with the form the transcript writes
+    beside it where that is another name: `RIA Novosti (今日俄罗斯)`, `Reuters (路透社)`, but
+    `Reuters` for `Reuters:` or `REUTERS:` (the written form without 记者 and 《》)."""
+    if not canonical:
+        return canonical
+    if not written or written_key(written) == written_key(canonical):
+        return canonical
+    return f"{canonical} ({_clean(written)})"
