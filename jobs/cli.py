@@ -547,9 +547,12 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
                        "version": row["zh_version"], "exchanges": row["zh_exchanges"]},
                 "matched": row["matched"], "missing_in_en": row["missing_in_en"],
                 "missing_in_zh": row["missing_in_zh"], "merged": row["merged"],
+                "uncertain": row["uncertain"],
             })
             continue
-        state = "divergent" if row["divergent"] else "same exchanges"
+        state = "divergent" if row["divergent"] else (
+            f"uncertain ({row['uncertain']}: 'briefwatch compare {row['en_document']}')"
+            if row["uncertain"] else "same exchanges")
         click.echo(f"{row['conference']}  {safe(row['en_source'])} {row['en_exchanges']} / "
                    f"{safe(row['zh_source'])} {row['zh_exchanges']} exchanges, "
                    f"{len(row['matched'])} matched: {state}")
@@ -589,6 +592,7 @@ def compare(obj: Context, ref, fmt) -> None:
                       f"published in both? ('briefwatch pairs --unpaired' lists those)")
     if fmt == "json":
         emit_json({"date": shown["date"], "divergent": shown["divergent"],
+                   "uncertain": shown["uncertain"],
                    **{lang: {k: shown[lang][k] for k in ("id", "url", "source", "version",
                                                           "title")}
                       for lang in ("en", "zh")},
@@ -601,10 +605,17 @@ def compare(obj: Context, ref, fmt) -> None:
         return
     click.echo(f"{shown['date']}  {safe(shown['en']['title'])}\n            "
                f"{safe(shown['zh']['title'])}")
+    if shown["uncertain"]:
+        click.echo(f"uncertain: {safe(shown['uncertain'])}; read both texts before saying "
+                   "an exchange is missing")
+    labels = {"in both": "", "opening": "opening", "merged": "merged in one language",
+              "missing_in_en": "NOT IN THE ENGLISH TRANSCRIPT",
+              "missing_in_zh": "NOT IN THE CHINESE TRANSCRIPT"}
+    if shown["uncertain"]:
+        labels.update(missing_in_en="unaligned: Chinese only", missing_in_zh="unaligned: "
+                      "English only")
     for row in shown["rows"]:
-        label = {"in both": "", "opening": "opening", "merged": "merged in one language",
-                 "missing_in_en": "NOT IN THE ENGLISH TRANSCRIPT",
-                 "missing_in_zh": "NOT IN THE CHINESE TRANSCRIPT"}[row["state"]]
+        label = labels[row["state"]]
         first = (row["en"] or row["zh"])[0]
         head = [f"#{first['index']}",
                 safe(named(first["outlet"], first["outlet_as_written"]) or "")] \
@@ -629,39 +640,70 @@ def _exchange_json(e: dict) -> dict:
 @click.option("--outlet", metavar="NAME", help="Only questions from this outlet (any form).")
 @click.option("--spokesperson", metavar="NAME", help="Only answers by this person (any form).")
 @click.option("--since", metavar="DATE", help="Only conferences on or after this date.")
+@click.option("--removed", is_flag=True,
+              help="Only the exchanges an edit removed: no longer in the latest version.")
+@click.option("--with-opening", is_flag=True,
+              help="Also each transcript's opening announcements (exchange 0), as a row.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one exchange per line.")
+@utc_option
 @pass_ctx
-def exchanges(obj: Context, source, outlet, spokesperson, since, as_json) -> None:
-    """Every exchange (a question and its answer) of the latest version of each transcript,
-    with its outlet and spokesperson under their canonical names, and the same exchange in
-    the other language where the source is part of a series.
+def exchanges(obj: Context, source, outlet, spokesperson, since, removed, with_opening,
+              as_json) -> None:
+    """Every exchange (a question and its answer) of each transcript, once across all its
+    versions: in the latest wording, with the first version that has it and, for one an
+    edit removed, the last version that had it and when it was removed; its outlet and
+    spokesperson under their canonical names, and the same exchange in the other language
+    where the source is part of a series.
 
     \b
     Examples:
       briefwatch exchanges --outlet 路透社 --since 2026-01-01
+      briefwatch exchanges --removed --source mfa-en
       briefwatch exchanges --source mfa-en --json | jq -r .question
     """
     from storage.text.names import shown
 
     if since:
         since = _iso(since)[:10]
-    for row, exchange in _exchange_rows(obj, source, outlet, spokesperson, since):
+    for row, exchange in _exchange_rows(obj, source, outlet, spokesperson, since,
+                                        removed=removed, opening=with_opening):
         if as_json:
             emit_json(row)
+            continue
+        if row["index"] == 0:
+            head = "opening announcements"
         else:
             who = shown(exchange["outlet"], exchange["outlet_as_written"]) or "(no outlet)"
             person = shown(exchange["spokesperson"], exchange["spokesperson_as_written"])
-            click.echo(f"{row['conference'] or '?':<10}  {safe(row['source'])} "
-                       f"#{exchange['index']:<3} {safe(who)} → "
-                       f"{safe(person or '?')} [{row['status']}]\n"
-                       f"    {safe(exchange['first_words'])}")
+            head = f"{safe(who)} → {safe(person or '?')}"
+        last = row["last_version"]
+        if last is not None:
+            state = f"last in v{last}; removed by v{last + 1}, {obj.when(row['removed_at'])}"
+        else:
+            state = row["status"] if row["index"] else ""
+        opening = exchange["first_words"] or _first_line(exchange["answer"])
+        click.echo(f"{row['conference'] or '?':<10}  {safe(row['source'])} "
+                   f"#{row['index']:<3} {head}" + (f" [{safe(state)}]" if state else "")
+                   + f"\n    {safe(opening)}"
+                   + (f"\n    {safe(row['url'])}  (briefwatch diff {row['id']} --from {last} "
+                      f"--to {last + 1} --format turns)" if last is not None else ""))
 
 
-def _exchange_rows(obj: Context, source, outlet, spokesperson, since):
-    """(row, exchange) for every exchange of the latest versions, oldest conference first:
-    the rows of `exchanges --json` and `export --unit exchanges`."""
+def _first_line(text: str, width: int = 80) -> str:
+    line = (text or "").split("\n", 1)[0]
+    return line if len(line) <= width else line[:width - 1] + "…"
+
+
+def _exchange_rows(obj: Context, source, outlet, spokesperson, since, *, removed=False,
+                   opening=False):
+    """(row, exchange) for every exchange of every version, each once
+    (storage.exchangehistory), oldest conference first: the rows of `exchanges --json` and
+    `export --unit exchanges`. `removed`: only those an edit removed; `opening`: exchange 0
+    too."""
     from storage import pairings
-    from storage.documents import list_documents, version
+    from storage.documents import list_documents, versions
+    from storage.exchangehistory import exchange_history
+    from storage.text.kinds import kind_of
 
     config = obj.config
     names = config.names()
@@ -676,28 +718,42 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since):
     for doc in reversed(list_documents(db, source)):
         if since and (doc["published"] or "") < since:
             continue
-        latest = version(db, doc["id"])
+        if removed and doc["versions"] < 2:
+            continue  # one version: nothing was removed from it
+        stored = versions(db, doc["id"])
+        if not stored:
+            continue
+        latest = stored[-1]
         pairing, language = pairings.pairing_of(db, doc["id"])
         language = language or languages.get(doc["source"])
         paired = pairings.counterparts(pairing, language) if pairing else {}
         other = ("zh" if language == "en" else "en") if pairing else None
-        for exchange in pairings.exchanges_of(latest, names):
-            if exchange["index"] == 0:
+        kind = kind_of(latest["title"] or "", doc["url"])
+        for exchange in exchange_history(stored, names):
+            if exchange["index"] == 0 and not opening:
+                continue
+            if removed and exchange["last_version"] is None:
                 continue
             if want_outlet and exchange["outlet"] != want_outlet:
                 continue
             if want_person and exchange["spokesperson"] != want_person:
                 continue
-            index, status = paired.get(exchange["index"], (None, "unpaired"))
+            # The pairing is of the latest versions: an exchange no longer there is in none.
+            index, status = (paired.get(exchange["index"], (None, "unpaired"))
+                             if exchange["last_version"] is None else (None, "unpaired"))
             yield {"conference": doc["published"], "source": doc["source"],
-                   "language": language, "url": doc["url"], "version": latest["n"],
+                   "language": language, "url": doc["url"], "version": exchange["version"],
                    **{k: exchange[k] for k in ("index", "outlet", "outlet_as_written",
                                                "spokesperson", "spokesperson_as_written",
                                                "question", "answer")},
                    "paired": {"source": pairing[f"{other}_source"],
                               "url": pairing[f"{other}_url"], "index": index}
                    if index is not None else None,
-                   "status": status}, exchange
+                   "status": status,
+                   "id": doc["id"], "title": latest["title"], "transcript_kind": kind,
+                   "document_status": doc["status"],
+                   **{k: exchange[k] for k in ("first_version", "last_version",
+                                               "removed_at")}}, exchange
 
 
 @cli.command("list")
@@ -1129,10 +1185,14 @@ def _per_worker(stats: dict) -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
-# Columns added later go last: a reader of the CSV by position keeps its columns.
+# New columns go at the end: a spreadsheet or script that reads them by position keeps working.
 EXCHANGE_COLUMNS = ["conference", "source", "language", "url", "version", "index", "outlet",
                     "outlet_as_written", "spokesperson", "question", "answer", "paired_source",
-                    "paired_url", "paired_index", "status", "spokesperson_as_written"]
+                    "paired_url", "paired_index", "status", "id", "title", "transcript_kind",
+                    "document_status", "first_version", "last_version", "removed_at",
+                    "spokesperson_as_written"]
+# Their Parquet types (the others are strings), whatever the rows hold: nulls allowed.
+EXCHANGE_INTEGERS = {"version", "index", "paired_index", "id", "first_version", "last_version"}
 
 
 @cli.command()
@@ -1142,13 +1202,17 @@ EXCHANGE_COLUMNS = ["conference", "source", "language", "url", "version", "index
               show_default=True, help="A row per transcript, or per exchange.")
 @click.option("--source", metavar="S", help="Only transcripts of this source.")
 @click.option("--url", metavar="URL|ID", help="Only this transcript (--format warc).")
+@click.option("--with-opening", is_flag=True,
+              help="With --unit exchanges: also each transcript's opening announcements "
+                   "(exchange 0), as a row.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file [default: standard output].")
 @pass_ctx
-def export(obj: Context, fmt, unit, source, url, output) -> None:
+def export(obj: Context, fmt, unit, source, url, with_opening, output) -> None:
     """Every transcript with its latest text, one object (or CSV row) per transcript; or,
-    with --unit exchanges, one per exchange with the same exchange in the other language;
-    or, with --format warc, every version's raw page as served, as WARC/1.1 evidence.
+    with --unit exchanges, one per exchange of any version (the rows of `exchanges --json`),
+    with the same exchange in the other language; or, with --format warc, every version's
+    raw page as served, as WARC/1.1 evidence.
 
     \b
     Examples:
@@ -1162,13 +1226,15 @@ def export(obj: Context, fmt, unit, source, url, output) -> None:
     from storage.documents import export_rows
 
     _check_source(obj, obj.read(), source)
+    if with_opening and (unit != "exchanges" or fmt == "warc"):
+        raise Failure("--with-opening is for --unit exchanges", EXIT_USAGE)
     if fmt == "warc":
         _export_warc(obj, source, url, output)
         return
     if url:
         raise Failure("--url is for --format warc", EXIT_USAGE)
     if unit == "exchanges":
-        _export_exchanges(obj, fmt, source, output)
+        _export_exchanges(obj, fmt, source, output, with_opening)
         return
     if fmt == "parquet":
         raise Failure("--format parquet is for --unit exchanges; transcripts export as "
@@ -1202,13 +1268,15 @@ def _output(path: Path | None, binary: bool = False):
         raise Failure(f"cannot write {path}: {exc.strerror}") from None
 
 
-def _export_exchanges(obj: Context, fmt: str, source, output: Path | None) -> None:
+def _export_exchanges(obj: Context, fmt: str, source, output: Path | None,
+                      with_opening: bool = False) -> None:
     """Flat rows (the paired exchange in three columns): CSV with a byte-order mark, so that
     Excel reads the Chinese as UTF-8; Parquet through pyarrow (pip install
     'briefwatch[parquet]')."""
     import csv
 
-    rows = (row for row, _ in _exchange_rows(obj, source, None, None, None))
+    rows = (row for row, _ in _exchange_rows(obj, source, None, None, None,
+                                             opening=with_opening))
     if fmt == "jsonl":
         with _output(output) as out:
             for row in rows:
@@ -1230,8 +1298,7 @@ def _export_exchanges(obj: Context, fmt: str, source, output: Path | None) -> No
     except ImportError:
         raise Failure("--format parquet needs pyarrow: pip install 'briefwatch[parquet]'",
                       EXIT_USAGE) from None
-    integer = {"version", "index", "paired_index"}
-    schema = pa.schema([(c, pa.int64() if c in integer else pa.string())
+    schema = pa.schema([(c, pa.int64() if c in EXCHANGE_INTEGERS else pa.string())
                         for c in EXCHANGE_COLUMNS])
     table = pa.Table.from_pylist(list(flat), schema=schema)
     with _output(output, binary=True) as out:

@@ -276,3 +276,29 @@ def m011_listing_reach(db) -> None:
     for run, stats in db.execute("SELECT id, stats FROM runs WHERE stats IS NOT NULL "
                                  "ORDER BY id").fetchall():
         note_listing_reach(db, run, stats)
+
+
+@migrations()
+def m012_turns_and_pairings_anew(db) -> None:
+    # The turn splitter learnt who speaks on real pages (storage/text/turns.py: a sentence
+    # ending in a colon is not a speaker; bench/PAIRING.md): every version's turns are split
+    # again from its text, and every pairing is computed again at the next crawl, by the
+    # rules of `rules` (storage.pairings.RULES), without events for what the old rules said.
+    # `uncertain` says why an alignment cannot say which exchanges are missing (NULL: it can).
+    from storage.text.turns import pack_turns, split_turns
+
+    db.execute("ALTER TABLE pairings ADD COLUMN uncertain TEXT")
+    db.execute("ALTER TABLE pairings ADD COLUMN rules INTEGER NOT NULL DEFAULT 1")
+    last = 0
+    while True:
+        rows = db.execute("SELECT id, text, title, turns FROM versions WHERE id > ? "
+                          "ORDER BY id LIMIT 500", [last]).fetchall()
+        if not rows:
+            break
+        for version, text, title, stored in rows:
+            if stored is None:
+                continue  # split when read, by the rules of the day
+            turns = pack_turns(split_turns(text or "", title or ""))
+            if turns != stored:
+                db.execute("UPDATE versions SET turns = ? WHERE id = ?", [turns, version])
+        last = rows[-1][0]

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 _REGULAR = re.compile(r"regular press conference|例行记者会", re.I)
+# The revision of the rules (turns, exchanges, pairing) a stored pairing was computed by: a
+# pairing of older rules is computed again, and what it finds is no news (no event).
+RULES = 2
 
 
 def conference_kind(title: str) -> str:
@@ -47,7 +50,7 @@ def _stale_pairs(db, en_source: str, zh_source: str) -> list[tuple[dict, dict]]:
     rows = list(db.query(
         "SELECT e.id AS en_id, e.title AS en_title, e.versions AS en_n, "
         "z.id AS zh_id, z.title AS zh_title, z.versions AS zh_n, e.published, "
-        "p.en_version, p.zh_version "
+        "p.en_version, p.zh_version, p.rules "
         "FROM documents e JOIN documents z ON z.published = e.published AND z.source = ? "
         "LEFT JOIN pairings p ON p.en_document = e.id AND p.zh_document = z.id "
         "WHERE e.source = ? AND e.published IS NOT NULL",
@@ -67,7 +70,8 @@ def _stale_pairs(db, en_source: str, zh_source: str) -> list[tuple[dict, dict]]:
         day = by_day[(row["published"], kind)]
         if len(day["en"]) != 1 or len(day["zh"]) != 1:
             continue
-        if row["en_version"] == row["en_n"] and row["zh_version"] == row["zh_n"]:
+        if row["en_version"] == row["en_n"] and row["zh_version"] == row["zh_n"] \
+                and row["rules"] == RULES:
             continue
         out.append(({"id": row["en_id"]}, {"id": row["zh_id"]}))
     return out
@@ -84,7 +88,7 @@ def _latest(db, document: int) -> dict:
 
 def exchanges_of(version: dict, names) -> list[dict]:
     """A stored version's exchanges (storage.text.exchanges)."""
-    return build_exchanges(version["text"], turns_of(version), names)
+    return build_exchanges(version["text"], turns_of(version), names, version.get("title") or "")
 
 
 def _pair(db, en: dict, zh: dict, names, run: int | None) -> list[int]:
@@ -92,10 +96,13 @@ def _pair(db, en: dict, zh: dict, names, run: int | None) -> list[int]:
     en_exchanges = exchanges_of(en_version, names)
     zh_exchanges = exchanges_of(zh_version, names)
     result = pair_exchanges(en_exchanges, zh_exchanges)
-    missing_in_en = [_brief(e) for e in zh_exchanges if e["index"] in result.missing_in_en]
-    missing_in_zh = [_brief(e) for e in en_exchanges if e["index"] in result.missing_in_zh]
+    # An alignment unsure of its gaps names none: `compare` shows them, no event says them.
+    missing_in_en = [] if result.uncertain else [
+        _brief(e) for e in zh_exchanges if e["index"] in result.missing_in_en]
+    missing_in_zh = [] if result.uncertain else [
+        _brief(e) for e in en_exchanges if e["index"] in result.missing_in_zh]
     previous = next(db.query(
-        "SELECT id, missing_in_en, missing_in_zh FROM pairings "
+        "SELECT id, missing_in_en, missing_in_zh, en_version, zh_version, rules FROM pairings "
         "WHERE en_document = ? AND zh_document = ?", [en["id"], zh["id"]]), None)
     at = now()
     values = {"en_document": en["id"], "zh_document": zh["id"],
@@ -107,11 +114,15 @@ def _pair(db, en: dict, zh: dict, names, run: int | None) -> list[int]:
                   missing_in_en, ensure_ascii=False),
               "missing_in_zh": json.dumps(missing_in_zh, ensure_ascii=False),
               "merged": json.dumps(result.merged), "divergent": int(result.divergent),
-              "computed_at": at}
+              "uncertain": result.uncertain, "rules": RULES, "computed_at": at}
     if previous is None:
         db["pairings"].insert(values)
     else:
         db["pairings"].update(previous["id"], values)
+    if previous is not None and previous["rules"] != RULES and (
+            previous["en_version"], previous["zh_version"]) == (en_version["n"],
+                                                                zh_version["n"]):
+        return []  # the same texts read by better rules: nothing happened at the ministry
     events = []
     for language, lacking, other, missing in (("en", en_version, zh_version, missing_in_en),
                                               ("zh", zh_version, en_version, missing_in_zh)):
@@ -255,6 +266,7 @@ def conference(db: sqlite_utils.Database, document: int, names) -> dict | None:
                      "en": [by_index["en"][i] for i in step["en"]],
                      "zh": [by_index["zh"][i] for i in step["zh"]]})
     return {"date": stored["conference"], "language": language,
-            "divergent": result.divergent, "en": sides["en"], "zh": sides["zh"], "rows": rows,
+            "divergent": result.divergent, "uncertain": result.uncertain,
+            "en": sides["en"], "zh": sides["zh"], "rows": rows,
             "missing_in_en": len(result.missing_in_en),
             "missing_in_zh": len(result.missing_in_zh)}

@@ -20,25 +20,34 @@ from storage.text.pairing import pair_exchanges
 from storage.text.turns import split_turns
 from tests.conftest import REAL_PAGES
 
-LABELS = tomllib.loads((Path(__file__).parent / "data" / "real_pairs.toml").read_text(
-    encoding="utf-8"))["conference"]
-ANONYMOUS = {"", "Q", "问"}
+DATA = Path(__file__).parent / "data"
+# The six of ../shared/real-pages/fmprc-2020, then 32 of ../shared/real-pages/fmprc-2020-pairs.
+LABELS = [conference for name in ("real_pairs.toml", "real_pairs_2020.toml")
+          for conference in tomllib.loads((DATA / name).read_text(encoding="utf-8"))
+          ["conference"]]
+# Labels that ask without naming an outlet.
+ANONYMOUS = {"", "Q", "问", "Follow-up", "追问", "记者追问"}
 
 needs_real_pages = pytest.mark.skipif(not REAL_PAGES.exists(),
                                       reason="../shared/real-pages is not beside the checkout")
 
 
-def _text(name: str) -> tuple[str, str]:
+def _text(name: str, url: str | None = None) -> tuple[str, str]:
     from crawler.decode import decode_html
     from crawler.extract import extract
 
     html, _ = decode_html((REAL_PAGES / name).read_bytes())
-    transcript = extract(html, f"https://www.fmprc.gov.cn/{name}")
+    transcript = extract(html, url or f"https://www.fmprc.gov.cn/{name}")
     return transcript.text, transcript.title
 
 
+def _texts(labels: dict) -> dict[str, tuple[str, str]]:
+    return {lang: _text(labels[f"{lang}_file"], labels.get(f"{lang}_url"))
+            for lang in ("en", "zh")}
+
+
 def _exchanges(text: str, title: str) -> list[dict]:
-    return build_exchanges(text, split_turns(text, title), load_names())
+    return build_exchanges(text, split_turns(text, title), load_names(), title)
 
 
 def _asked(exchanges: list[dict]) -> list[dict]:
@@ -49,15 +58,18 @@ def _asked(exchanges: list[dict]) -> list[dict]:
 @pytest.mark.parametrize("labels", LABELS, ids=[c["date"] for c in LABELS])
 def test_real_conferences_give_the_exchanges_a_reader_sees(labels):
     names = load_names()
+    texts = _texts(labels)
     for lang in ("en", "zh"):
-        found = _asked(_exchanges(*_text(labels[f"{lang}_file"])))
+        found = _asked(_exchanges(*texts[lang]))
         expected = labels[lang]
         assert [(e["index"], e["start"]) for e in found] == [
             (e["index"], e["paragraph"]) for e in expected], lang
         for got, want in zip(found, expected, strict=True):
             written = None if want["outlet"] in ANONYMOUS else want["outlet"]
-            if written and written.startswith("会后"):
+            if written and (written.startswith("会后") or "conference" in written):
                 written = None  # "asked after the conference" names nobody
+            # Every answer is someone's: the title names who answers `A:`/`答：`.
+            assert got["spokesperson"], (lang, want)
             assert got["outlet_as_written"] == written, (lang, want)
             if written:
                 assert names.knows_outlet(written), f"{written!r} is not in the names table"
@@ -67,10 +79,12 @@ def test_real_conferences_give_the_exchanges_a_reader_sees(labels):
 @needs_real_pages
 @pytest.mark.parametrize("labels", LABELS, ids=[c["date"] for c in LABELS])
 def test_real_conferences_pair_one_to_one(labels):
-    en, zh = (_exchanges(*_text(labels[f"{lang}_file"])) for lang in ("en", "zh"))
+    texts = _texts(labels)
+    en, zh = (_exchanges(*texts[lang]) for lang in ("en", "zh"))
     pairing = pair_exchanges(en, zh)
     assert [list(p) for p in pairing.matched] == labels["matched"]
     assert (pairing.missing_in_en, pairing.missing_in_zh, pairing.merged) == ([], [], [])
+    assert pairing.uncertain is None and not pairing.divergent
 
 
 def _cut(text: str, title: str, index: int) -> str:
@@ -80,27 +94,49 @@ def _cut(text: str, title: str, index: int) -> str:
     return "\n".join(paragraphs[:exchange["start"]] + paragraphs[exchange["end"]:])
 
 
-@needs_real_pages
-@pytest.mark.parametrize("labels", LABELS, ids=[c["date"] for c in LABELS])
-def test_an_exchange_cut_from_one_language_is_the_one_reported(labels):
-    texts = {lang: _text(labels[f"{lang}_file"]) for lang in ("en", "zh")}
+def _cuts(labels: dict) -> list[tuple[str, int, str]]:
+    """Each exchange cut in turn from one language: (language, index, what the pairing says):
+    `exact` (that exchange, and only it, missing with confidence), `other` (another one
+    missing), `merged` (taken for a follow-up merged), `uncertain`, or `silent`."""
+    texts = _texts(labels)
     full = {lang: _exchanges(*texts[lang]) for lang in texts}
     other = {"en": "zh", "zh": "en"}
-    wrong = []
+    kept = dict(map(tuple, labels["matched"]))
+    out = []
     for lang in ("en", "zh"):
         for index in range(1, len(_asked(full[lang])) + 1):
             cut = _exchanges(_cut(*texts[lang], index), texts[lang][1])
             sides = {lang: cut, other[lang]: full[other[lang]]}
             pairing = pair_exchanges(sides["en"], sides["zh"])
             # the cut exchange is reported by its index in the language that keeps it
-            kept = dict(map(tuple, labels["matched"]))
             expected = kept[index] if lang == "en" else {z: e for e, z in kept.items()}[index]
             missing = pairing.missing_in_en if lang == "en" else pairing.missing_in_zh
-            report = next(e for e in full[other[lang]] if e["index"] == expected)
-            if missing != [expected] or pairing.merged:
-                wrong.append(f"cut {lang} {index}: missing {missing}, merged {pairing.merged}")
-            assert report["first_words"]
-    assert wrong == []
+            assert next(e for e in full[other[lang]] if e["index"] == expected)["first_words"]
+            if pairing.uncertain:
+                said = "uncertain"
+            elif missing == [expected] and not pairing.merged and pairing.divergent:
+                said = "exact"
+            elif missing:
+                said = "other"
+            else:
+                said = "merged" if pairing.merged else "silent"
+            out.append((lang, index, said))
+    return out
+
+
+@needs_real_pages
+@pytest.mark.parametrize("labels", LABELS, ids=[c["date"] for c in LABELS])
+def test_an_exchange_cut_from_one_language_is_reported(labels):
+    """The six first labelled conferences: every cut exactly (130/130). The others: every cut
+    is noticed; at most two a conference are credited to a neighbour or taken for a merge
+    (two consecutive questions on one topic, either cut: bench/PAIRING.md lists them)."""
+    said = _cuts(labels)
+    missed = [f"cut {lang} {index}: {what}" for lang, index, what in said if what != "exact"]
+    assert not [m for m in missed if m.endswith("silent")]
+    if labels["en_file"].startswith("en_"):
+        assert missed == []
+    else:
+        assert len(missed) <= 2, missed
 
 
 def test_a_users_names_file_adds_outlets_and_forms(tmp_path):

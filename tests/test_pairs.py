@@ -141,7 +141,10 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
         prefixes = {o[0] + ":" for o in ds.OUTLETS} | {o[1] + "记者：" for o in ds.OUTLETS}
         per_briefing = sum(1 for b in [*en, *zh] for p in b.paragraphs
                            if any(p.startswith(prefix) for prefix in prefixes))
-        assert len(exported) == per_briefing - 1  # the cut exchange
+        # the cut exchange is there once, ended at the version the edit removed it from
+        assert len(exported) == per_briefing
+        (ended,) = [r for r in exported if r["last_version"] is not None]
+        assert (ended["source"], ended["outlet"], ended["last_version"]) == ("mfa-zh", outlet, 1)
         assert {r["language"] for r in exported} == {"en", "zh"}
         assert run_cli("export", "--unit", "exchanges", "--format", "csv", "-o",
                        tmp_path / "x.csv", config=config).code == 0

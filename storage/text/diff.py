@@ -8,7 +8,8 @@ an insertion. Words are runs of letters and digits; Chinese, which has no spaces
 character by character.
 
 The turns (who speaks which paragraphs) come from the caller (storage.text.turns computes them);
-this module only maps the paragraph changes onto them.
+this module only maps the paragraph changes onto them (link_spans: which turn became which, and
+the same for any spans of paragraphs, such as exchanges: storage.exchangehistory).
 """
 
 from __future__ import annotations
@@ -150,7 +151,9 @@ def _one_block(paras: list[str]) -> list[dict]:
 # -- paragraphs ------------------------------------------------------------------------------
 
 
-def align(old: list[str], new: list[str]) -> list[Block]:
+def align(old: list[str], new: list[str], words: bool = True) -> list[Block]:
+    """The paragraphs of two versions, aligned; with `words` False, a reworded paragraph's
+    words are not compared (who became whom needs only the pairing)."""
     blocks: list[Block] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -162,7 +165,7 @@ def align(old: list[str], new: list[str]) -> list[Block]:
         elif op == "insert":
             blocks += [Block("insert", None, j, None, new[j]) for j in range(j1, j2)]
         else:
-            blocks += _pair(old, new, i1, i2, j1, j2)
+            blocks += _pair(old, new, i1, i2, j1, j2, words)
     return blocks
 
 
@@ -195,7 +198,7 @@ def _similarities(bags_old: list[frozenset], bags_new: list[frozenset]) -> list[
              for b, size_b in masks_new] for a, size_a in masks(bags_old)]
 
 
-def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
+def _pair(old, new, i1, i2, j1, j2, words: bool = True) -> list[Block]:
     """A run of differing paragraphs: pair the similar ones, in order; the rest are removed
     or added."""
     n, m = i2 - i1, j2 - j1
@@ -232,9 +235,12 @@ def _pair(old, new, i1, i2, j1, j2) -> list[Block]:
         blocks += [Block("insert", None, j1 + k, None, new[j1 + k]) for k in range(j, pj)]
         if pi < n:
             a, b = old[i1 + pi], new[j1 + pj]
-            words = word_diff(a, b)
-            blocks.append(Block("replace", i1 + pi, j1 + pj, a, b, tuple(words),
-                                words_changed(words)))
+            if words:
+                ops = word_diff(a, b)
+                blocks.append(Block("replace", i1 + pi, j1 + pj, a, b, tuple(ops),
+                                    words_changed(ops)))
+            else:
+                blocks.append(Block("replace", i1 + pi, j1 + pj, a, b))
         i, j = pi + 1, pj + 1
     return blocks
 
@@ -335,24 +341,46 @@ def _body(paras: list[str], turn: dict) -> str:
     return text
 
 
-def turn_changes(blocks: list[Block], old: list[str], new: list[str], old_turns: list[dict],
-                 new_turns: list[dict]) -> list[dict]:
-    """What happened to each turn, in reading order: one dict per removed, added or changed
-    turn.
+@dataclass
+class SpanLinks:
+    """How the spans of two versions correspond through their aligned paragraphs. A span is
+    anything with `start` and `end` paragraph indices (end excluded): a speaker turn
+    (turn_changes), an exchange (storage.exchangehistory)."""
 
-    Keys: change (removed | added | changed), role, speaker, name, first_words, question
-    (for an answer: {"outlet", "first_words", "removed"} of the question it answers, as asked
-    in the version that still has it), with_answer (for a
-    removed or added question: its answer went or came with it), words_changed,
-    paragraphs_added, paragraphs_removed, paragraphs_changed, old and new ([start, end] of the
-    turn's paragraphs in each version, or null).
-    """
-    old_of = _owner(old_turns, len(old))
-    new_of = _owner(new_turns, len(new))
+    # (old span, new span) -> how many of their paragraphs were kept or reworded, one into the
+    # other.
+    links: Counter
+    # Each span's strongest link, from either side: a span in no pair was removed (old) or
+    # added (new).
+    pairs: set[tuple[int, int]]
+    position_old: dict[int, int]  # span -> the position of its first block
+    position_new: dict[int, int]
+    # The differing blocks that touch each span, so that each span's counts cost its own size.
+    touching_old: dict[int, list[Block]]
+    touching_new: dict[int, list[Block]]
+
+    def one_to_one(self) -> dict[int, int]:
+        """Old span -> its new self, each span on either side taken once, the strongest links
+        first: a span split in two goes on as the part that kept more of it, and the other
+        part is new."""
+        out: dict[int, int] = {}
+        taken: set[int] = set()
+        for old, new in sorted(self.pairs, key=lambda p: (-self.links[p], p)):
+            if old not in out and new not in taken:
+                out[old] = new
+                taken.add(new)
+        return out
+
+
+def link_spans(blocks: list[Block], old_spans: list[dict], new_spans: list[dict],
+               old_size: int, new_size: int) -> SpanLinks:
+    """Which span of the old version became which span of the new one (`blocks` from align()
+    over the two versions' paragraphs, `old_size` and `new_size` paragraphs each)."""
+    old_of = _owner(old_spans, old_size)
+    new_of = _owner(new_spans, new_size)
     links: Counter = Counter()
     position_old: dict[int, int] = {}
     position_new: dict[int, int] = {}
-    # The differing blocks that touch each turn, so that each turn's counts cost its own size.
     touching_old: dict[int, list[Block]] = {}
     touching_new: dict[int, list[Block]] = {}
     for pos, block in enumerate(blocks):
@@ -375,6 +403,25 @@ def turn_changes(blocks: list[Block], old: list[str], new: list[str], old_turns:
             if pair[side] not in best or count > links[best[pair[side]]]:
                 best[pair[side]] = pair
         pairs.update(best.values())
+    return SpanLinks(links, pairs, position_old, position_new, touching_old, touching_new)
+
+
+def turn_changes(blocks: list[Block], old: list[str], new: list[str], old_turns: list[dict],
+                 new_turns: list[dict]) -> list[dict]:
+    """What happened to each turn, in reading order: one dict per removed, added or changed
+    turn.
+
+    Keys: change (removed | added | changed), role, speaker, name, first_words, question
+    (for an answer: {"outlet", "first_words", "removed"} of the question it answers, as asked
+    in the version that still has it), with_answer (for a
+    removed or added question: its answer went or came with it), words_changed,
+    paragraphs_added, paragraphs_removed, paragraphs_changed, old and new ([start, end] of the
+    turn's paragraphs in each version, or null).
+    """
+    linked = link_spans(blocks, old_turns, new_turns, len(old), len(new))
+    links, pairs = linked.links, linked.pairs
+    position_old, position_new = linked.position_old, linked.position_new
+    touching_old, touching_new = linked.touching_old, linked.touching_new
     linked_old = {p[0] for p in pairs}
     linked_new = {p[1] for p in pairs}
 

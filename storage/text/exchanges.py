@@ -28,25 +28,44 @@ from storage.text.names import Names
 # Prefixes that ask without naming an outlet.
 _ANONYMOUS = {"q", "question", "问", "问题", "follow-up", "follow up", "followup", "追问",
               "记者"}
+# The labels of a new question, and of a journalist speaking (again) without an outlet.
+_MARKERS = {"q", "question", "问", "问题"}
+_JOURNALIST = {"记者", "journalist", "reporter", "foreign journalist", "外国记者", "记者解释"}
 _QUESTION_MARK = re.compile("[?？]")
+_ENDS_ASKING = re.compile("[?？][”\"’'）)」]*$")
 _CJK_LETTER = cjk.LETTER
 FIRST_WORDS = 8
 FIRST_CHARACTERS = 15
 
 
-def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
+def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "") -> list[dict]:
     """Exchange 0 (when something precedes the first question) and then every exchange, in
-    reading order. Each: index, outlet, outlet_as_written, spokesperson, question, answer,
-    first_words, and start/end (the paragraphs it spans)."""
+    reading order. Each: index, outlet, outlet_as_written, spokesperson, follow_up, question,
+    answer, first_words, and start/end (the paragraphs it spans).
+
+    An answer labelled `A:`/`答：` is the conference's spokesperson's: the one its title names
+    (`Lu Kang's Regular Press Conference`, `外交部发言人陆慷主持例行记者会`), else the one its
+    opening names."""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
     asking = [t for t in turns if t["role"] == "question"]
     marked = 2 * sum(1 for t in asking if _anonymous(t)) > len(asking)
+    # Where questions open with `Q:`/`问：`, a turn labelled `Journalist:`/`记者：` is the
+    # journalist coming back within the exchange (a reply, a rephrasing), not a new question;
+    # where `记者：` is the only label of a question (MND), it opens each one.
+    opened_by_marker = any(_opens(t) for t in asking)
+    # Where a question is a paragraph as a rule, what follows a question that ends in a
+    # question mark, unlabelled, is the spokesperson answering (the label was left out).
+    one_paragraph = len(asking) >= 3 and sum(
+        1 for t in asking if len(_said(paragraphs, t)) <= 1) >= 0.8 * len(asking)
     opening: list[str] = []
     out: list[dict] = []
     current: dict | None = None
     for turn in turns:
         role = turn["role"]
         said = _said(paragraphs, turn)
+        if role == "question" and current is not None and opened_by_marker \
+                and _journalist(turn):
+            role = "answer-continued"
         if role == "question" and not _asks(turn, said, names, marked):
             said = paragraphs[turn["start"]:turn["end"]]  # its "prefix" is text
             role = "remarks" if current is None else "answer-continued"
@@ -56,10 +75,14 @@ def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
                 current["end"] = turn["end"]
                 continue
             written = _outlet_as_written(turn)
+            answered: list[str] = []
+            if one_paragraph and len(said) > 1 and _ENDS_ASKING.search(said[0]):
+                said, answered = said[:1], said[1:]
             current = {"index": len(out) + 1, "outlet": names.outlet(written),
                        "outlet_as_written": written, "spokesperson": None,
                        "spokesperson_as_written": None,
-                       "_question": said, "_answer": [], "_answered": False,
+                       "_question": said, "_answer": answered, "_answered": bool(answered),
+                       "follow_up": _follow_up(turn),
                        "start": turn["start"], "end": turn["end"]}
             out.append(current)
         elif role == "answer" and current is not None:
@@ -79,7 +102,13 @@ def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
         else:
             current["_answer"] += said
             current["end"] = turn["end"]
+    host = None
+    if any(e["spokesperson"] is None and e["_answered"] for e in out):
+        host = names.spokesperson_named_in(title) or names.spokesperson_named_in(
+            "\n".join(opening[:2]))
     for exchange in out:
+        if exchange["spokesperson"] is None and exchange["_answered"]:
+            exchange["spokesperson"] = host
         question = exchange.pop("_question")
         exchange["question"] = "\n".join(question)
         exchange["answer"] = "\n".join(exchange.pop("_answer"))
@@ -88,8 +117,9 @@ def build_exchanges(text: str, turns: list[dict], names: Names) -> list[dict]:
     if opening:
         end = out[0]["start"] if out else len(paragraphs)
         out.insert(0, {"index": 0, "outlet": None, "outlet_as_written": None,
-                       "spokesperson": None, "spokesperson_as_written": None, "question": "",
-                       "answer": "\n".join(opening), "first_words": "", "start": 0, "end": end})
+                       "spokesperson": None, "spokesperson_as_written": None,
+                       "follow_up": False, "question": "", "answer": "\n".join(opening),
+                       "first_words": "", "start": 0, "end": end})
     return out
 
 
@@ -114,6 +144,21 @@ def _said(paragraphs: list[str], turn: dict) -> list[str]:
                 break
         said = ([first] if first else []) + said[1:]
     return said
+
+
+def _follow_up(turn: dict) -> bool:
+    """Labelled as the follow-up of the exchange before (`Follow-up:`, `追问：`, `记者追问：`):
+    the one language may write it as its own exchange and the other within the one before."""
+    speaker = (turn.get("speaker") or "").strip("（(）) ").lower()
+    return speaker.replace(" ", "-") in ("follow-up", "followup") or "追问" in speaker
+
+
+def _opens(turn: dict) -> bool:
+    return (turn.get("speaker") or "").strip("（(）) ").lower() in _MARKERS
+
+
+def _journalist(turn: dict) -> bool:
+    return (turn.get("speaker") or "").strip("（(）) ").lower() in _JOURNALIST
 
 
 def _anonymous(turn: dict) -> bool:

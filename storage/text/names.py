@@ -49,6 +49,23 @@ class Names:
             return None
         return self.spokespersons.get(written_key(written), _clean(written))
 
+    def spokesperson_named_in(self, text: str) -> str | None:
+        """The canonical name of the first spokesperson of the table that `text` names
+        (`Foreign Ministry Spokesperson Lu Kang's Regular Press Conference`, `外交部发言人陆慷主持
+        例行记者会`); else a name in the ministry's own phrasing of a title; else None."""
+        if not text:
+            return None
+        folded = " ".join(_MARKS.sub("", text).split()).casefold()
+        found = []
+        for key, name in self.spokespersons.items():
+            at = _find_name(folded, key)
+            if at >= 0:
+                found.append((at, -len(key), name))
+        if found:
+            return min(found)[2]
+        match = _TITLED.search(text)
+        return _clean(next(g for g in match.groups() if g)) if match else None
+
     def knows_outlet(self, written: str | None) -> bool:
         return bool(written) and written_key(written) in self.outlets
 
@@ -75,6 +92,23 @@ class Names:
                     if not isinstance(form, str):
                         raise NamesError(f"{origin}: {name!r}: forms are strings")
                     target[written_key(form)] = name
+
+
+# "Spokesperson Jiang Yu's Regular Press Conference", "发言人姜瑜主持例行记者会".
+_TITLED = re.compile(r"[Ss]pokes(?:person|man|woman) ((?:[A-Z][a-z'’-]+ ?){2,3})(?:'s|’s)\b|"
+                     r"发言人([\u4e00-\u9fff·]{2,8}?)(?:主持|答记者问|就|在|表示|回答|应询)")
+
+
+def _find_name(folded: str, key: str) -> int:
+    """Where `key` occurs in `folded` as a whole name (Latin names on word boundaries)."""
+    start = 0
+    while (at := folded.find(key, start)) >= 0:
+        end = at + len(key)
+        if not key.isascii() or ((at == 0 or not folded[at - 1].isalnum())
+                                 and (end == len(folded) or not folded[end].isalnum())):
+            return at
+        start = at + 1
+    return -1
 
 
 def _clean(written: str) -> str:

@@ -39,6 +39,10 @@ from storage.text import cjk
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"))}
+# A month by its name, capitalised; "May" only where it is a date (not the verb "may").
+_MONTH = re.compile(r"\b(January|February|March|April|June|July|August|September|October|"
+                    r"November|December)\b|\d (May)\b|\b(May) \d|"
+                    r"\b(?:in|of|since|until|early|late|mid-|last|next|this) (May)\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 TERMS = Path(__file__).with_name("terms.toml")
@@ -49,6 +53,14 @@ GAP = -0.45
 # the extra exchange out (a match and a gap) to be chosen. Lower, and cut exchanges start to
 # be taken for merges (bench/PAIRING.md).
 SPLIT = 0.7
+# … unless the exchange joined is labelled a follow-up of the one before (`Follow-up:`,
+# `追问：`): one language writing it apart and the other within its question is common.
+SPLIT_FOLLOW_UP = 0.4
+# A gap is believed only between matches scoring at least this (a good match scores about
+# 1.4, one in a hundred under 0.3: bench/PAIRING.md) …
+ANCHOR = 0.0
+# … and when no more than this share of either record is left unmatched.
+DIFFERENT = 1 / 3
 
 
 @dataclass
@@ -60,10 +72,15 @@ class Pairing:
     # Every step in reading order: {"state": "in both"|"missing_in_en"|"missing_in_zh"|
     # "merged", "en": [indices], "zh": [indices]}.
     steps: list[dict] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)  # what each step scored
+
+    # Why the alignment cannot be trusted to say what is missing (None: it can).
+    uncertain: str | None = None
 
     @property
     def divergent(self) -> bool:
-        return bool(self.missing_in_en or self.missing_in_zh)
+        """An exchange is missing from one language, and the alignment is sure of it."""
+        return bool(self.missing_in_en or self.missing_in_zh) and not self.uncertain
 
 
 @dataclass
@@ -74,6 +91,7 @@ class _Features:
     question: float  # size: words (English) or characters (Chinese)
     answer: float
     asks: int  # question marks: a follow-up joined to its question brings its own
+    follow_up: bool = False  # labelled a follow-up of the exchange before
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,15 +107,14 @@ def _terms() -> tuple[list[re.Pattern], list[tuple[str, ...]]]:
 def _english(exchange: dict) -> _Features:
     text = exchange["question"] + "\n" + exchange["answer"]
     numbers = {_normal_number(n) for n in _NUMBER.findall(text)}
-    lowered = text.lower()
-    for name, month in _MONTHS.items():
-        if re.search(rf"\b{name}\b", lowered):
-            numbers.add(str(month))
+    for match in _MONTH.finditer(text):
+        numbers.add(str(_MONTHS[next(g for g in match.groups() if g).lower()]))
     english, _ = _terms()
     terms = frozenset(i for i, pattern in enumerate(english) if pattern.search(text))
     return _Features(exchange.get("outlet"), frozenset(numbers), terms,
                      float(len(exchange["question"].split())),
-                     float(len(exchange["answer"].split())), _asks(text))
+                     float(len(exchange["answer"].split())), _asks(text),
+                     bool(exchange.get("follow_up")))
 
 
 def _chinese(exchange: dict) -> _Features:
@@ -106,7 +123,7 @@ def _chinese(exchange: dict) -> _Features:
     _, chinese = _terms()
     terms = frozenset(i for i, forms in enumerate(chinese) if any(f in text for f in forms))
     return _Features(exchange.get("outlet"), numbers, terms, _zh_size(exchange["question"]),
-                     _zh_size(exchange["answer"]), _asks(text))
+                     _zh_size(exchange["answer"]), _asks(text), bool(exchange.get("follow_up")))
 
 
 def _asks(text: str) -> int:
@@ -150,6 +167,10 @@ def _score(en: _Features, zh: _Features, ratio: float) -> float:
     return score
 
 
+def _split(joined: _Features) -> float:
+    return SPLIT_FOLLOW_UP if joined.follow_up else SPLIT
+
+
 def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
     """Align the exchanges (index ≥ 1) of the English and the Chinese record."""
     en = [e for e in english if e["index"] >= 1]
@@ -176,19 +197,20 @@ def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
                 moves.append((i, j + 1, GAP, "zh only"))
             if i < n and j + 1 < m:
                 moves.append((i + 1, j + 2, _score(fe[i], _join(fz[j], fz[j + 1]), ratio)
-                              - SPLIT, "zh split"))
+                              - _split(fz[j + 1]), "zh split"))
             if i + 1 < n and j < m:
                 moves.append((i + 2, j + 1, _score(_join(fe[i], fe[i + 1]), fz[j], ratio)
-                              - SPLIT, "en split"))
+                              - _split(fe[i + 1]), "en split"))
             for ni, nj, gain, kind in moves:
                 if here + gain > best[ni][nj]:
                     best[ni][nj] = here + gain
-                    step[ni][nj] = (i, j, kind)
+                    step[ni][nj] = (i, j, kind, gain)
     out = Pairing()
     i, j = n, m
     while (i, j) != (0, 0):
-        pi, pj, kind = step[i][j]
+        pi, pj, kind, gain = step[i][j]
         move = {"en": [e["index"] for e in en[pi:i]], "zh": [z["index"] for z in zh[pj:j]]}
+        out.scores.append(gain)
         if kind == "match":
             out.matched.append((en[pi]["index"], zh[pj]["index"]))
             move["state"] = "in both"
@@ -208,4 +230,45 @@ def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
     out.missing_in_zh.reverse()
     out.merged.reverse()
     out.steps.reverse()
+    out.scores.reverse()
+    out.uncertain = _doubt(out, n, m)
     return out
+
+
+def _doubt(out: Pairing, n: int, m: int) -> str | None:
+    """Why the gaps of an alignment may not be exchanges missing from one language, or None.
+
+    A gap is believed when the exchanges on either side of it are matched well (they anchor
+    it); a conference where a large share of either record meets nothing in the other is not
+    one record with a few questions cut, but two records of something else (two sittings, a
+    written supplement): a reader must compare them, no alarm can say which exchanges."""
+    unmatched_en, unmatched_zh = len(out.missing_in_zh), len(out.missing_in_en)
+    if not unmatched_en and not unmatched_zh:
+        return None
+    if max(unmatched_en, unmatched_zh) >= 2 and (unmatched_en > n * DIFFERENT
+                                                  or unmatched_zh > m * DIFFERENT):
+        return (f"the records hardly meet: {unmatched_en} of {n} English and {unmatched_zh} of "
+                f"{m} Chinese exchanges match nothing in the other language")
+    for k, step in enumerate(out.steps):
+        if not step["state"].startswith("missing"):
+            continue
+        anchors = [out.scores[i] for i in (_neighbour(out.steps, k, -1),
+                                            _neighbour(out.steps, k, +1)) if i is not None]
+        if not anchors or min(anchors) < ANCHOR:
+            side = "English" if step["state"] == "missing_in_zh" else "Chinese"
+            index = (step["en"] or step["zh"])[0]
+            return (f"{side} exchange {index} meets nothing in the other language, and the "
+                    "exchanges around it do not match well enough to say it is missing")
+    return None
+
+
+def _neighbour(steps: list[dict], k: int, direction: int) -> int | None:
+    """The nearest one-to-one match from step k in a direction, past other gaps."""
+    i = k + direction
+    while 0 <= i < len(steps):
+        if steps[i]["state"] == "in both":
+            return i
+        if steps[i]["state"] == "merged":
+            return None
+        i += direction
+    return None

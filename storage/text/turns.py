@@ -48,31 +48,40 @@ import re
 from collections import Counter
 
 from storage.text import cjk
+from storage.text.names import load_names
 
 # Speaker names are written in CJK letters and punctuation (full-width forms are not names).
 _CJK = cjk.LETTERS + cjk.PUNCTUATION
 # An English prefix: name-like words, then a colon; the rest of the paragraph (maybe nothing).
 # Cyrillic capitals too (mid.ru: `М.В.Захарова:`, `Вопрос:`), and one comma (MEA:
 # `Shri Randhir Jaiswal, Official Spokesperson:`), checked by _name_like.
+# A label may be run into its text (`Q:As far as we know`), but not into a time (`at 10:30`).
 _EN_PREFIX = re.compile(
-    r"^([A-Z\u00c0-\u00de\u0400-\u042f][\w.'’&()/,\- ]{0,80}?)\s*:(?:\s+|$)(.*)$", re.S)
-# A Chinese prefix: up to 20 characters without sentence punctuation, then a full-width colon.
-_ZH_PREFIX = re.compile(rf"^([{_CJK}《》〈〉A-Za-z0-9·()（） ]{{1,20}}?)\s*：\s*(.*)$", re.S)
+    r"^([A-Z\u00c0-\u00de\u0400-\u042f][\w.'’&()/,\- ]{0,80}?)\s*:(?:\s+|$|(?=[^\d\s/]))(.*)$",
+    re.S)
+# A Chinese prefix: up to 20 characters without sentence punctuation, then a colon.
+# (The colon is sometimes ASCII: `路透社记者:`.)
+_ZH_PREFIX = re.compile(rf"^([{_CJK}《》〈〉A-Za-z0-9·()（） ]{{1,20}}?)\s*[：:]\s*(.*)$", re.S)
 _ZH_PUNCT = re.compile("[，。？！；、“”]")
 _CONNECTORS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "el", "al", "da", "di",
                "van", "von", "der", "on", "in", "news"}
 _HEADER_LABELS = {"speaker", "speakers", "speaker(s)", "chairperson", "chair", "date", "time",
                   "venue", "location", "source", "editor", "note", "notes", "attachment",
                   "photo", "adjust font size", "related", "keywords"}
-_ASK = {"q", "question", "问", "问题", "journalist", "reporter", "вопрос"}
+_ASK = {"q", "question", "问", "问题", "journalist", "reporter", "вопрос", "follow-up",
+        "follow up", "followup", "追问"}
 _ANSWER = {"a", "answer", "答", "ответ"}
 _TITLES = {"chairperson", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman",
            "minister", "vice", "deputy", "ambassador", "director", "director-general",
            "secretary", "president", "premier", "consul", "consul-general", "mr", "mr.", "ms",
            "ms.", "mrs", "mrs.", "dr", "dr.", "moderator", "host", "counselor", "undersecretary",
            "shri", "smt", "smt.", "official"}
-_NOTE = re.compile(r"^(?:the following questions? (?:is|was|were|are) (?:raised|asked)|"
-                   r"会后有记者问及[^：]*$)", re.I)
+# "The following question was raised after the press conference", "Question raised after the
+# press conference:", 会后有记者问及: a note heading what was asked after the conference. With
+# the question run into it after a colon, the note is that question's label.
+_NOTE = re.compile(r"^(?:after the (?:press )?(?:conference|briefing),? )?(?:the following "
+                   r"questions? (?:is |was |were |are )?|questions? (?:was |were )?)"
+                   r"(?:raised|asked)\b[^:：]*|^会后有记者问及[^：:]*", re.I)
 
 
 def split_turns(text: str, title: str = "") -> list[dict]:
@@ -81,10 +90,17 @@ def split_turns(text: str, title: str = "") -> list[dict]:
     raw: list[dict] = []
     for i, paragraph in enumerate(paragraphs):
         paragraph = paragraph.strip()
-        if _NOTE.match(paragraph):
-            raw.append({"role": "note", "speaker": None, "start": i})
+        note = _NOTE.match(paragraph)
+        if note:
+            asked = paragraph[note.end():]
+            if asked[:1] in (":", "：") and asked[1:].strip():
+                raw.append({"role": None, "speaker": note[0].strip(), "start": i})
+            else:
+                raw.append({"role": "note", "speaker": None, "start": i})
             continue
         speaker = speaker_of(paragraph)
+        if speaker is not None and not _labels_a_speaker(speaker, title):
+            speaker = None  # a sentence of the turn before that ends in a colon
         if speaker is not None:
             raw.append({"role": None, "speaker": speaker, "start": i})
         elif not raw:
@@ -107,6 +123,8 @@ def speaker_of(paragraph: str) -> str | None:
     candidate = match[1].strip()
     if candidate.lower() in _HEADER_LABELS:
         return None
+    if load_names().is_spokesperson(candidate):
+        return candidate  # however it is typed (`Hua chunying:`)
     # "Name, role" or "Name, outlet": both halves name-like, and only one comma.
     parts = candidate.split(",")
     if len(parts) > 2 or not all(_name_like(p.strip()) for p in parts):
@@ -133,6 +151,47 @@ def _name_like(candidate: str) -> bool:
     return True
 
 
+def _labels_a_speaker(speaker: str, title: str) -> bool:
+    """Whether a Chinese prefix names who speaks: one who asks (`问`, `…记者`, `记者追问`,
+    `…提问`, an outlet), or a person (a spokesperson of the names table, one the title names, or
+    a personal name: a surname and at most three more characters, after any official title).
+    Otherwise it is the speaker's own sentence introducing what follows (`这里我想强调几点：`,
+    `案例一：`, `中国有句古话：`). English prefixes are name-like already (speaker_of)."""
+    if not cjk.LETTER.search(speaker):
+        return True
+    bare = _ZH_MARKS.sub("", speaker).strip()
+    if bare in _ZH_ROLE_LABELS or _ZH_ASKER.search(bare) or _ZH_OUTLET.search(bare):
+        return True
+    names = load_names()
+    if names.knows_outlet(bare) or names.is_spokesperson(bare) or (title and bare in title):
+        return True
+    person = _ZH_OFFICE.sub("", bare).replace(" ", "").replace("\u3000", "")
+    if names.is_spokesperson(person) or (title and len(person) >= 2 and person in title):
+        return True
+    if "·" in person:  # a transcribed foreign name: 阿卜杜拉·本·扎耶德
+        return not _ZH_NOT_IN_NAMES.search(person)
+    return (2 <= len(person) <= 4 and (person[0] in cjk.SURNAMES or person[:2] in cjk.SURNAMES)
+            and not _ZH_NOT_IN_NAMES.search(person[1:]))
+
+
+_ZH_MARKS = re.compile("[《》〈〉「」“”]")
+# Labels of the questions and answers themselves.
+_ZH_ROLE_LABELS = {"问", "答", "问题", "回答", "主持人", "发言人", "记者"}
+# Who asks: a journalist (记者), a follow-up (追问), a question put (提问, 问及).
+_ZH_ASKER = re.compile("记者|追问|提问|问及")
+# An outlet by what it is: an agency, paper, station, site, magazine…
+_ZH_OUTLET = re.compile("(?:社|报|台|网|刊|频道|电视|广播|新闻|媒体|杂志|通讯|日报|周刊|央视|央广|"
+                        "国广|总台|集团)$|[A-Za-z]{2,}")
+# An official's title before the name: 外交部发言人 赵立坚, 主持人 胡凯红, 国防部新闻局副局长 …
+_ZH_OFFICE = re.compile("^.*(?:发言人|主持人|部长|副部长|主任|局长|司长|大使|总领事|秘书长|委员|"
+                        "参赞|处长)")
+# Characters of grammar (pronouns, particles, numbers, conjunctions) that personal names
+# practically never hold and the sentences that end in a colon always do.
+_ZH_NOT_IN_NAMES = re.compile("[我你您他她它们这那此其的地得是了着过在有和与及就都也还又要想说讲"
+                              "谈看让请把被对从向给几点个些第一二三四五六七八九十百千万之所以而或"
+                              "如若因但虽然后首先最总例比关于即便只再更很将会能可该话句]")
+
+
 # Initials before a surname, written together: М.В.Захарова, M.Zakharova.
 _INITIALS = re.compile(r"(?:[A-ZА-ЯЁ]\.){1,2}[A-ZА-ЯЁ][a-zа-яё]+")
 
@@ -152,7 +211,8 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 def _marker(speaker: str) -> str | None:
     bare = speaker.lower()
-    if bare in _ASK or "记者" in speaker or speaker.endswith("提问"):
+    if bare in _ASK or "记者" in speaker or speaker.endswith(("提问", "追问")) \
+            or _NOTE.match(speaker):
         return "question"
     if bare in _ANSWER:
         return "answer"
