@@ -744,8 +744,7 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since, *, removed
             yield {"conference": doc["published"], "source": doc["source"],
                    "language": language, "url": doc["url"], "version": exchange["version"],
                    **{k: exchange[k] for k in ("index", "outlet", "outlet_as_written",
-                                               "spokesperson", "spokesperson_as_written",
-                                               "question", "answer")},
+                                               "spokesperson", "question", "answer")},
                    "paired": {"source": pairing[f"{other}_source"],
                               "url": pairing[f"{other}_url"], "index": index}
                    if index is not None else None,
@@ -753,7 +752,8 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since, *, removed
                    "id": doc["id"], "title": latest["title"], "transcript_kind": kind,
                    "document_status": doc["status"],
                    **{k: exchange[k] for k in ("first_version", "last_version",
-                                               "removed_at")}}, exchange
+                                               "removed_at", "spokesperson_as_written")}}, \
+                exchange
 
 
 @cli.command("list")
