@@ -232,3 +232,106 @@ def test_divergence_reaches_the_webhook_and_the_feed_and_a_first_crawl_sums_it_u
         assert "not in the English transcript" in second["message"]
     feed = (tmp_path / "feed.atom").read_text(encoding="utf-8")
     assert "divergent" in feed and "not in the English transcript" in feed
+
+
+# The failure classes of real pages (issue 22), in our own words, in the real templates: a Q:/A:
+# conference whose title alone names the spokesperson, with a journalist's back-and-forth
+# written as extra turns in Chinese, the spokesperson's rhetorical question and her sentences
+# ending in a colon, a follow-up, and a question asked after the conference; and an
+# outlet-labelled one with an aside, a predecessor introducing her successor, an ASCII colon and
+# a label run into its text.
+_QA = {
+    "en": ["Q: Will the two foreign ministers meet in Nairobi on May 12?",
+           "A: Yes, they will meet in Nairobi on May 12 and sign 3 agreements.",
+           "Journalist: So the meeting is confirmed.",
+           "A: It is confirmed. Is that not what I just said?",
+           "Q: The navy of Ruritania sailed 2 destroyers near the islands. What is your comment?",
+           "A: Is this what they call freedom of navigation? I want to stress 3 points: first, "
+           "stop the hype; second, stop the provocations; third, respect the 2002 declaration.",
+           "Case one: a destroyer entered the waters 5 times in April.",
+           "Follow-up: When will the fisheries talks resume?",
+           "A: In June, in Beijing.",
+           "The following question was raised after the press conference: Does China have a "
+           "comment on the typhoon in Fiji?",
+           "A: We extend our sympathies to the people of Fiji."],
+    "zh": ["问：两国外长是否将于5月12日在内罗毕会面？",
+           "答：是的，两国外长将于5月12日在内罗毕会面，并签署3项协议。",
+           "记者：所以会面已经确定了。",
+           "答：已经确定。我刚才不是说过了吗？",
+           "记者：好。（笑）",
+           "问：鲁里塔尼亚海军派2艘驱逐舰驶近群岛，你对此有何评论？",
+           "答：这难道就是他们所说的航行自由吗？！",
+           "我想强调3点：第一，停止炒作；第二，停止挑衅；第三，尊重2002年宣言。",
+           "案例一：一艘驱逐舰4月份5次闯入有关海域。",
+           "追问：渔业谈判何时恢复？",
+           "答：6月，在北京。",
+           "会后有记者问及：中方对斐济台风有何评论？",
+           "答：我们向斐济人民表示慰问。"],
+}
+_OUTLETS = {
+    "en": ["{prev}: Good afternoon. Let me introduce my colleague {name}, our new spokesperson.",
+           "{name}: Thank you. I have 1 announcement: the forum opens on June 3.",
+           "Reuters: Will the forum on June 3 discuss the 4 trade disputes?",
+           "{name}: It will. Do you have a follow-up?",
+           "Reuters: Yes.",
+           "{name}: Please go ahead after AFP.",
+           "AFP:How many delegations will attend the forum?",
+           "{name}: 60 delegations. As a Chinese saying goes, a friend from afar brings joy."],
+    "zh": ["{prev}：下午好。我向大家介绍我的同事{name}，新任发言人。",
+           "{name}：谢谢。我发布1条消息：论坛将于6月3日开幕。",
+           "路透社记者:6月3日的论坛是否将讨论4项贸易争端？",
+           "{name}：会讨论。你还有追问吗？",
+           "路透社记者：是的。",
+           "{name}：请在法新社之后提问。",
+           "法新社记者：将有多少代表团出席论坛？",
+           "{name}：60个代表团。",
+           "中国有句古话：有朋自远方来，不亦乐乎。"],
+}
+
+
+def test_the_failure_classes_of_real_pages_pair_one_to_one_and_name_the_spokesperson(tmp_path):
+    import dataclasses
+
+    root = tmp_path / "site"
+    day = dt.date(2020, 7, 3)
+    made = {}
+    for lang in ("en", "zh"):
+        days = ds.invent_briefings(lang, day, 2, seed=5)
+        name = days[0].spokesperson
+        prev = ds.SPOKESPERSONS[(ds.SPOKESPERSONS.index(next(
+            p for p in ds.SPOKESPERSONS if name in p)) + 1) % len(ds.SPOKESPERSONS)][
+            0 if lang == "en" else 1]
+        made[lang] = [
+            dataclasses.replace(days[0], paragraphs=tuple(
+                p.format(name=name, prev=prev) for p in _OUTLETS[lang])),
+            dataclasses.replace(days[1], paragraphs=tuple(_QA[lang]))]
+    en_archive = ds.write_archive(root, "en-2014", made["en"], per_page=10)
+    zh_archive = ds.write_archive(root, "zh-2014", made["zh"], per_page=10)
+    with ds.LocalSite(root) as site:
+        config = _series(tmp_path, site, en_archive, zh_archive)
+        _crawl(config)
+        rows = run_cli("pairs", "--json", config=config).jsonl()
+        assert len(rows) == 2
+        for row in rows:
+            assert (row["missing_in_en"], row["missing_in_zh"], row["merged"],
+                    row["uncertain"]) == ([], [], [], None), row
+        qa, outlets = sorted(rows, key=lambda r: r["date"])
+        assert qa["en"]["exchanges"] == qa["zh"]["exchanges"] == 4
+        assert outlets["en"]["exchanges"] == outlets["zh"]["exchanges"] == 2
+        assert run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
+
+        listed = run_cli("exchanges", "--json", config=config).jsonl()
+        # (invented spokespersons are not in the names table: each is named as written)
+        hosts = {(f"mfa-{b.lang}", b.date.isoformat()): b.spokesperson
+                 for lang in made for b in made[lang]}
+        for row in listed:
+            assert row["spokesperson"] == hosts[row["source"], row["conference"]], row
+        asked = [r["question"] for r in listed if r["source"] == "mfa-zh"]
+        assert not any(q.startswith(("我想强调", "案例一", "中国有句古话", "好。")) for q in asked)
+        after = next(r for r in listed if "Fiji" in r["question"])
+        assert after["question"].startswith("Does China have a comment")
+        assert after["outlet"] is None
+        person = hosts["mfa-en", qa["date"]]
+        by_person = run_cli("exchanges", "--spokesperson", person, "--json",
+                            config=config).jsonl()
+        assert {r["conference"] for r in by_person} == {qa["date"], outlets["date"]}

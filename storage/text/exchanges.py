@@ -66,7 +66,7 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
         if role == "question" and current is not None and opened_by_marker \
                 and _journalist(turn):
             role = "answer-continued"
-        if role == "question" and not _asks(turn, said, names, marked):
+        if role == "question" and not _asks(turn, said, names, marked, current is None):
             said = paragraphs[turn["start"]:turn["end"]]  # its "prefix" is text
             role = "remarks" if current is None else "answer-continued"
         if role == "question":
@@ -166,11 +166,15 @@ def _anonymous(turn: dict) -> bool:
     return speaker in _ANONYMOUS or speaker.removesuffix("记者") in _ANONYMOUS
 
 
-def _asks(turn: dict, said: list[str], names: Names, marked: bool) -> bool:
+def _asks(turn: dict, said: list[str], names: Names, marked: bool, opening: bool = False
+          ) -> bool:
     if _anonymous(turn):
         return True
     if names.is_spokesperson(turn.get("speaker")):
         return False
+    if opening and not names.knows_outlet(turn.get("name") or turn.get("speaker")) \
+            and not any(_QUESTION_MARK.search(p) for p in said):
+        return False  # a predecessor's welcome, an official's statement: the opening
     return (not marked or names.knows_outlet(turn.get("name") or turn.get("speaker"))
             or any(_QUESTION_MARK.search(p) for p in said))
 

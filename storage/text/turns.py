@@ -163,10 +163,18 @@ def _labels_a_speaker(speaker: str, title: str) -> bool:
     if bare in _ZH_ROLE_LABELS or _ZH_ASKER.search(bare) or _ZH_OUTLET.search(bare):
         return True
     names = load_names()
-    if names.knows_outlet(bare) or names.is_spokesperson(bare) or (title and bare in title):
+    if names.knows_outlet(bare) or (title and bare in title):
         return True
-    person = _ZH_OFFICE.sub("", bare).replace(" ", "").replace("\u3000", "")
-    if names.is_spokesperson(person) or (title and len(person) >= 2 and person in title):
+    return _zh_person(bare, title)
+
+
+def _zh_person(label: str, title: str) -> bool:
+    """A Chinese label naming a person: a spokesperson of the names table, one the title
+    names, or a surname and at most three more characters, after any official title."""
+    person = _ZH_OFFICE.sub("", _ZH_MARKS.sub("", label)).replace(" ", "").replace("\u3000", "")
+    names = load_names()
+    if names.is_spokesperson(label) or names.is_spokesperson(person) or (
+            title and len(person) >= 2 and person in title):
         return True
     if "·" in person:  # a transcribed foreign name: 阿卜杜拉·本·扎耶德
         return not _ZH_NOT_IN_NAMES.search(person)
@@ -231,7 +239,11 @@ def _classify(turns: list[dict], title: str) -> None:
         long_enough = len(turn["speaker"].split()) >= 2 or (
             len(turn["speaker"]) >= 2 and re.match(f"[{_CJK}]", turn["speaker"]))
         named = bool(long_enough) and turn["speaker"].lower() in title_words
-        if (named or first in _TITLES or first + "." in _TITLES) and key not in officials:
+        # In Chinese a person is told from an outlet by the name itself (outlets ask as 记者).
+        person = cjk.LETTER.search(turn["speaker"]) and not _ZH_OUTLET.search(
+            turn["speaker"]) and _zh_person(turn["speaker"], title)
+        if (named or person or first in _TITLES or first + "." in _TITLES) \
+                and key not in officials:
             officials.append(key)
     # The most frequent speakers, unless everyone speaks as often (one outlet, one answerer).
     counts = Counter(keys)
