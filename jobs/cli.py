@@ -433,10 +433,11 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
       briefwatch changes --since 2026-11-01 --json | jq .url
     """
     from storage.documents import events
-    from storage.text.diff import describe
+    from storage.text.diff import describe, named_summary
     from storage.text.kinds import kind_of
 
     watch = obj.config.watch(watch_name) if watch_name else None
+    names = obj.config.names()
     if since:
         since = _iso(since)
     db = obj.read()
@@ -455,12 +456,12 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
                 "kind": event["kind"], "url": event["url"], "title": event["title"],
                 "source": event["source"], "version": event["version"],
                 "detected_at": event["detected_at"], "run": event["run"],
-                "summary": event["summary"],
+                "summary": named_summary(event["summary"], names),
                 **({"passages": event["passages"]} if watch else {}),
                 "transcript_kind": kind_of(event["title"] or "", event["url"]),
             })
         else:
-            detail = safe(describe(event["summary"]))
+            detail = safe(describe(event["summary"], names))
             what = kind_of(event["title"] or "", event["url"])
             click.echo(f"{obj.when(event['detected_at'])}  {coloured(event['kind'], 8)} "
                        f"{safe(event['source'])}  "
@@ -513,6 +514,7 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
       briefwatch pairs --since 2026-01-01 --json | jq .missing_in_en
     """
     from storage import pairings
+    from storage.text.names import shown
 
     config = obj.config
     series = [(en.name, zh.name) for en, zh in config.series()]
@@ -531,7 +533,11 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
                 click.echo(f"{row['published'] or '?':<10}  {safe(row['source'])}  "
                            f"{safe(row['title'])}\n    {safe(row['url'])}")
         return
+    names = config.names()
     for row in pairings.pairings(db, source=source, since=since, divergent=divergent):
+        for language in ("en", "zh"):
+            row[f"missing_in_{language}"] = [names.named_outlet(e)
+                                             for e in row[f"missing_in_{language}"]]
         if as_json:
             emit_json({
                 "date": row["conference"], "series": [row["en_source"], row["zh_source"]],
@@ -552,7 +558,8 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
                    f"{len(row['matched'])} matched: {state}")
         for language, where in (("en", "English"), ("zh", "Chinese")):
             for entry in row[f"missing_in_{language}"]:
-                who = f"from {entry['outlet']} " if entry["outlet"] else ""
+                outlet = shown(entry["outlet"], entry["outlet_as_written"])
+                who = f"from {outlet} " if outlet else ""
                 click.echo(f"    question {safe(who)}(“{safe(entry['first_words'])}”) "
                            f"not in the {where} transcript")
 
@@ -574,6 +581,7 @@ def compare(obj: Context, ref, fmt) -> None:
     from jobs.pages import render
     from storage.documents import find
     from storage.pairings import conference
+    from storage.text.names import shown as named
 
     db = obj.read()
     doc = _lookup(find, db, ref)
@@ -609,7 +617,9 @@ def compare(obj: Context, ref, fmt) -> None:
     for row in shown["rows"]:
         label = labels[row["state"]]
         first = (row["en"] or row["zh"])[0]
-        head = [f"#{first['index']}", safe(first["outlet"] or "")] if first["index"] else []
+        head = [f"#{first['index']}",
+                safe(named(first["outlet"], first["outlet_as_written"]) or "")] \
+            if first["index"] else []
         click.echo("\n── " + " ".join(h for h in [*head, "──" if head and label else "",
                                                     label] if h))
         for lang in ("en", "zh"):
@@ -622,7 +632,7 @@ def compare(obj: Context, ref, fmt) -> None:
 
 def _exchange_json(e: dict) -> dict:
     return {k: e[k] for k in ("index", "outlet", "outlet_as_written", "spokesperson",
-                              "question", "answer", "first_words")}
+                              "spokesperson_as_written", "question", "answer", "first_words")}
 
 
 @cli.command()
@@ -651,6 +661,8 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, removed, with_o
       briefwatch exchanges --removed --source mfa-en
       briefwatch exchanges --source mfa-en --json | jq -r .question
     """
+    from storage.text.names import shown
+
     if since:
         since = _iso(since)[:10]
     for row, exchange in _exchange_rows(obj, source, outlet, spokesperson, since,
@@ -661,8 +673,9 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, removed, with_o
         if row["index"] == 0:
             head = "opening announcements"
         else:
-            head = (f"{safe(exchange['outlet'] or '(no outlet)')} → "
-                    f"{safe(exchange['spokesperson'] or '?')}")
+            who = shown(exchange["outlet"], exchange["outlet_as_written"]) or "(no outlet)"
+            person = shown(exchange["spokesperson"], exchange["spokesperson_as_written"])
+            head = f"{safe(who)} → {safe(person or '?')}"
         last = row["last_version"]
         if last is not None:
             state = f"last in v{last}; removed by v{last + 1}, {obj.when(row['removed_at'])}"
@@ -739,7 +752,8 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since, *, removed
                    "id": doc["id"], "title": latest["title"], "transcript_kind": kind,
                    "document_status": doc["status"],
                    **{k: exchange[k] for k in ("first_version", "last_version",
-                                               "removed_at")}}, exchange
+                                               "removed_at", "spokesperson_as_written")}}, \
+                exchange
 
 
 @cli.command("list")
@@ -847,13 +861,14 @@ def history(obj: Context, ref, as_json) -> None:
       briefwatch history 12
     """
     from storage.documents import find, history, status_changes, versions
-    from storage.text.diff import describe
+    from storage.text.diff import describe, named_summary
 
+    names = obj.config.names()
     db = obj.read()
     doc = _lookup(find, db, ref)
     statuses = status_changes(db, doc["id"])
     for ver in history(versions(db, doc["id"])):
-        summary = ver["change"]
+        summary = named_summary(ver["change"], names)
         if as_json:
             emit_json({"version": ver["n"], "fetched_at": ver["fetched_at"], "run": ver["run"],
                        "title": ver["title"], "paragraphs": ver["paragraphs"],
@@ -862,7 +877,7 @@ def history(obj: Context, ref, as_json) -> None:
                        "origin": ver["origin"], "capture_url": ver["capture_url"],
                        "sha256": ver["sha256"]})
             continue
-        change = safe(describe(summary)) if summary else "first version"
+        change = safe(describe(summary, names)) if summary else "first version"
         origin = "  (archive capture)" if ver["origin"] == "archive" else ""
         click.echo(f"v{ver['n']:<3} {obj.when(ver['fetched_at'])}  {ver['paragraphs']} paragraphs, "
                    f"{ver['characters']} characters  {change}{origin}")
@@ -960,7 +975,8 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int, obj: Co
     from storage.text.diff import compare
     from storage.text.turns import turns_of
 
-    comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
+    comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b),
+                         names=obj.config.names())
     labels = _label(a, obj), _label(b, obj)
     same = not any(block.op != "equal" for block in comparison.blocks)
     colour = sys.stdout.isatty()
@@ -1173,7 +1189,8 @@ def _per_worker(stats: dict) -> dict[str, dict]:
 EXCHANGE_COLUMNS = ["conference", "source", "language", "url", "version", "index", "outlet",
                     "outlet_as_written", "spokesperson", "question", "answer", "paired_source",
                     "paired_url", "paired_index", "status", "id", "title", "transcript_kind",
-                    "document_status", "first_version", "last_version", "removed_at"]
+                    "document_status", "first_version", "last_version", "removed_at",
+                    "spokesperson_as_written"]
 # Their Parquet types (the others are strings), whatever the rows hold: nulls allowed.
 EXCHANGE_INTEGERS = {"version", "index", "paired_index", "id", "first_version", "last_version"}
 

@@ -17,11 +17,12 @@ FEED_ID = "urn:briefwatch:changes"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def atom(events: list[dict], *, feed_id: str = FEED_ID,
+def atom(events: list[dict], *, names, feed_id: str = FEED_ID,
          link: Callable[[dict], str] | None = None, self_url: str | None = None,
          alternate: str | None = None) -> bytes:
     """An Atom document of `events` (oldest first, as storage.documents.events gives them),
-    newest entry first. `link` gives an entry's link; by default the transcript's own URL."""
+    newest entry first, outlets named by `names` (the config's names table). `link` gives an
+    entry's link; by default the transcript's own URL."""
     import datetime as dt
 
     from feedgen.feed import FeedGenerator
@@ -46,7 +47,7 @@ def atom(events: list[dict], *, feed_id: str = FEED_ID,
         entry.title(f"{event['kind']}: {title}")
         entry.link(href=link(event) if link else event["url"])
         entry.updated(dt.datetime.fromisoformat(event["detected_at"]))
-        change = describe(event["summary"]) if event["summary"] else ""
+        change = describe(event["summary"], names) if event["summary"] else ""
         entry.summary(_NOT_XML.sub("", f"{event['kind']} transcript ({event['source']}, "
                                        f"version {event['version']}): {event['url']}"
                                        + (f"; {change}" if change else "")))
@@ -58,7 +59,7 @@ def write(config: Config, db) -> Path | None:
         return None
     from storage.documents import events
 
-    data = atom(events(db, newest=FEED_ENTRIES))
+    data = atom(events(db, newest=FEED_ENTRIES), names=config.names())
     config.feed_path.parent.mkdir(parents=True, exist_ok=True)
     # Readers polling the file never see half of it.
     fd, tmp = tempfile.mkstemp(dir=config.feed_path.parent, prefix=".feed-")

@@ -104,11 +104,12 @@ def _kind_note(event: dict) -> str:
 def digest(events: list[dict], first_crawls: set[tuple[int, str]],
            details: Callable[[dict], list[str]] | None = None,
            watches: tuple[Watch, ...] = (),
-           imports: dict[tuple[int, str], dict] | None = None) -> tuple[str, str]:
+           imports: dict[tuple[int, str], dict] | None = None, *, names) -> tuple[str, str]:
     """The title and plain-text body of one message about `events`. `details` gives the
     lines that tell an event in full (the first MAX_DETAILED listed are); `watches`, those
     the channel follows, are named in the title; an archive import's events (`imports`:
-    (run, source) -> its counts) come as one line per source."""
+    (run, source) -> its counts) come as one line per source. Outlets and spokespersons are
+    named by `names` (the config's names table)."""
     from storage.text.diff import describe
 
     counts = Counter(e["kind"] for e in events)
@@ -152,7 +153,7 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
         lines.append(f"{event['kind'].upper()}: {_clean(event['title'])} [{event['source']}]"
                      + _kind_note(event))
         lines.append(f"  {event['url']}")
-        change = describe(event["summary"]) if event["summary"] else ""
+        change = describe(event["summary"], names) if event["summary"] else ""
         if change:
             lines.append(f"  {change}")
         if details and k < MAX_DETAILED:
@@ -182,8 +183,8 @@ class _Told:
     """What a digest says of each event beyond its one-line summary, each edit compared once
     (for the turn sentences, the excerpts and the watches' passages alike)."""
 
-    def __init__(self, db, base_url: str | None):
-        self.db, self.base_url = db, base_url
+    def __init__(self, db, base_url: str | None, names):
+        self.db, self.base_url, self.names = db, base_url, names
         self._compared: dict[int, object] = {}
         self._mentioning: dict[tuple[str, ...], set[int]] = {}
 
@@ -199,7 +200,7 @@ class _Told:
             old = version(self.db, event["document"], event["version"] - 1)
             new = version(self.db, event["document"], event["version"])
             self._compared[event["id"]] = compare(old["text"], new["text"], turns_of(old),
-                                                  turns_of(new))
+                                                  turns_of(new), names=self.names)
         return self._compared[event["id"]]
 
     def quoted(self, event: dict, watches: tuple[Watch, ...]) -> list[dict]:
@@ -258,7 +259,8 @@ def send_pending(config: Config, db) -> list[Delivery]:
     from storage import outbox
 
     register_channels(config, db)
-    told = _Told(db, config.base_url)
+    names = config.names()
+    told = _Told(db, config.base_url, names)
     results = []
     for route in routes(config):
         key, label = channel_key(route.channel.url), masked(route.channel.url)
@@ -275,7 +277,7 @@ def send_pending(config: Config, db) -> list[Delivery]:
             continue
         run_ids = {e["run"] for e in events}
         title, body = digest(events, outbox.first_crawls(db, run_ids), told.lines,
-                             route.watches, outbox.archive_imports(db, run_ids))
+                             route.watches, outbox.archive_imports(db, run_ids), names=names)
         ok, error = _send(route.channel.url, title, body)
         if ok:
             outbox.mark_delivered(db, key, [e["id"] for e in events])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jobs.when import local
 from storage.text.diff import Block, Comparison, turn_sentence
+from storage.text.names import shown
 
 # Search snippets mark the match with characters no transcript holds (Unicode private use).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -32,7 +33,8 @@ def environment():
     )
     env.filters["link"] = safe_link
     env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
-    env.filters["turn_sentence"] = turn_sentence
+    env.filters["turn_sentence"] = turn_sentence  # of a named Comparison's records
+    env.filters["shown"] = shown  # `canonical|shown(written)`: `RIA Novosti (今日俄罗斯)`
     env.filters["marked"] = marked
     env.filters["lang"] = language
     env.filters["when"] = local  # a stored UTC time in the view's time zone: `x|when(tz)`

@@ -58,6 +58,12 @@ class App:
             (re.compile(r"/feed\.atom"), self.feed),
         ]
 
+    def names(self):
+        """The names table with the user's own file: every page names outlets by it."""
+        from storage.text.names import load_names
+
+        return load_names(self.names_file)
+
     def connect(self) -> sqlite_utils.Database:
         from storage.db import read_only_connection
 
@@ -113,6 +119,10 @@ class App:
 
         documents, _ = browse.documents(db, limit=20)
         divergent = pairings(db, divergent=True, newest=20)[::-1]
+        names = self.names()
+        for row in divergent:
+            for key in ("missing_in_en", "missing_in_zh"):
+                row[key] = [names.named_outlet(e) for e in row[key]]
         last = list_runs(db, 1)
         held = suspects(db, [last[0]["id"]])[last[0]["id"]] if last else []
         return render("index.html", sources=browse.sources(db), documents=documents,
@@ -145,18 +155,20 @@ class App:
 
         doc, versions = self._document(db, doc_id)
         statuses = status_changes(db, doc["id"])
+        names = self.names()
         n = _int(params.get("v"), versions[-1]["n"])
         version = next((v for v in versions if v["n"] == n), None)
         if version is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no version {n}.")
         rows = [{"n": ver["n"], "fetched_at": ver["fetched_at"], "origin": ver["origin"],
                  "capture_url": ver["capture_url"], "paragraphs": ver["paragraphs"],
-                 "change": describe(ver["change"]) if ver["change"] else "first version",
+                 "change": describe(ver["change"], names) if ver["change"] else
+                 "first version",
                  "statuses": statuses.get(ver["n"], [])}
                 for ver in history(versions)]
         paras = paragraphs(version["text"])
-        turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]]}
-                 for turn in turns_of(version)]
+        turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]],
+                  "shown": _turn_name(turn, names)} for turn in turns_of(version)]
         from storage.pairings import pairing_of
 
         pairing, language = pairing_of(db, doc["id"])
@@ -174,9 +186,8 @@ class App:
     def languages(self, db, environ, params, doc_id):
         """A conference in both languages, exchange by exchange."""
         from storage.pairings import conference
-        from storage.text.names import load_names
 
-        shown = conference(db, int(doc_id), load_names(self.names_file))
+        shown = conference(db, int(doc_id), self.names())
         if shown is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} is not paired with the "
                                              f"other language.")
@@ -196,7 +207,7 @@ class App:
                             f"Transcript {doc_id} has versions 1 to {numbers[-1]}.")
         context = None if params.get("context") == "all" else _int(params.get("context"), 1)
         a, b = by_n[old], by_n[new]
-        comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b))
+        comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b), names=self.names())
         return render("diff.html", doc=doc, old=a, new=b, comparison=comparison,
                       rows=diff_rows(comparison, context), numbers=numbers,
                       context=context), "text/html; charset=utf-8"
@@ -231,7 +242,8 @@ class App:
                 return f"{base}/t/{event['document']}/diff?from={version - 1}&to={version}"
             return f"{base}/t/{event['document']}" + (f"?v={version}" if version else "")
 
-        return atom(events(db, newest=50), feed_id="urn:briefwatch:web:changes", link=link,
+        return atom(events(db, newest=50), names=self.names(),
+                    feed_id="urn:briefwatch:web:changes", link=link,
                     self_url=f"{base}/feed.atom", alternate=f"{base}/changes"), \
             "application/atom+xml; charset=utf-8"
 
@@ -254,9 +266,24 @@ class App:
         from storage.text.diff import describe
 
         events = stored_events(db, kind=kind, newest=limit, skip=skip)[::-1]
+        names = self.names()
         for event in events:
-            event["described"] = describe(event["summary"]) if event["summary"] else ""
+            event["described"] = describe(event["summary"], names) if event["summary"] else ""
         return events
+
+
+def _turn_name(turn: dict, names) -> str | None:
+    """Who a turn of the text is, as the page names them: the canonical name, the written form
+    beside it where it differs."""
+    from storage.text.names import shown
+
+    if turn["role"] == "question":
+        canonical = names.outlet(turn["name"])
+    elif turn["role"] in ("answer", "remarks"):
+        canonical = names.spokesperson(turn["name"])
+    else:
+        return turn["name"]
+    return shown(canonical, turn["name"])
 
 
 def _int(value: str | None, default: int) -> int:

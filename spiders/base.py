@@ -58,10 +58,17 @@ class Pagination:
 
 
 class ListingSpider(scrapy.Spider):
-    """Subclasses set `article_path` and, optionally, `listing_containers`."""
+    """Subclasses set `article_path` and, optionally, `listing_containers` and
+    `series_title`."""
 
     article_path: re.Pattern = re.compile(r"$^")
     listing_containers: tuple[str, ...] = ()
+    # The titles of the family's transcripts. A listing may link a transcript kept in another
+    # folder of the same site (a site that moved its columns and links both, as the Foreign
+    # Ministry's 2021-10-19 conference): such a link is followed when it is one of the
+    # listing's items (inside a listing container, never the page's navigation), with the
+    # family's article URL pattern and a title of the series. None: only the listing's folder.
+    series_title: re.Pattern | None = None
     conditional_revisits = True
 
     def __init__(self, *args, context: CrawlContext | None = None, source: str | None = None,
@@ -183,18 +190,21 @@ class ListingSpider(scrapy.Spider):
         return list(dict.fromkeys(nexts + [url for _, url in sorted(numbered)]))
 
     def listing_items(self, response: Response) -> list[ListingItem]:
-        scope = response
+        scope, contained = response, False
         for css in self.listing_containers:
             found = response.css(css)
             if found:
-                scope = found
+                scope, contained = found, True
                 break
         seen: set[str] = set()
         items = []
         for link in scope.css("a[href]"):
             url = urljoin(response.url, link.attrib["href"].strip())
             title = " ".join(" ".join(link.css("::text").getall()).split())
-            if url in seen or not self._allowed(url) or not self.is_article(url, title, response):
+            if url in seen or not self._allowed(url):
+                continue
+            if not self.is_article(url, title, response) and not (
+                    contained and self.moved_article(url, title)):
                 continue
             seen.add(url)
             around = " ".join(link.xpath("ancestor::li[1]//text()").getall()) or \
@@ -209,6 +219,13 @@ class ListingSpider(scrapy.Spider):
     def is_article(self, url: str, title: str, listing: Response) -> bool:
         """A transcript link: under the listing's folder, with the family's URL pattern."""
         return self.archived_article(url, listing.url)
+
+    def moved_article(self, url: str, title: str) -> bool:
+        """A listed transcript in another folder of the same site (the caller checked the host
+        and that the link is one of the listing's items): the family's article URL pattern and
+        a title of the series (`series_title`)."""
+        return (self.series_title is not None and bool(self.series_title.search(title))
+                and bool(self.article_path.search(urlsplit(url).path)))
 
     def archived_article(self, url: str, listing_url: str) -> bool:
         """A transcript URL found without its link text (in a web archive's index): under

@@ -16,6 +16,10 @@ from spiders.registry import SPIDERS
 
 ENGLISH = re.compile(r"[\x00-\u024f\u2000-\u206f]+")
 SERIES = re.compile(r"Press Conference|Remarks on|Daily Briefing", re.IGNORECASE)
+# Both languages' titles of the series: `…Regular Press Conference on …`, `…Remarks on …`,
+# `2021年10月19日外交部发言人汪文斌主持例行记者会`, `…外交部发言人毛宁答记者问`.
+SERIES_TITLE = re.compile(r"Press Conference|Remarks on|Daily Briefing|"
+                          r"外交部发言人.{1,8}(?:主持例行记者会|答记者问)", re.IGNORECASE)
 
 
 class MfaSpider(ListingSpider):
@@ -24,6 +28,9 @@ class MfaSpider(ListingSpider):
     article_path = re.compile(r"/(?:\d{6}/)?t\d+(?:_\d+)?\.s?html?$")
     listing_containers = ("div.newsLst_mod", "div.rebox_news", "ul.list1", "div.list1",
                           "div.newsBd")
+    # The ministry moved its columns and its listing links conferences of both: the Chinese
+    # one of 2021-10-19 lives under /web/fyrbt_673021/jzhsl_673025/202110/.
+    series_title = SERIES_TITLE
 
     def is_article(self, url: str, title: str, listing) -> bool:
         # The current English listing mixes in other items; only conferences and the

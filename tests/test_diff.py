@@ -27,6 +27,7 @@ from storage.text.diff import (
     turn_sentence,
     word_diff,
 )
+from storage.text.names import load_names
 from storage.text.turns import split_turns
 from tests.conftest import REPO, run_cli
 from tests.edited_site import HOSTILE, build
@@ -121,10 +122,11 @@ def test_summary_keeps_its_keys_and_names_the_removed_question():
     assert summary == {
         "paragraphs_added": 0, "paragraphs_removed": 2, "paragraphs_changed": 1,
         "words_changed": 19, "turns_added": 0, "turns_removed": 2, "turns_changed": 1,
-        "questions_removed": [{"outlet": "Reuters",
+        "questions_removed": [{"outlet": "Reuters", "outlet_as_written": "Reuters",
                                "first_words": "Will the minister visit Kenya next week?"}],
     }
-    assert describe(summary).startswith("question from Reuters removed, 2 paragraphs removed")
+    assert describe(summary, load_names()).startswith(
+        "question from Reuters removed, 2 paragraphs removed")
     sentences = [turn_sentence(r) for r in compare(old, new, split_turns(old, title),
                                                    split_turns(new, title)).turns]
     assert sentences == [
@@ -156,8 +158,8 @@ def test_an_answer_cut_after_its_question_was_removed_is_credited_to_that_questi
         "announced by Treasury…”) reworded: 10 words changed",
     ]
     assert records[1]["question"] == {
-        "outlet": None, "first_words": "And what about the sanctions announced by Treasury…",
-        "removed": True}
+        "outlet": None, "outlet_as_written": None,
+        "first_words": "And what about the sanctions announced by Treasury…", "removed": True}
     # an answer reworded under a question that stays names that question, as it reads now
     kept_old = old.replace("the details", "the figures")
     kept_new = kept_old.replace("And what about", "What about").replace("figures", "numbers")
@@ -174,11 +176,11 @@ def test_an_answer_cut_after_its_question_was_removed_is_credited_to_that_questi
 def test_describe_lists_several_removed_questions_and_old_summaries_still_read():
     assert describe({"questions_removed": [{"outlet": "AFP", "first_words": "x"},
                                            {"outlet": None, "first_words": "Will you…"}],
-                     "paragraphs_removed": 4}) == \
+                     "paragraphs_removed": 4}, load_names()) == \
         "questions from AFP and “Will you…” removed, 4 paragraphs removed"
     # summaries stored before turns were counted
     assert describe({"paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
-                     "words_changed": 1}) == "1 paragraph changed, 1 word changed"
+                     "words_changed": 1}, load_names()) == "1 paragraph changed, 1 word changed"
 
 
 def test_side_by_side_wraps_at_spaces_folds_long_words_and_counts_cjk_double():
@@ -232,9 +234,12 @@ def test_turns_format_names_the_outlet_whose_question_was_removed(edited):
 
 
 def test_turns_format_in_chinese(edited):
+    # the outlet by its canonical name, as pairs and exchanges name it, the form written beside
     lines = diff(edited, "zh_dropped", "--format", "turns").out.splitlines()
+    canonical = load_names().outlet(edited.zh_dropped_outlet)
+    assert canonical != edited.zh_dropped_outlet
     assert lines == [line for line in lines if line.startswith(
-        f"Question from {edited.zh_dropped_outlet} (“")]
+        f"Question from {canonical} ({edited.zh_dropped_outlet}) (“")]
     assert lines and lines[0].endswith("removed, with its answer")
 
 
@@ -413,7 +418,8 @@ def test_turn_sentences_for_added_questions_unnamed_askers_and_announcements():
     ]
     assert changes.summary["turns_added"] == 2 and changes.summary["questions_removed"] == []
     back = compare(new, old, split_turns(new), split_turns(old))
-    assert describe(back.summary).startswith("question “And on the forum?” removed, ")
+    assert describe(back.summary, load_names()).startswith(
+        "question “And on the forum?” removed, ")
 
 
 def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path):
@@ -437,7 +443,7 @@ def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path)
     record(db, None, page(new, split_turns(new, title)))
     (edit,) = events(db, kind="edited")
     assert edit["summary"]["questions_removed"] == [
-        {"outlet": "AFP", "first_words": "Will the talks go ahead?"}]
+        {"outlet": "AFP", "outlet_as_written": "AFP", "first_words": "Will the talks go ahead?"}]
     stored = versions(db, edit["document"])
     assert stored[0]["turns"] is None and stored[1]["turns"] == split_turns(new, title)
     db.close()

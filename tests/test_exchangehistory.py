@@ -182,7 +182,7 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
             "conference", "source", "language", "url", "version", "index", "outlet",
             "outlet_as_written", "spokesperson", "question", "answer", "paired", "status",
             "id", "title", "transcript_kind", "document_status", "first_version",
-            "last_version", "removed_at"]
+            "last_version", "removed_at", "spokesperson_as_written"]
         untouched = [r for r in rows if r["url"] != url]
         assert {(r["version"], r["first_version"], r["last_version"], r["removed_at"])
                 for r in untouched} == {(1, 1, None, None)}
@@ -219,8 +219,9 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
         with open(tmp_path / "x.csv", encoding="utf-8-sig", newline="") as f:
             table = list(csv.DictReader(f))
         assert len(table) == len(rows)
-        assert list(table[0])[-7:] == ["id", "title", "transcript_kind", "document_status",
-                                       "first_version", "last_version", "removed_at"]
+        assert list(table[0])[-8:] == ["id", "title", "transcript_kind", "document_status",
+                                       "first_version", "last_version", "removed_at",
+                                       "spokesperson_as_written"]
         (cell,) = [r for r in table if r["removed_at"]]
         assert (cell["url"], cell["index"], cell["first_version"], cell["last_version"],
                 cell["removed_at"], cell["status"]) == (

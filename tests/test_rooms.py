@@ -427,6 +427,7 @@ def test_mid_certificates_are_verified_against_the_ca_bundle_and_never_silently_
 
 def test_a_notification_says_what_is_not_a_regular_briefing():
     from jobs.notify import digest
+    from storage.text.names import load_names
 
     def event(title: str, url: str) -> dict:
         return {"kind": "new", "title": title, "url": url, "source": "mfa-en", "run": 2,
@@ -439,7 +440,7 @@ def test_a_notification_says_what_is_not_a_regular_briefing():
                        "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202608/t20260815_2.html")
     extract = event("国防部：就联合演训答记者问",
                     "http://www.mod.gov.cn/gfbw/xwfyr/lxjzh_246940/16412346.html")
-    _, body = digest([remarks, conference, extract], set())
+    _, body = digest([remarks, conference, extract], set(), names=load_names())
     lines = body.splitlines()
     assert f"NEW: {remarks['title']} [mfa-en] (remarks, not a regular briefing)" in lines
     assert f"NEW: {conference['title']} [mfa-en]" in lines

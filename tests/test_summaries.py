@@ -20,6 +20,7 @@ SAID = f"title changed: “{OLD_TITLE}” → “{NEW_TITLE}”"
 def test_a_retitled_transcript_says_so_in_every_summary(tmp_path):
     from jobs.feed import atom
     from storage.documents import events
+    from storage.text.names import load_names
 
     with Webhook() as hook:
         config = write_config(tmp_path / "c.toml", [
@@ -53,6 +54,6 @@ def test_a_retitled_transcript_says_so_in_every_summary(tmp_path):
         (post,) = hook.posts
         assert SAID in post["message"] and back in post["message"]
 
-        feed = atom(events(db)).decode("utf-8")
+        feed = atom(events(db), names=load_names()).decode("utf-8")
         assert SAID in feed and back in feed
         db.close()

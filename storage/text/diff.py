@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from storage.text import cjk
+from storage.text.names import Names, shown
 
 _CJK = cjk.ANY
 _CJK_CHAR = cjk.CHARACTER
@@ -97,16 +98,24 @@ class Comparison:
     turns: list[dict]  # what happened to each turn: see turn_changes()
     summary: dict
 
+    def named(self, names: Names) -> Comparison:
+        """The same comparison as a reader is shown it: outlets and spokespersons under their
+        canonical names (named_turns, named_summary)."""
+        return Comparison(self.blocks, named_turns(self.turns, names),
+                          named_summary(self.summary, names))
+
 
 def compare(old_text: str, new_text: str, old_turns: list[dict] | None = None,
-            new_turns: list[dict] | None = None) -> Comparison:
-    """Everything the diff formats show, computed once."""
+            new_turns: list[dict] | None = None, names: Names | None = None) -> Comparison:
+    """Everything the diff formats show, computed once; with `names`, named (what every output
+    shows), else with the names as written (what is stored)."""
     old, new = paragraphs(old_text), paragraphs(new_text)
     blocks = align(old, new)
     old_turns = old_turns if old_turns is not None else _one_block(old)
     new_turns = new_turns if new_turns is not None else _one_block(new)
     changes = turn_changes(blocks, old, new, old_turns, new_turns)
-    return Comparison(blocks, changes, _summary(blocks, changes))
+    comparison = Comparison(blocks, changes, _summary(blocks, changes))
+    return comparison.named(names) if names is not None else comparison
 
 
 def change_summary(old_text: str, new_text: str, old_turns: list[dict] | None = None,
@@ -115,9 +124,10 @@ def change_summary(old_text: str, new_text: str, old_turns: list[dict] | None = 
     """Counts a reader takes in at a glance (the contract of `changes --json`' summary).
 
     paragraphs_added, paragraphs_removed, paragraphs_changed, words_changed, turns_added,
-    turns_removed, turns_changed, questions_removed ([{"outlet", "first_words"}]), and
-    title_changed ({"from", "to"}) when the titles given differ. Without turns, each text
-    counts as a single block.
+    turns_removed, turns_changed, questions_removed ([{"outlet", "outlet_as_written",
+    "first_words"}], the outlet as written: named_summary gives it its canonical name when
+    shown), and title_changed ({"from", "to"}) when the titles given differ. Without turns,
+    each text counts as a single block.
     """
     summary = compare(old_text, new_text, old_turns, new_turns).summary
     return with_title_change(summary, old_title, new_title)
@@ -462,7 +472,17 @@ def _asked(turns: list[dict], k: int) -> int | None:
 
 
 def _question(paras: list[str], turn: dict) -> dict:
-    return {"outlet": turn.get("name"), "first_words": first_words(_body(paras, turn))}
+    return {"outlet": turn.get("name"), "outlet_as_written": _label(turn),
+            "first_words": first_words(_body(paras, turn))}
+
+
+def _label(turn: dict) -> str | None:
+    """How the transcript writes the one a turn names: its speaker label without the colon
+    (`今日俄罗斯记者`, `Reuters`, `赵立坚`), as exchanges give `outlet_as_written`; None when
+    the label names nobody (`Q:`, `问：`, `A:`)."""
+    if not turn.get("name") or not turn.get("speaker"):
+        return None
+    return turn["speaker"].strip("（(）) ") or None
 
 
 def _record(change: str, old_turn: dict | None, new_turn: dict | None, paras: list[str],
@@ -485,7 +505,8 @@ def _record(change: str, old_turn: dict | None, new_turn: dict | None, paras: li
     question = asked if turn["role"] == "answer" else None
     return {
         "change": change, "role": turn["role"], "speaker": turn.get("speaker"),
-        "name": turn.get("name"), "first_words": first_words(_body(paras, turn)),
+        "name": turn.get("name"), "name_as_written": _label(turn),
+        "first_words": first_words(_body(paras, turn)),
         "question": question, "with_answer": False, **stats,
         "old": [old_turn["start"], old_turn["end"]] if old_turn else None,
         "new": [new_turn["start"], new_turn["end"]] if new_turn else None,
@@ -530,10 +551,53 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
         "paragraphs_changed": counts["replace"], "words_changed": words,
         "turns_added": turns_with("added"), "turns_removed": turns_with("removed"),
         "turns_changed": turns_with("changed"),
-        "questions_removed": [{"outlet": r["name"], "first_words": r["first_words"]}
+        "questions_removed": [{"outlet": r["name"], "outlet_as_written": r["name_as_written"],
+                               "first_words": r["first_words"]}
                               for r in changes
                               if r["change"] == "removed" and r["role"] == "question"],
     }
+
+
+# -- names -----------------------------------------------------------------------------------
+# What is computed and stored names outlets and spokespersons as the transcript writes them;
+# what is shown names them by the names table (storage.text.names, with the user's own file),
+# applied when shown: a change of the table changes every summary, old ones included.
+
+
+def named_summary(summary: dict | None, names: Names) -> dict | None:
+    """A change summary (stored, or computed now) as shown: each removed question's `outlet`
+    its canonical name and `outlet_as_written` the form the transcript writes (a summary stored
+    before that key had the written form in `outlet`); for a `divergent` summary, each exchange
+    of `missing` and `present_again` likewise. Reading a named summary again changes nothing."""
+    if not summary:
+        return summary
+    out = dict(summary)
+    if "questions_removed" in out:
+        out["questions_removed"] = [names.named_outlet(q) for q in out["questions_removed"] or ()]
+    for key in ("missing", "present_again"):
+        if "language" in out and out.get(key):
+            out[key] = [names.named_outlet(e) for e in out[key]]
+    return out
+
+
+def named_turns(records: list[dict], names: Names) -> list[dict]:
+    """turn_changes' records as shown: `name` the canonical name (the outlet of a question,
+    the spokesperson of an answer or remarks), `name_as_written` the label as written; the
+    question an answer answers, and the answers folded into a question, likewise."""
+    out = []
+    for record in records:
+        written = record["name_as_written"] if "name_as_written" in record else record["name"]
+        named = {**record, "name_as_written": written}
+        if record["role"] == "question":
+            named["name"] = names.outlet(written)
+        elif record["role"] in ("answer", "remarks"):
+            named["name"] = names.spokesperson(written)
+        if record.get("question"):
+            named["question"] = names.named_outlet(record["question"])
+        if "answers" in record:
+            named["answers"] = named_turns(record["answers"], names)
+        out.append(named)
+    return out
 
 
 # -- in words --------------------------------------------------------------------------------
@@ -544,7 +608,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _who(record: dict) -> str:
-    role, name = record["role"], record.get("name")
+    role, name = record["role"], shown(record.get("name"), record.get("name_as_written"))
     if role == "question":
         return f"Question from {name}" if name else "Question"
     if role == "answer":
@@ -558,17 +622,24 @@ def _who(record: dict) -> str:
 
 def turn_sentence(record: dict) -> str:
     """One change to a turn, as a reader would say it:
-    `Question from Reuters ("China today started…") removed, with its answer`."""
+    `Question from Reuters ("China today started…") removed, with its answer`,
+    `Answer by Zhao Lijian (赵立坚), to RIA Novosti (今日俄罗斯), reworded: 3 words changed`.
+    Records named by named_turns (Comparison.named) say the canonical names, each with the
+    written form beside it where it differs; others say the names as written."""
     who = _who(record)
     quote = f" (“{record['first_words']}”)" if record["first_words"] else ""
     question = record.get("question")
     if question:
-        to = f"from {question['outlet']}" if question["outlet"] else f"“{question['first_words']}”"
+        outlet = shown(question["outlet"], question.get("outlet_as_written"))
+        to = f"from {outlet}" if outlet else f"“{question['first_words']}”"
         if question.get("removed"):
             to = f"the removed question {to}"
-        elif question["outlet"]:
-            to = question["outlet"]
-        who += f" (to {to})" if record["change"] == "changed" else f" to {to}"
+        elif outlet:
+            to = outlet
+        if record["change"] != "changed":
+            who += f" to {to}"
+        else:  # set off by commas where the names carry their written forms in parentheses
+            who += f", to {to}," if "(" in to else f" (to {to})"
     if record["change"] in ("removed", "added"):
         text = f"{who}{quote} {record['change']}"
         if record.get("with_answer"):
@@ -586,13 +657,15 @@ def turn_sentence(record: dict) -> str:
 LANGUAGES = {"en": "English", "zh": "Chinese"}
 
 
-def describe_divergence(summary: dict) -> str:
+def describe_divergence(summary: dict, names: Names) -> str:
     """A `divergent` event's summary in one line: `question from Reuters ("China today…") not
     in the English transcript`."""
+    summary = named_summary(summary, names)
     where = f"the {LANGUAGES.get(summary['language'], summary['language'])} transcript"
 
     def named(entry: dict) -> str:
-        who = f"from {entry['outlet']} " if entry.get("outlet") else ""
+        outlet = shown(entry.get("outlet"), entry.get("outlet_as_written"))
+        who = f"from {outlet} " if outlet else ""
         return f"question {who}(“{entry.get('first_words', '')}”)"
 
     parts = [f"{named(e)} not in {where}" for e in summary.get("missing") or ()]
@@ -600,21 +673,23 @@ def describe_divergence(summary: dict) -> str:
     return "; ".join(parts)
 
 
-def describe(summary: dict | None) -> str:
+def describe(summary: dict | None, names: Names) -> str:
     """A change summary in one line, e.g. `question from Reuters removed, 2 paragraphs removed,
-    61 words changed`."""
+    61 words changed`, `question from RIA Novosti (今日俄罗斯) removed, …`: outlets by their
+    canonical names in `names`, with the written form beside where it differs."""
     if not summary:
         return ""
     if "reason" in summary:  # a removal says why
         return str(summary["reason"])
     if "language" in summary:  # the two languages of a conference differ
-        return describe_divergence(summary)
+        return describe_divergence(summary, names)
+    summary = named_summary(summary, names)
     parts = []
     if summary.get("title_changed"):
         title = summary["title_changed"]
         parts.append(f"title changed: “{title['from']}” → “{title['to']}”")
-    gone = [f"from {q['outlet']}" if q.get("outlet") else f"“{q.get('first_words', '')}”"
-            for q in summary.get("questions_removed") or ()]
+    gone = [f"from {shown(q['outlet'], q.get('outlet_as_written'))}" if q.get("outlet")
+            else f"“{q.get('first_words', '')}”" for q in summary.get("questions_removed") or ()]
     if gone:
         listed = gone[0] if len(gone) == 1 else ", ".join(gone[:-1]) + " and " + gone[-1]
         parts.append(f"question{'s' if len(gone) > 1 else ''} {listed} removed")

@@ -80,6 +80,7 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
                 said, answered = said[:1], said[1:]
             current = {"index": len(out) + 1, "outlet": names.outlet(written),
                        "outlet_as_written": written, "spokesperson": None,
+                       "spokesperson_as_written": None,
                        "_question": said, "_answer": answered, "_answered": bool(answered),
                        "follow_up": _follow_up(turn),
                        "start": turn["start"], "end": turn["end"]}
@@ -87,6 +88,7 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
         elif role == "answer" and current is not None:
             if current["spokesperson"] is None and turn["name"]:
                 current["spokesperson"] = names.spokesperson(turn["name"])
+                current["spokesperson_as_written"] = turn["name"]  # the answer's label
             current["_answer"] += said
             current["_answered"] = True
             current["end"] = turn["end"]
@@ -115,8 +117,8 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
     if opening:
         end = out[0]["start"] if out else len(paragraphs)
         out.insert(0, {"index": 0, "outlet": None, "outlet_as_written": None,
-                       "spokesperson": None, "follow_up": False, "question": "",
-                       "answer": "\n".join(opening),
+                       "spokesperson": None, "spokesperson_as_written": None,
+                       "follow_up": False, "question": "", "answer": "\n".join(opening),
                        "first_words": "", "start": 0, "end": end})
     return out
 

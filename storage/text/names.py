@@ -17,7 +17,8 @@ from pathlib import Path
 
 SHIPPED = Path(__file__).with_name("names.toml")
 _MARKS = re.compile(r"[《》〈〉「」\"“”]")
-_JOURNALIST = re.compile(r"(?:的)?记者$")
+# 记者 (journalist), 的记者, 记者提问 ("journalist asks"): the label, not the outlet's name.
+_JOURNALIST = re.compile(r"(?:的)?记者(?:提问)?$")
 
 
 class NamesError(ValueError):
@@ -25,8 +26,8 @@ class NamesError(ValueError):
 
 
 def written_key(form: str) -> str:
-    """How a written form is compared: without 记者 (journalist), book-title marks, outer
-    spaces and case."""
+    """How a written form is compared: without a trailing 记者 (journalist) or 记者提问,
+    book-title marks, outer spaces and case."""
     form = _MARKS.sub("", form).strip()
     form = _JOURNALIST.sub("", form).strip()
     return " ".join(form.split()).casefold()
@@ -70,6 +71,16 @@ class Names:
 
     def is_spokesperson(self, written: str | None) -> bool:
         return bool(written) and written_key(written) in self.spokespersons
+
+    def named_outlet(self, entry: dict) -> dict:
+        """`entry` (a question as an output lists it: a removed question of an edit summary,
+        an exchange missing from one language) with `outlet` the canonical name of
+        `outlet_as_written`. An entry stored without `outlet_as_written` (summaries stored
+        before it existed) had the outlet as written in `outlet`: that form is its
+        `outlet_as_written` now."""
+        written = entry["outlet_as_written"] if "outlet_as_written" in entry else \
+            entry.get("outlet")
+        return {**entry, "outlet": self.outlet(written), "outlet_as_written": written}
 
     def add(self, table: dict, origin: str) -> None:
         for kind, target in (("outlets", self.outlets), ("spokespersons", self.spokespersons)):
@@ -117,3 +128,14 @@ def load_names(extra: Path | None = None) -> Names:
             raise NamesError(f"cannot read the names file {path}: {exc}") from None
         names.add(table, str(path))
     return names
+
+
+def shown(canonical: str | None, written: str | None = None) -> str | None:
+    """A name as a reader sees it: the canonical name, with the form the transcript writes
+    beside it where that is another name: `RIA Novosti (今日俄罗斯)`, `Reuters (路透社)`, but
+    `Reuters` for `Reuters:` or `REUTERS:` (the written form without 记者 and 《》)."""
+    if not canonical:
+        return canonical
+    if not written or written_key(written) == written_key(canonical):
+        return canonical
+    return f"{canonical} ({_clean(written)})"
