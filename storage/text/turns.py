@@ -76,12 +76,13 @@ _TITLES = {"chairperson", "chairman", "chairwoman", "spokesperson", "spokesman",
            "secretary", "president", "premier", "consul", "consul-general", "mr", "mr.", "ms",
            "ms.", "mrs", "mrs.", "dr", "dr.", "moderator", "host", "counselor", "undersecretary",
            "shri", "smt", "smt.", "official"}
-# "The following question was raised after the press conference", "Question raised after the
-# press conference:", 会后有记者问及: a note heading what was asked after the conference. With
+# "The following question was raised after the press conference", "This question was raised
+# after…", "After the press conference, the following question is raised", "Question raised
+# after the press conference:", 会后有记者问及: a note heading what was asked after it. With
 # the question run into it after a colon, the note is that question's label.
-_NOTE = re.compile(r"^(?:after the (?:press )?(?:conference|briefing),? )?(?:the following "
-                   r"questions? (?:is |was |were |are )?|questions? (?:was |were )?)"
-                   r"(?:raised|asked)\b[^:：]*|^会后有记者问及[^：:]*", re.I)
+_NOTE = re.compile(r"^(?:after the (?:press )?(?:conference|briefing),? )?(?:(?:the following|"
+                   r"this|these|one|a) )?questions? (?:is |was |were |are )?(?:raised|asked)\b"
+                   r"[^:：]*|^会后有记者问及[^：:]*", re.I)
 
 
 def split_turns(text: str, title: str = "") -> list[dict]:
