@@ -9,6 +9,7 @@ language (on a copy of the real text) reported, and no other.
 
 from __future__ import annotations
 
+import csv
 import tomllib
 from pathlib import Path
 
@@ -137,6 +138,25 @@ def test_an_exchange_cut_from_one_language_is_reported(labels):
         assert missed == []
     else:
         assert len(missed) <= 2, missed
+
+
+PAIRS = REAL_PAGES.parent / "fmprc-2020-pairs"
+ARCHIVE = list(csv.DictReader((PAIRS / "INDEX.tsv").open(encoding="utf-8"), delimiter="\t")
+               ) if PAIRS.exists() else []
+
+
+@pytest.mark.skipif(not ARCHIVE, reason="../shared/real-pages/fmprc-2020-pairs is not here")
+@pytest.mark.parametrize("row", ARCHIVE, ids=[r["date"] for r in ARCHIVE])
+def test_the_real_archive_pairs_without_a_false_alarm(row):
+    """142 real conferences published in both languages, none edited, every exchange in both
+    (bench/PAIRING.md): none is divergent or uncertain, every answer says who gave it."""
+    sides = {}
+    for lang, url in (("en", row["english_url"]), ("zh", row["chinese_url"])):
+        text, title = _text(f"../fmprc-2020-pairs/{row['date']}.{lang}.shtml", url)
+        sides[lang] = _exchanges(text, title)
+        assert all(e["spokesperson"] for e in _asked(sides[lang]) if e["answer"]), lang
+    pairing = pair_exchanges(sides["en"], sides["zh"])
+    assert not pairing.divergent and pairing.uncertain is None, pairing.steps
 
 
 def test_a_users_names_file_adds_outlets_and_forms(tmp_path):
