@@ -173,8 +173,29 @@ def sources_says_how_far_back_a_listing_reaches(story, room):
         expected.pages, expected.oldest.isoformat())
 
 
+def every_answer_names_who_gave_it(story, room):
+    """Issue 22: the spokesperson on every exchange whose labels or title name one, in every
+    room, under the canonical name where the names table knows it."""
+    from storage.text.exchanges import build_exchanges
+    from storage.text.names import load_names
+
+    names = load_names()
+    night = story.nights[0]
+    checked = 0
+    for row in (r for r in night.stored.values() if r["source"] == room and r["turns"]):
+        asked = [e for e in build_exchanges(row["text"], row["turns"], names, row["title"])
+                 if e["index"] and e["answer"]]
+        checked += len(asked)
+        for exchange in asked:
+            assert exchange["spokesperson"], (row["url"], exchange["first_words"])
+            assert exchange["spokesperson"] == names.spokesperson(exchange["spokesperson"])
+    if any(item.turns for item in night.world.rooms[room].items):
+        assert checked, f"{room}: no exchange answered"
+
+
 CHECKS = [
     *[(the_backfill_stores_every_transcript_whole, room) for room in ROOMS],
+    *[(every_answer_names_who_gave_it, room) for room in ROOMS],
     (the_live_state_department_is_reported_blocked,),
     (what_a_room_never_asks_for,),
     (a_quiet_night_reads_one_listing_page_a_room,),

@@ -9,13 +9,18 @@ Not every turn the splitter takes for a question is one:
 
 * a journalist's short reply inside an exchange ("Yes.", `（记者：我只是问一下）`): a question turn
   of a few words, with no question mark, right after an answer stays in the exchange it
-  interrupts;
+  interrupts (a turn labelled `Q:`/`问：`/`Вопрос:` always opens one);
+* where questions open with `Q:`/`问：`, a `Journalist:`/`记者：` turn is the journalist coming
+  back within the exchange; where `记者：` is the only label of a question (MND), it opens each;
 * a spokesperson of the names table speaking (a predecessor introducing the new spokesperson)
-  speaks, never asks;
+  speaks, never asks; before the first question, a turn that asks nothing and names no known
+  outlet is the opening;
 * where the transcript mostly marks its questions (`Q:`, `问：`), a "question" turn under
   another label that names no known outlet and asks nothing (no question mark) is a line of
-  the speaker's text that looked like a label (`首先向大家通报一组数字：`), and stays in the turn
-  before it.
+  the speaker's text that looked like a label, and stays in the turn before it.
+
+And where a question is one paragraph as a rule, the unlabelled paragraphs after a question
+that ends in a question mark are its answer (the page left the `答：` out).
 """
 
 from __future__ import annotations
@@ -27,9 +32,9 @@ from storage.text.names import Names
 
 # Prefixes that ask without naming an outlet.
 _ANONYMOUS = {"q", "question", "问", "问题", "follow-up", "follow up", "followup", "追问",
-              "记者"}
+              "记者", "вопрос"}
 # The labels of a new question, and of a journalist speaking (again) without an outlet.
-_MARKERS = {"q", "question", "问", "问题"}
+_MARKERS = {"q", "question", "问", "问题", "вопрос"}
 _JOURNALIST = {"记者", "journalist", "reporter", "foreign journalist", "外国记者", "记者解释"}
 _QUESTION_MARK = re.compile("[?？]")
 _ENDS_ASKING = re.compile("[?？][”\"’'）)」]*$")
@@ -45,7 +50,7 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
 
     An answer labelled `A:`/`答：` is the conference's spokesperson's: the one its title names
     (`Lu Kang's Regular Press Conference`, `外交部发言人陆慷主持例行记者会`), else the one its
-    opening names."""
+    opening names, else the one person who answers by name in it."""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
     asking = [t for t in turns if t["role"] == "question"]
     marked = 2 * sum(1 for t in asking if _anonymous(t)) > len(asking)
@@ -70,7 +75,8 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
             said = paragraphs[turn["start"]:turn["end"]]  # its "prefix" is text
             role = "remarks" if current is None else "answer-continued"
         if role == "question":
-            if current is not None and current["_answered"] and _interjection(said):
+            if current is not None and current["_answered"] and not _opens(turn) \
+                    and _interjection(said):
                 current["_answer"] += said
                 current["end"] = turn["end"]
                 continue
@@ -104,8 +110,11 @@ def build_exchanges(text: str, turns: list[dict], names: Names, title: str = "")
             current["end"] = turn["end"]
     host = None
     if any(e["spokesperson"] is None and e["_answered"] for e in out):
+        # Else the one person who answers by name elsewhere in the conference (`Ответ:` beside
+        # `М.В.Захарова:`).
+        named = {e["spokesperson"] for e in out if e["spokesperson"]}
         host = names.spokesperson_named_in(title) or names.spokesperson_named_in(
-            "\n".join(opening[:2]))
+            "\n".join(opening[:2])) or (named.pop() if len(named) == 1 else None)
     for exchange in out:
         if exchange["spokesperson"] is None and exchange["_answered"]:
             exchange["spokesperson"] = host
