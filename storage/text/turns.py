@@ -12,18 +12,24 @@ Prefixes recognised:
   Name-like means at most 8 words, each capitalised (or a connector such as `of`, `the`), no
   sentence punctuation: `Finally, in summary:` and `…with the following announcements:` are
   text, not speakers. Page header labels (`Speaker:`, `Chairperson:`, `Date:`) are not turns.
-* Chinese, with the full-width colon: `问：`, `答：`, `中央电视台记者：`, `《北京青年报》记者：`,
-  `会后有记者问及：`, `赵立坚：` — at most 20 characters, no sentence punctuation.
+* Chinese, with the full-width colon (or an ASCII one): `问：`, `答：`, `中央电视台记者：`,
+  `《北京青年报》记者：`, `会后有记者问及：`, `赵立坚：` — at most 20 characters, no sentence
+  punctuation, and naming who speaks: one who asks (`记者`, `追问`, `提问`, an outlet) or a
+  person (a spokesperson of the names table, one the title names, a personal name). The
+  spokesperson's own sentences that end in a colon (`这里我想强调几点：`, `案例一：`) are text.
+* A note that a question was asked after the conference, with the question run into it
+  (`The following question was raised after the press conference: …`), is that question.
 
 Who asks and who answers. On the Foreign Ministry's pages a question's speaker is an outlet
 and the answer's speaker is a person, and nothing in the prefix itself says which is which.
 The roles are decided, in this order:
 
-1. Markers: `Q`, `QUESTION`, `问`, and any Chinese prefix containing `记者` (journalist) ask;
-   `A`, `ANSWER`, `答` answer.
+1. Markers: `Q`, `QUESTION`, `问`, `Follow-up`, `追问`, and any Chinese prefix containing `记者`
+   (journalist) ask; `A`, `ANSWER`, `答` answer.
 2. Officials: a speaker named in the transcript's title (`Foreign Ministry Spokesperson Wang
    Wenbin's Regular Press Conference…`, `…发言人赵立坚主持…`), a speaker with an official's title
-   (`Chairperson`, `Spokesperson`, `Minister`, `MR`, `MS`, …), and the speakers with the most
+   (`Chairperson`, `Spokesperson`, `Minister`, `MR`, `MS`, …), a Chinese personal name (an
+   outlet asks as `…记者`), and the speakers with the most
    turns (the spokesperson answers every question, so speaks at least as often as any outlet),
    unless every speaker speaks as often (one outlet asking one spokesperson twice).
    The same person may appear with and without a title (`Chairperson Hu Kaihong`, `Hu Kaihong`).
