@@ -88,7 +88,7 @@ _TITLES = {"chairperson", "chairman", "chairwoman", "spokesperson", "spokesman",
 # the question run into it after a colon, the note is that question's label.
 _NOTE = re.compile(r"^(?:after the (?:press )?(?:conference|briefing),? )?(?:(?:the following|"
                    r"this|these|one|a) )?questions? (?:is |was |were |are )?(?:raised|asked)\b"
-                   r"[^:：]*|^会后有记者问及[^：:]*", re.I)
+                   r"[^:：.。]*|^会后有记者问及[^：:]*", re.I)
 
 
 def split_turns(text: str, title: str = "") -> list[dict]:
@@ -98,13 +98,14 @@ def split_turns(text: str, title: str = "") -> list[dict]:
     for i, paragraph in enumerate(paragraphs):
         paragraph = paragraph.strip()
         note = _NOTE.match(paragraph)
-        if note:
-            asked = paragraph[note.end():]
-            if asked[:1] in (":", "：") and asked[1:].strip():
-                raw.append({"role": None, "speaker": note[0].strip(), "start": i})
-            else:
-                raw.append({"role": "note", "speaker": None, "start": i})
+        asked = paragraph[note.end():].strip() if note else ""
+        if note and asked[:1] in (":", "：") and asked[1:].strip():
+            raw.append({"role": None, "speaker": note[0].strip(), "start": i})
             continue
+        if note and asked in ("", ".", "。", ":", "："):
+            raw.append({"role": "note", "speaker": None, "start": i})
+            continue
+        # (a longer sentence telling what was asked and answered is the text it tells)
         speaker = speaker_of(paragraph)
         if speaker is not None and not _labels_a_speaker(speaker, title):
             speaker = None  # a sentence of the turn before that ends in a colon
