@@ -29,11 +29,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.decode import decode_html  # noqa: E402
-from crawler.extract import extract  # noqa: E402
 from storage.text.pairing import SPLIT, SPLIT_FOLLOW_UP, pair_exchanges  # noqa: E402
 from storage.text.turns import speaker_of  # noqa: E402
-from tests.test_exchanges import LABELS, _asked, _cuts, _exchanges, _texts  # noqa: E402
+from tests.test_exchanges import (  # noqa: E402
+    LABELS,
+    _asked,
+    _cuts,
+    _exchanges,
+    _text,
+    _texts,
+)
 
 PAIRS = REPO.parent / "shared" / "real-pages" / "fmprc-2020-pairs"
 
@@ -43,12 +48,8 @@ def held_out(k: int) -> bool:
 
 
 def pair_texts(row: dict) -> dict[str, tuple[str, str]]:
-    out = {}
-    for lang, url in (("en", row["english_url"]), ("zh", row["chinese_url"])):
-        html, _ = decode_html((PAIRS / f"{row['date']}.{lang}.shtml").read_bytes())
-        transcript = extract(html, url)
-        out[lang] = (transcript.text, transcript.title)
-    return out
+    return {lang: _text(f"../{PAIRS.name}/{row['date']}.{lang}.shtml", url)
+            for lang, url in (("en", row["english_url"]), ("zh", row["chinese_url"]))}
 
 
 def merges(labels: dict) -> list[int]:

@@ -170,10 +170,7 @@ def _labels_a_speaker(speaker: str, title: str) -> bool:
     bare = _ZH_MARKS.sub("", speaker).strip()
     if bare in _ZH_ROLE_LABELS or _ZH_ASKER.search(bare) or _ZH_OUTLET.search(bare):
         return True
-    names = load_names()
-    if names.knows_outlet(bare) or (title and bare in title):
-        return True
-    return _zh_person(bare, title)
+    return load_names().knows_outlet(bare) or _zh_person(bare, title)
 
 
 def _zh_person(label: str, title: str) -> bool:
