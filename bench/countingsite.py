@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from jobs.demosite import LocalSite, _Handler
+from briefwatch.jobs.demosite import LocalSite, _Handler
 
 
 class _CountingWriter:

@@ -23,11 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from briefwatch.jobs import demosite  # noqa: E402
+
 from bench import corpus  # noqa: E402
-from jobs import demosite  # noqa: E402
 
 # name, template generation, host: three generations of the ministry in two languages, and
 # missions mirroring the English remarks in the old and the 2021 templates.
+CLI = [sys.executable, "-m", "briefwatch.jobs.cli"]
 SOURCES = (
     ("mfa-en", "en-2024", "www.fmprc.gov.cn"),
     ("mfa-zh", "zh-2024", "www.mfa.gov.cn"),
@@ -121,11 +123,11 @@ def render(k: int, b) -> tuple[str, bytes]:
 
 
 def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
-    import storage.runs
-    import storage.versions
-    from storage.db import open_db
-    from storage.text.normalize import canonical_hash, conference_key, text_hash
-    from storage.text.turns import split_turns
+    import briefwatch.storage.runs
+    import briefwatch.storage.versions
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.text.normalize import canonical_hash, conference_key, text_hash
+    from briefwatch.storage.text.turns import split_turns
 
     folder.mkdir(parents=True, exist_ok=True)
     db_path = folder / "briefwatch.db"
@@ -133,7 +135,8 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
         raise SystemExit(f"{db_path} exists: generate into an empty folder")
     (folder / "briefwatch.toml").write_text(_config(), encoding="utf-8")
     clock = SimulatedClock()
-    storage.versions.now = storage.runs.now = clock  # the nights of the decade
+    # the nights of the decade
+    briefwatch.storage.versions.now = briefwatch.storage.runs.now = clock
     db = open_db(db_path)
     started = time.monotonic()
     current: dict[tuple[int, dt.date, int], object] = {}
@@ -145,9 +148,9 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
             for key in [key for key in current if (at.date() - key[1]).days > 62]:
                 del current[key]
             if run is not None:
-                storage.runs.finish(db, run, "completed", {})
+                briefwatch.storage.runs.finish(db, run, "completed", {})
             night, clock.at = at.date(), at
-            run = storage.runs.start(db, [s[0] for s in SOURCES], {"backfill": False,
+            run = briefwatch.storage.runs.start(db, [s[0] for s in SOURCES], {"backfill": False,
                                                                    "revisit": "recent"})
         clock.at = at
         key = (k, day, slot)
@@ -155,23 +158,23 @@ def generate(folder: Path, transcripts: int, versions: int, seed: int) -> dict:
         current[key] = b
         url, raw = render(k, b)
         text = corpus.text_of(b)
-        page = storage.versions.Fetched(
+        page = briefwatch.storage.versions.Fetched(
             source=SOURCES[k][0], url=url, title=b.title, published=day.isoformat(),
             text=text, text_hash=text_hash(text), canonical_hash=canonical_hash(b.title, text),
             extractor="decade/1", raw_html=raw, turns=split_turns(text, b.title),
             conference=conference_key(day, b.title), status_line="HTTP/1.1 200 OK",
             headers=[["Content-Type", "text/html"], ["Server", "Apache"]])
-        storage.versions.record(db, run, page)
+        briefwatch.storage.versions.record(db, run, page)
         if stored % 1000 == 0:
             db.conn.execute("COMMIT")
             db.conn.execute("BEGIN")
             rate = stored / (time.monotonic() - started)
             print(f"{stored} versions stored ({rate:.0f}/s)", file=sys.stderr, flush=True)
-    storage.runs.finish(db, run, "completed", {})
+    briefwatch.storage.runs.finish(db, run, "completed", {})
     db.conn.execute("COMMIT")
     stored_seconds = time.monotonic() - started
-    from storage.pairings import update_pairings
-    from storage.text.names import load_names
+    from briefwatch.storage.pairings import update_pairings
+    from briefwatch.storage.text.names import load_names
 
     update_pairings(db, [("mfa-en", "mfa-zh")], load_names(None), run)
     counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -212,7 +215,7 @@ def reads(folder: Path, repeat: int = 5) -> dict:
 
     config = folder / "briefwatch.toml"
     sample = _samples(folder / "briefwatch.db")
-    cli = [sys.executable, "-m", "jobs.cli", "--config", str(config)]
+    cli = [*CLI, "--config", str(config)]
     commands = {
         "--help (start-up)": ["--help"],
         "list --limit 50": ["list", "--limit", "50"],
@@ -256,7 +259,7 @@ def _web(config: Path, sample: dict, repeat: int) -> dict:
     import urllib.parse
     import urllib.request
 
-    proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config), "serve",
+    proc = subprocess.Popen([*CLI, "--config", str(config), "serve",
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:
@@ -317,7 +320,7 @@ def night(folder: Path) -> dict:
                 text = text.replace(f"https://{host}/", f"{site.base_url}/")
             config.write_text(text + "\n[crawl]\ndownload_delay = 0\n", encoding="utf-8")
             started = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config),
+            proc = subprocess.Popen([*CLI, "--config", str(config),
                                      "crawl", "--revisit", "none", "--json"],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             peak = 0

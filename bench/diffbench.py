@@ -59,10 +59,10 @@ start_urls = ["http://127.0.0.1:9/eng/xw/fyrbt/lxjzh/"]
 
 def build(work: Path) -> tuple[Path, list[dict]]:
     """A config and database holding the four pairs; one case per pair."""
-    from storage.db import open_db
-    from storage.text.normalize import canonical_hash, conference_key, text_hash
-    from storage.text.turns import split_turns
-    from storage.versions import Fetched, record
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.text.normalize import canonical_hash, conference_key, text_hash
+    from briefwatch.storage.text.turns import split_turns
+    from briefwatch.storage.versions import Fetched, record
 
     config = work / "briefwatch.toml"
     config.write_text(CONFIG, encoding="utf-8")
@@ -109,12 +109,12 @@ def _timed(fn, budget: float = 1.0, least: int = 3, most: int = 25) -> float:
 
 def in_process(db_path: Path, cases: list[dict]) -> None:
     """Adds `load_ms`, `compare_ms` and `formats_ms` (compare + render, as jobs.cli does)."""
-    from jobs import diffview
-    from jobs.cli import _turns, safe
-    from jobs.pages import diff_document
-    from storage.db import open_db
-    from storage.documents import find, version
-    from storage.text.diff import compare, unified
+    from briefwatch.jobs import diffview
+    from briefwatch.jobs.cli import _turns, safe
+    from briefwatch.jobs.pages import diff_document
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.documents import find, version
+    from briefwatch.storage.text.diff import compare, unified
 
     db = open_db(db_path, create=False)
     try:

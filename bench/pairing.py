@@ -29,8 +29,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from storage.text.pairing import SPLIT, SPLIT_FOLLOW_UP, pair_exchanges  # noqa: E402
-from storage.text.turns import speaker_of  # noqa: E402
+from briefwatch.storage.text.pairing import SPLIT, SPLIT_FOLLOW_UP, pair_exchanges  # noqa: E402
+from briefwatch.storage.text.turns import speaker_of  # noqa: E402
+
 from tests.test_exchanges import (  # noqa: E402
     LABELS,
     _asked,

@@ -43,6 +43,8 @@ import diffbench  # noqa: E402
 import procs  # noqa: E402
 from countingsite import CountingSite  # noqa: E402
 
+CLI_MODULE = "briefwatch.jobs.cli"
+CLI = [sys.executable, "-m", CLI_MODULE]
 FIGURES = "abcdefp"
 GENERATION = "en-2024"
 PER_PAGE = 20  # transcripts per listing page
@@ -84,7 +86,7 @@ class Bench:
     # -- the archive ------------------------------------------------------------------------
 
     def archive(self, name: str, briefings) -> tuple[CountingSite, Path, dict]:
-        from jobs.demosite import write_archive
+        from briefwatch.jobs.demosite import write_archive
 
         root = self.work / name / "site"
         archive = write_archive(root, GENERATION, briefings, per_page=PER_PAGE)
@@ -228,7 +230,7 @@ class Bench:
         """Quiet nights of four sources, one per archive generation the `mfa` spider knows,
         each with the last 30 days' transcripts to revisit: the issue's "quiet night of four
         sources" (goal under 3 s)."""
-        from jobs.demosite import GENERATIONS, invent_briefings, write_archive
+        from briefwatch.jobs.demosite import GENERATIONS, invent_briefings, write_archive
 
         root = self.work / "four" / "site"
         newest = newest_weekday(dt.date.today())
@@ -251,14 +253,14 @@ class Bench:
                                              seed=3)
         site, config, _ = self.archive("profile", briefings)
         prof = config.parent / "crawl.prof"
-        argv = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "jobs.cli",
+        argv = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", CLI_MODULE,
                 "--config", str(config), "crawl", "--json"]
         site.reset()
         measured = procs.run(argv, cwd=ROOT, timeout=1200)
         pages = json.loads(measured.stdout.strip().splitlines()[-1])["new"]
         # The same crawl without the profiler, for the profiler's overhead.
         site2, config2, _ = self.archive("profile-plain", briefings)
-        plain_argv = [sys.executable, "-m", "jobs.cli", "--config", str(config2), "crawl",
+        plain_argv = [*CLI, "--config", str(config2), "crawl",
                       "--json"]
         plain = procs.run(plain_argv, cwd=ROOT, timeout=1200)
         self.results["p"] = {

@@ -29,8 +29,7 @@ def load_pages(folder: Path) -> list[tuple[str, str]]:
 
 def measure(pages: list[tuple[str, str]]) -> dict:
     import trafilatura
-
-    from crawler.extract import Rejected, extract
+    from briefwatch.crawler.extract import Rejected, extract
 
     trafilatura.extract(pages[0][1], include_comments=False)
     extract(pages[0][1], "http://127.0.0.1/" + pages[0][0])

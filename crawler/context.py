@@ -60,8 +60,8 @@ def revisit_urls(known: list[dict], mode: str, days: int, today: dt.date | None 
 def build_context(source, db, *, backfill: bool, revisit: str, revisit_days: int
                   ) -> CrawlContext:
     """A source's context from what the database holds (crawler.plan.make_plan uses it)."""
-    from storage.runs import needs_full_walk
-    from storage.versions import known_documents
+    from briefwatch.storage.runs import needs_full_walk
+    from briefwatch.storage.versions import known_documents
 
     known = known_documents(db, source.name)
     return CrawlContext(

@@ -15,10 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from crawler import crawlstats
-from crawler.handover import results_stream, write_frame
-from crawler.plan import context_from_plan
-from crawler.settings import scrapy_settings, source_slots, tls_settings
+from briefwatch.crawler import crawlstats
+from briefwatch.crawler.handover import results_stream, write_frame
+from briefwatch.crawler.plan import context_from_plan
+from briefwatch.crawler.settings import scrapy_settings, source_slots, tls_settings
 
 
 def die_with_parent() -> None:
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = scrapy_settings(plan["crawl"], {
         "BRIEFWATCH_RESULTS_FD": args.results_fd,
-        "ITEM_PIPELINES": {"crawler.handover.HandOverPipeline": 800},
+        "ITEM_PIPELINES": {"briefwatch.crawler.handover.HandOverPipeline": 800},
         "DOWNLOAD_SLOTS": source_slots(plan["sources"]),
         **tls_settings(plan["sources"]),
     }, log_level=args.log_level, log_file=args.log_file)

@@ -18,10 +18,9 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
+from briefwatch.storage.text.normalize import clean_paragraphs
 from lxml import etree
 from lxml.cssselect import CSSSelector
-
-from storage.text.normalize import clean_paragraphs
 
 # Bump when our own extraction rules change what is extracted: versions record it, so that a
 # change of rules is never mistaken for an edit of the transcript.

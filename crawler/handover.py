@@ -11,7 +11,7 @@ import json
 import os
 import struct
 
-from crawler.items import FetchedPage
+from briefwatch.crawler.items import FetchedPage
 
 _LENGTH = struct.Struct(">I")
 F_SETPIPE_SZ = 1031  # Linux: a larger pipe lets the crawl run ahead of a busy writer
@@ -52,7 +52,7 @@ def page_header(item: FetchedPage) -> dict:
 
 
 def page_from(header: dict, body: bytes) -> FetchedPage:
-    from crawler.prepare import Prepared
+    from briefwatch.crawler.prepare import Prepared
 
     fields = {k: v for k, v in header.items()
               if k in FetchedPage.__dataclass_fields__ and k not in ("body", "transcript")}

@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from crawler.crawlstats import CrawlResult
+from briefwatch.crawler.crawlstats import CrawlResult
 
 # How long a crawl told to stop may take to close its spiders before it is killed.
 STOP_GRACE_SECONDS = 60
@@ -30,12 +30,12 @@ def crawl(plan: dict, db, *, log_level: str = "WARNING", log_file=None,
     """Crawl what `plan` (crawler.plan) says as its run, storing into `db`, to the end.
     Ctrl-C or SIGTERM asks the crawl process to stop: its spiders close, what was stored
     stays, and the result says `interrupted` (a second signal kills it)."""
-    from crawler.handover import enlarge, page_from, read_frames
-    from crawler.recorder import Recorder, templates_of
+    from briefwatch.crawler.handover import enlarge, page_from, read_frames
+    from briefwatch.crawler.recorder import Recorder, templates_of
 
     read_end, write_end = os.pipe()
     enlarge(write_end)
-    cmd = [sys.executable, "-m", "crawler.crawlprocess", "--log-level", log_level,
+    cmd = [sys.executable, "-m", "briefwatch.crawler.crawlprocess", "--log-level", log_level,
            "--results-fd", str(write_end)]
     if log_file:
         cmd += ["--log-file", str(log_file)]

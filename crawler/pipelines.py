@@ -4,9 +4,9 @@ worker extracts (ExtractPipeline) before handing pages back; `scrapy crawl NAME`
 
 from __future__ import annotations
 
-from crawler.items import FetchedPage
-from crawler.prepare import prepare_fetched
-from crawler.recorder import Recorder
+from briefwatch.crawler.items import FetchedPage
+from briefwatch.crawler.prepare import prepare_fetched
+from briefwatch.crawler.recorder import Recorder
 
 
 class ExtractPipeline:
@@ -42,8 +42,8 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        from storage import runs
-        from storage.db import open_db
+        from briefwatch.storage import runs
+        from briefwatch.storage.db import open_db
 
         context = self.crawler.spider.context
         self.db = open_db(self.crawler.settings["BRIEFWATCH_DB"])
@@ -55,7 +55,7 @@ class StorePipeline:
         )
 
     def close_spider(self) -> None:
-        from storage import runs
+        from briefwatch.storage import runs
 
         self.recorder.commit()
         context = self.crawler.spider.context

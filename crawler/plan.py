@@ -8,7 +8,7 @@ it is stored with the run in Redis.
 
 from __future__ import annotations
 
-from crawler.context import CrawlContext, build_context
+from briefwatch.crawler.context import CrawlContext, build_context
 
 
 def make_plan(sources, crawl, db, *, run: int | None, backfill: bool, revisit: str,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.decode import NotText, decode_html
-from crawler.extract import Rejected, Template, extract
-from crawler.items import FetchedPage
-from storage.text.normalize import canonical_hash, conference_key, text_hash
-from storage.text.turns import split_turns
+from briefwatch.crawler.decode import NotText, decode_html
+from briefwatch.crawler.extract import Rejected, Template, extract
+from briefwatch.crawler.items import FetchedPage
+from briefwatch.storage.text.normalize import canonical_hash, conference_key, text_hash
+from briefwatch.storage.text.turns import split_turns
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from crawler.decode import NotText, decode_html
-from crawler.extract import Rejected, extract, extract_template
-from crawler.items import FetchedPage
-from crawler.prepare import prepare_fetched
-from storage.text.normalize import canonical_hash
+from briefwatch.crawler.decode import NotText, decode_html
+from briefwatch.crawler.extract import Rejected, extract, extract_template
+from briefwatch.crawler.items import FetchedPage
+from briefwatch.crawler.prepare import prepare_fetched
+from briefwatch.storage.text.normalize import canonical_hash
 
 BATCH = 200
 
@@ -45,7 +45,7 @@ class Recorder:
         self._batch = None
 
     def record(self, item: FetchedPage) -> str:
-        from storage.db import WriteBatch
+        from briefwatch.storage.db import WriteBatch
 
         if item.transcript is None:
             prepare_fetched(item, self.templates.get(item.source))
@@ -67,7 +67,7 @@ class Recorder:
         self._batch = None
 
     def _record(self, item: FetchedPage) -> str:
-        from storage.versions import Fetched, record, record_not_modified, record_suspect
+        from briefwatch.storage.versions import Fetched, record, record_not_modified, record_suspect
 
         if item.status == 304:
             outcome = record_not_modified(self.db, self.run, item.url)
@@ -76,7 +76,7 @@ class Recorder:
             self.count(item.source, "not_modified")
             return self._done(item, outcome.verb, "304 Not Modified")
         if item.capture_url and (item.status != 200 or item.rejected):
-            from storage.captures import record_rejected_capture
+            from briefwatch.storage.captures import record_rejected_capture
 
             reason = item.rejected or f"HTTP {item.status}"
             record_rejected_capture(self.db, self.run, item.url, item.capture_url,
@@ -95,7 +95,7 @@ class Recorder:
                           status_line=item.status_line, headers=item.headers,
                           capture_url=item.capture_url, **vars(prepared))
         if item.capture_url:
-            from storage.captures import record_capture
+            from briefwatch.storage.captures import record_capture
 
             outcome = record_capture(self.db, self.run, fetched, item.captured_at)
         else:

@@ -11,12 +11,12 @@ PROJECT_URL = "https://github.com/briefwatch/briefwatch"
 DEFAULT_USER_AGENT = f"briefwatch/0.1 (+{PROJECT_URL})"
 
 BOT_NAME = "briefwatch"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["briefwatch.spiders"]
+NEWSPIDER_MODULE = "briefwatch.spiders"
 
 USER_AGENT = DEFAULT_USER_AGENT
 ROBOTSTXT_OBEY = True
-ROBOTSTXT_PARSER = "crawler.robots.HtmlTolerantRobotParser"
+ROBOTSTXT_PARSER = "briefwatch.crawler.robots.HtmlTolerantRobotParser"
 
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
@@ -28,15 +28,15 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.throttle.FlooredAutoThrottle": 0,
+    "briefwatch.crawler.throttle.FlooredAutoThrottle": 0,
 }
 
 RETRY_ENABLED = True
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.PoliteRetryMiddleware": 550,
+    "briefwatch.crawler.middlewares.PoliteRetryMiddleware": 550,
     # after the retries (its process_exception runs first), before everything else
-    "crawler.middlewares.RefusingHostMiddleware": 560,
+    "briefwatch.crawler.middlewares.RefusingHostMiddleware": 560,
 }
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 60
@@ -106,10 +106,10 @@ def source_slots(sources: list[dict]) -> dict:
 def tls_settings(sources: list[dict]) -> dict:
     """The hosts of sources with a `ca_bundle` have their certificates verified against it
     (crawler.tls); with none, Scrapy's own context factory is left alone."""
-    from crawler.tls import bundles_of
+    from briefwatch.crawler.tls import bundles_of
 
     bundles = bundles_of(sources)
     if not bundles:
         return {}
     return {"BRIEFWATCH_CA_BUNDLES": bundles,
-            "DOWNLOADER_CLIENTCONTEXTFACTORY": "crawler.tls.BundleContextFactory"}
+            "DOWNLOADER_CLIENTCONTEXTFACTORY": "briefwatch.crawler.tls.BundleContextFactory"}

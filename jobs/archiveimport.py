@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jobs.config import Config
+from briefwatch.jobs.config import Config
 
-ARCHIVE_SPIDER = "crawler.archive.spider.ArchiveSpider"
+ARCHIVE_SPIDER = "briefwatch.crawler.archive.spider.ArchiveSpider"
 # What one import found, per source, in the order the summary line gives them.
 FOUND = ("earlier", "edits", "discovered", "same", "rejected", "doubtful", "removed")
 
@@ -63,12 +63,12 @@ _LABELS = {"earlier": "earlier versions", "edits": "edits", "discovered":
 def run(config: Config, source_names: list[str] | None = None, *, url: str | None = None,
         since: str | None = None, until: str | None = None, discover: bool = False,
         verbose: bool = False, on_page: Callable[[dict], None] | None = None) -> ImportSummary:
-    from crawler import localcrawl
-    from jobs import feed, notify
-    from jobs.crawl import log_path
-    from storage import runs
-    from storage.db import open_db
-    from storage.lock import crawl_lock
+    from briefwatch.crawler import localcrawl
+    from briefwatch.jobs import feed, notify
+    from briefwatch.jobs.crawl import log_path
+    from briefwatch.storage import runs
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.lock import crawl_lock
 
     started = time.monotonic()
     with crawl_lock(config.storage_path):
@@ -122,7 +122,7 @@ def _unreachable(stats: dict[str, dict]) -> str | None:
 
 def _targets(config: Config, db, source_names, url) -> tuple[list[str], dict[str, list[str]]]:
     """The sources and, for each, the transcript URLs to look up."""
-    from storage.documents import NotFound, find
+    from briefwatch.storage.documents import NotFound, find
 
     if url:
         try:
@@ -145,8 +145,8 @@ def _targets(config: Config, db, source_names, url) -> tuple[list[str], dict[str
 def archive_plan(config: Config, db, run_id: int, names: list[str],
                  targets: dict[str, list[str]], *, since, until, discover: bool) -> dict:
     """A crawl plan (crawler.plan) whose spider is the archive's, for each source."""
-    from crawler.plan import crawl_table
-    from storage.captures import imported
+    from briefwatch.crawler.plan import crawl_table
+    from briefwatch.storage.captures import imported
 
     crawl = crawl_table(config.crawl)
     crawl["download_delay"] = config.archive.download_delay
@@ -169,8 +169,8 @@ def archive_plan(config: Config, db, run_id: int, names: list[str],
 def _check_live(config: Config, db, run_id: int, names: list[str], level, log_file, on_page):
     """Fetch, once, every transcript known only from the archive: one the site still serves
     is seen live; one it does not is removed (storage.versions.record_suspect)."""
-    from crawler import localcrawl
-    from crawler.plan import make_plan
+    from briefwatch.crawler import localcrawl
+    from briefwatch.crawler.plan import make_plan
 
     urls = {name: [row[0] for row in db.execute(
         "SELECT url FROM documents WHERE source = ? AND last_seen_in = 'archive' AND "

@@ -16,8 +16,7 @@ import traceback
 from pathlib import Path
 
 import click
-
-from jobs.config import ConfigError, load_config, resolve_config_path
+from briefwatch.jobs.config import ConfigError, load_config, resolve_config_path
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -69,7 +68,7 @@ class Context:
 
     def when(self, value: str | None) -> str:
         """A stored time as the reader's clock says it ([crawl] timezone, or UTC)."""
-        from jobs.when import local
+        from briefwatch.jobs.when import local
 
         return local(value, self.zone)
 
@@ -80,20 +79,20 @@ class Context:
         return self._config
 
     def db(self, *, create: bool = False):
-        from storage.db import open_db
+        from briefwatch.storage.db import open_db
 
         return open_db(self.config.storage_path, create=create)
 
     def read(self):
         """The database for a command that only reads: read-only, even from a read-only
         folder (storage.db.open_for_reading)."""
-        from storage.db import open_for_reading
+        from briefwatch.storage.db import open_for_reading
 
         return open_for_reading(self.config.storage_path)
 
     def reader(self):
         """The database for reading only: opens faster (storage.db.open_reader)."""
-        from storage.db import open_reader
+        from briefwatch.storage.db import open_reader
 
         return open_reader(self.config.storage_path)
 
@@ -167,9 +166,9 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
       briefwatch crawl --revisit all --json
       briefwatch crawl --cluster
     """
-    from crawler.cluster.frontier import ClusterError
-    from jobs.crawl import run
-    from storage.lock import Locked
+    from briefwatch.crawler.cluster.frontier import ClusterError
+    from briefwatch.jobs.crawl import run
+    from briefwatch.storage.lock import Locked
 
     config = obj.config
     if not config.sources:
@@ -283,9 +282,9 @@ def archive(obj: Context, source_names, url, since, until, discover, as_json, ve
       briefwatch archive --url 12
       briefwatch archive --source mfa-zh --discover --json
     """
-    from jobs.archiveimport import run
-    from storage.documents import NotFound
-    from storage.lock import Locked
+    from briefwatch.jobs.archiveimport import run
+    from briefwatch.storage.documents import NotFound
+    from briefwatch.storage.lock import Locked
 
     config = obj.config
     if not config.sources:
@@ -377,8 +376,8 @@ def compact(obj: Context, no_vacuum) -> None:
     """
     import os
 
-    from storage.lock import Locked, crawl_lock
-    from storage.rawstore import compact as convert
+    from briefwatch.storage.lock import Locked, crawl_lock
+    from briefwatch.storage.rawstore import compact as convert
 
     path = obj.config.storage_path
     before = path.stat().st_size if path.exists() else 0
@@ -432,9 +431,9 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
       briefwatch changes --watch taiwan
       briefwatch changes --since 2026-11-01 --json | jq .url
     """
-    from storage.documents import events
-    from storage.text.diff import describe, named_summary
-    from storage.text.kinds import kind_of
+    from briefwatch.storage.documents import events
+    from briefwatch.storage.text.diff import describe, named_summary
+    from briefwatch.storage.text.kinds import kind_of
 
     watch = obj.config.watch(watch_name) if watch_name else None
     names = obj.config.names()
@@ -483,7 +482,7 @@ def _check_source(obj: Context, db, source: str | None) -> None:
 
 def _concerning(db, found: list[dict], watch) -> list[dict]:
     """The events that concern a watch's terms, each with its `passages`."""
-    from storage.watch import documents_mentioning, passages, term_pattern
+    from briefwatch.storage.watch import documents_mentioning, passages, term_pattern
 
     pattern, mentioning = term_pattern(watch.terms), documents_mentioning(db, watch.terms)
     out = []
@@ -513,8 +512,8 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
       briefwatch pairs --divergent
       briefwatch pairs --since 2026-01-01 --json | jq .missing_in_en
     """
-    from storage import pairings
-    from storage.text.names import shown
+    from briefwatch.storage import pairings
+    from briefwatch.storage.text.names import shown
 
     config = obj.config
     series = [(en.name, zh.name) for en, zh in config.series()]
@@ -578,10 +577,10 @@ def compare(obj: Context, ref, fmt) -> None:
       briefwatch compare 12
       briefwatch compare 12 --format html > conference.html
     """
-    from jobs.pages import render
-    from storage.documents import find
-    from storage.pairings import conference
-    from storage.text.names import shown as named
+    from briefwatch.jobs.pages import render
+    from briefwatch.storage.documents import find
+    from briefwatch.storage.pairings import conference
+    from briefwatch.storage.text.names import shown as named
 
     db = obj.read()
     doc = _lookup(find, db, ref)
@@ -661,7 +660,7 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, removed, with_o
       briefwatch exchanges --removed --source mfa-en
       briefwatch exchanges --source mfa-en --json | jq -r .question
     """
-    from storage.text.names import shown
+    from briefwatch.storage.text.names import shown
 
     if since:
         since = _iso(since)[:10]
@@ -700,10 +699,10 @@ def _exchange_rows(obj: Context, source, outlet, spokesperson, since, *, removed
     (storage.exchangehistory), oldest conference first: the rows of `exchanges --json` and
     `export --unit exchanges`. `removed`: only those an edit removed; `opening`: exchange 0
     too."""
-    from storage import pairings
-    from storage.documents import list_documents, versions
-    from storage.exchangehistory import exchange_history
-    from storage.text.kinds import kind_of
+    from briefwatch.storage import pairings
+    from briefwatch.storage.documents import list_documents, versions
+    from briefwatch.storage.exchangehistory import exchange_history
+    from briefwatch.storage.text.kinds import kind_of
 
     config = obj.config
     names = config.names()
@@ -773,7 +772,7 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
       briefwatch list --source mfa-en --limit 20
       briefwatch list --status removed --since 2026-01-01
     """
-    from storage.documents import list_documents
+    from briefwatch.storage.documents import list_documents
 
     if since:
         since = _iso(since)[:10]
@@ -806,7 +805,7 @@ def show(obj: Context, ref, n, as_json) -> None:
       briefwatch show 12
       briefwatch show https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/202402/t20240207_11240863.html
     """
-    from storage.documents import copies, find, removed_since, status_changes, version
+    from briefwatch.storage.documents import copies, find, removed_since, status_changes, version
 
     db = obj.read()
     doc = _lookup(find, db, ref)
@@ -860,8 +859,8 @@ def history(obj: Context, ref, as_json) -> None:
     Example:
       briefwatch history 12
     """
-    from storage.documents import find, history, status_changes, versions
-    from storage.text.diff import describe, named_summary
+    from briefwatch.storage.documents import find, history, status_changes, versions
+    from briefwatch.storage.text.diff import describe, named_summary
 
     names = obj.config.names()
     db = obj.read()
@@ -922,8 +921,8 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
       briefwatch diff 12 --format turns
       briefwatch diff 12 --format html > diff.html
     """
-    from storage.documents import find, version, versions
-    from storage.text.diff import unified
+    from briefwatch.storage.documents import find, version, versions
+    from briefwatch.storage.text.diff import unified
 
     db = obj.reader()
     doc = _lookup(find, db, ref)
@@ -971,9 +970,9 @@ def _label(version: dict, obj: Context) -> str:
 def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int, obj: Context) -> None:
     import shutil
 
-    from jobs import diffview
-    from storage.text.diff import compare
-    from storage.text.turns import turns_of
+    from briefwatch.jobs import diffview
+    from briefwatch.storage.text.diff import compare
+    from briefwatch.storage.text.turns import turns_of
 
     comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b),
                          names=obj.config.names())
@@ -984,7 +983,7 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int, obj: Co
         emit_json(diffview.as_json(comparison, doc, a, b))
         return
     if fmt == "html":
-        from jobs.pages import diff_document
+        from briefwatch.jobs.pages import diff_document
 
         click.echo(diff_document(doc, a, b, comparison, context, tz=obj.zone))
         return
@@ -1030,8 +1029,8 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
       briefwatch search 钓鱼岛 --json
       briefwatch search "Taiwan" --outlet Reuters --spokesperson 毛宁
     """
-    from storage.search import BadQuery
-    from storage.search import search as run_search
+    from briefwatch.storage.search import BadQuery
+    from briefwatch.storage.search import search as run_search
 
     names = obj.config.names() if outlet or spokesperson else None
     try:
@@ -1079,7 +1078,7 @@ def serve(obj: Context, host, port) -> None:
     """
     import ipaddress
 
-    from jobs.web import make
+    from briefwatch.jobs.web import make
 
     obj.read().close()  # a clear error when there is no database yet, and the schema is current
     try:
@@ -1117,8 +1116,8 @@ def runs(obj: Context, as_json, limit) -> None:
     Example:
       briefwatch runs --json | tail -n 1
     """
-    from jobs.crawl import COUNTERS, RARE_COUNTERS
-    from storage.runs import list_runs, suspects
+    from briefwatch.jobs.crawl import COUNTERS, RARE_COUNTERS
+    from briefwatch.storage.runs import list_runs, suspects
 
     db = obj.read()
     rows = list_runs(db, limit)
@@ -1140,7 +1139,7 @@ def runs(obj: Context, as_json, limit) -> None:
                        f"{row['status']:<11} "
                        f"{counts}  [{', '.join(row['sources'])}]")
             if row["options"].get("archive"):
-                from jobs.notify import import_line
+                from briefwatch.jobs.notify import import_line
 
                 for name, stats in row["stats"].items():
                     click.echo(f"       {safe(name)}: {import_line(stats, row['id'])}")
@@ -1223,7 +1222,7 @@ def export(obj: Context, fmt, unit, source, url, with_opening, output) -> None:
     """
     import csv
 
-    from storage.documents import export_rows
+    from briefwatch.storage.documents import export_rows
 
     _check_source(obj, obj.read(), source)
     if with_opening and (unit != "exchanges" or fmt == "warc"):
@@ -1308,9 +1307,9 @@ def _export_exchanges(obj: Context, fmt: str, source, output: Path | None,
 def _export_warc(obj: Context, source, url, output: Path | None) -> None:
     """WARC/1.1 through warcio (pip install 'briefwatch[warc]'); gzip per record unless the
     file is named *.warc."""
-    from jobs.warcexport import write_warc
-    from storage.documents import evidence, find
-    from storage.runs import list_runs
+    from briefwatch.jobs.warcexport import write_warc
+    from briefwatch.storage.documents import evidence, find
+    from briefwatch.storage.runs import list_runs
 
     try:
         import warcio  # noqa: F401
@@ -1350,7 +1349,7 @@ def sources(obj: Context, as_json) -> None:
     Example:
       briefwatch sources --json
     """
-    from storage.documents import source_summaries
+    from briefwatch.storage.documents import source_summaries
 
     config = obj.config
     # Read-only where there is a database to read; a first look creates an empty one.
@@ -1406,7 +1405,7 @@ def workers(obj: Context, redis_url, as_json) -> None:
       briefwatch workers
       briefwatch workers --redis redis://queue.example.org:6379/0 --json
     """
-    from crawler.cluster.frontier import ClusterError, connect, status
+    from briefwatch.crawler.cluster.frontier import ClusterError, connect, status
 
     try:
         state = status(connect(_redis_url(obj, redis_url)))
@@ -1451,8 +1450,8 @@ def worker(obj: Context, redis_url, name, idle_timeout, verbose, log_file) -> No
       briefwatch worker --redis redis://queue.example.org:6379/0
       briefwatch worker --idle-timeout 0 --log-file /var/log/briefwatch-worker.log
     """
-    from crawler.cluster.frontier import ClusterError
-    from jobs.workernode import serve
+    from briefwatch.crawler.cluster.frontier import ClusterError
+    from briefwatch.jobs.workernode import serve
 
     redis_url = _redis_url(obj, redis_url)
     try:
@@ -1483,7 +1482,7 @@ def schedule(obj: Context, log_file, cluster) -> None:
       briefwatch schedule --log-file /var/log/briefwatch.log
       briefwatch schedule --cluster
     """
-    from jobs.scheduler import configure_logging, run_daemon
+    from briefwatch.jobs.scheduler import configure_logging, run_daemon
 
     config = obj.config
     if not config.sources:
@@ -1504,7 +1503,7 @@ def jobs_(obj: Context, as_json) -> None:
     Example:
       briefwatch jobs
     """
-    from jobs.scheduler import list_jobs
+    from briefwatch.jobs.scheduler import list_jobs
 
     for job in list_jobs(obj.config):
         if as_json:
@@ -1529,7 +1528,7 @@ def notify_(obj: Context, test_message, as_json) -> None:
       briefwatch notify --test
       briefwatch notify
     """
-    from jobs import notify as notifications
+    from briefwatch.jobs import notify as notifications
 
     config = obj.config
     if not config.channels and not any(s.notify for s in (*config.sources, *config.watches)):
@@ -1537,7 +1536,7 @@ def notify_(obj: Context, test_message, as_json) -> None:
     if test_message:
         results = notifications.send_test(config)
     else:
-        from storage.lock import Locked, crawl_lock
+        from briefwatch.storage.lock import Locked, crawl_lock
 
         try:
             # The crawl lock also keeps two senders from delivering one digest twice.
@@ -1585,7 +1584,7 @@ def init(obj: Context, path, force, list_rooms) -> None:
     from importlib.resources import files
 
     if list_rooms:
-        from jobs.rooms import ROOMS
+        from briefwatch.jobs.rooms import ROOMS
 
         for room in ROOMS:
             click.echo(f"{room.name:<11} {room.spider:<8} {room.languages:<3} "
@@ -1596,7 +1595,8 @@ def init(obj: Context, path, force, list_rooms) -> None:
     if path.exists() and not force:
         raise Failure(f"{path} already exists: pass --force to overwrite it", EXIT_USAGE)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(files("jobs").joinpath("default_config.toml").read_text("utf-8"), "utf-8")
+    template = files("briefwatch.jobs").joinpath("default_config.toml")
+    path.write_text(template.read_text("utf-8"), "utf-8")
     click.echo(f"wrote {path}; next: briefwatch --config {path} crawl")
 
 
@@ -1614,7 +1614,7 @@ def demo(obj: Context, workdir, serve) -> None:
     Example:
       briefwatch demo
     """
-    from jobs.demo import run_demo
+    from briefwatch.jobs.demo import run_demo
 
     def command(args: list[str]) -> None:
         cli.main(args, prog_name="briefwatch", standalone_mode=False)
@@ -1639,7 +1639,7 @@ def _iso(value: str) -> str:
 
 
 def _lookup(fn, *args):
-    from storage.documents import NotFound
+    from briefwatch.storage.documents import NotFound
 
     try:
         return fn(*args)
@@ -1672,7 +1672,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, an exit code
         if debug:
             traceback.print_exc()
-        from storage.db import StorageError
+        from briefwatch.storage.db import StorageError
 
         code = EXIT_USAGE if isinstance(exc, ConfigError) else getattr(exc, "code", EXIT_FAILURE)
         known = isinstance(exc, (ConfigError, Failure, StorageError))

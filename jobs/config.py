@@ -15,8 +15,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.settings import DEFAULT_USER_AGENT, PROJECT_URL  # noqa: F401 - part of the config
-from spiders.registry import SPIDERS
+from briefwatch.crawler.settings import DEFAULT_USER_AGENT, PROJECT_URL  # noqa: F401 - part of the config
+from briefwatch.spiders.registry import SPIDERS
 
 DEFAULT_CONFIG_NAME = "briefwatch.toml"
 CONFIG_ENV = "BRIEFWATCH_CONFIG"
@@ -135,7 +135,7 @@ class Config:
 
     def names(self):
         """The names table (storage/text/names.toml) with the user's own file on top."""
-        from storage.text.names import load_names
+        from briefwatch.storage.text.names import load_names
 
         return load_names(self.names_file)
 
@@ -328,7 +328,7 @@ def _names_file(table: dict[str, Any], path: Path, where: str) -> Path | None:
     names_file = Path(_get(table, "file", str, where, "[names]", ""))
     if not names_file.is_absolute():
         names_file = path.resolve().parent / names_file
-    from storage.text.names import NamesError, load_names
+    from briefwatch.storage.text.names import NamesError, load_names
 
     try:
         load_names(names_file)
@@ -486,7 +486,7 @@ def _validate_routes(routes: tuple[str, ...], channels: tuple[Channel, ...], whe
 
 
 def _validate_cron(expression: str, timezone: str, where: str, label: str) -> None:
-    from jobs.cron import CronError, cron_trigger
+    from briefwatch.jobs.cron import CronError, cron_trigger
 
     try:
         cron_trigger(expression, timezone)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobs.config import Config, ConfigError
+from briefwatch.jobs.config import Config, ConfigError
 
 COUNTERS = ("new", "edited", "unchanged", "rejected", "failed")
 # Counted too, and shown in the summary line only when they happened.
@@ -67,11 +67,11 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
     With `cluster`, workers on the [cluster] Redis fetch and this process stores what they
     hand back (crawler.cluster.coordinator); a cluster run left by a coordinator that died is taken
     over rather than started again."""
-    from crawler import localcrawl
-    from jobs import feed, notify
-    from storage import runs
-    from storage.db import open_db
-    from storage.lock import crawl_lock
+    from briefwatch.crawler import localcrawl
+    from briefwatch.jobs import feed, notify
+    from briefwatch.storage import runs
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.lock import crawl_lock
 
     names = source_names or [s.name for s in config.sources]
     for name in names:
@@ -85,7 +85,7 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
         try:
             adopted = None
             if cluster:
-                from crawler.cluster.coordinator import adoptable_run
+                from briefwatch.crawler.cluster.coordinator import adoptable_run
 
                 adopted = adoptable_run(db, config.cluster.redis_url)
                 if adopted:
@@ -136,7 +136,7 @@ def _nothing_reached(sources: dict[str, dict]) -> bool:
 def _pair_languages(config: Config, db, run_id: int) -> None:
     """After the crawl: the conferences of each series in both languages, exchange by
     exchange (storage.pairings); what now differs is a `divergent` event of this run."""
-    from storage.pairings import update_pairings
+    from briefwatch.storage.pairings import update_pairings
 
     update_pairings(db, [(en.name, zh.name) for en, zh in config.series()], config.names(),
                     run_id)
@@ -146,7 +146,7 @@ def plan(config: Config, db, run_id: int | None, names: list[str], *, backfill: 
          revisit: str, worker_timeout: float | None = None) -> dict:
     """The crawl's plan (crawler.plan): what its crawl process or workers need of the config
     and the database."""
-    from crawler.plan import make_plan
+    from briefwatch.crawler.plan import make_plan
 
     return make_plan([config.source(n) for n in names], config.crawl, db, run=run_id,
                      backfill=backfill, revisit=revisit,
@@ -155,7 +155,7 @@ def plan(config: Config, db, run_id: int | None, names: list[str], *, backfill: 
 
 def _coordinate(config: Config, db, run_id: int, names: list[str], *, adopted: bool,
                 backfill: bool, revisit: str, on_page):
-    from crawler.cluster.coordinator import ClusterOptions, Coordinator
+    from briefwatch.crawler.cluster.coordinator import ClusterOptions, Coordinator
 
     options = ClusterOptions(config.cluster.redis_url, config.cluster.worker_timeout,
                              config.cluster.wait_for_workers)

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from jobs.config import load_config
+from briefwatch.jobs.config import load_config
 
 DEMO_CONFIG = """\
 # Written by `briefwatch demo`: a local copy of a briefing site, crawled without delay.
@@ -67,8 +67,8 @@ def _wait_for_stop() -> None:
 
 def _demo(base: Path, echo: Callable[[str], None],
           command: Callable[[list[str]], None], *, serve: bool) -> None:
-    from jobs.crawl import run
-    from jobs.demosite import LocalSite, invent_briefings, reword, write_archive
+    from briefwatch.jobs.crawl import run
+    from briefwatch.jobs.demosite import LocalSite, invent_briefings, reword, write_archive
 
     # The demo tells its story from the start each time: a database of an earlier demo holds
     # URLs of a site (a port) that is gone.

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
-from storage.text.diff import Block, Comparison, turn_sentence
+from briefwatch.storage.text.diff import Block, Comparison, turn_sentence
 
 # Without colour, inline marks in the style of wdiff and `git diff --word-diff=plain`.
 DEL_OPEN, DEL_CLOSE, INS_OPEN, INS_CLOSE = "[-", "-]", "{+", "+}"

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from jobs.config import PROJECT_URL, Config
+from briefwatch.jobs.config import PROJECT_URL, Config
 
 FEED_ENTRIES = 100
 FEED_ID = "urn:briefwatch:changes"
@@ -25,9 +25,8 @@ def atom(events: list[dict], *, names, feed_id: str = FEED_ID,
     entry's link; by default the transcript's own URL."""
     import datetime as dt
 
+    from briefwatch.storage.text.diff import describe
     from feedgen.feed import FeedGenerator
-
-    from storage.text.diff import describe
 
     feed = FeedGenerator()
     feed.id(feed_id)
@@ -57,7 +56,7 @@ def atom(events: list[dict], *, names, feed_id: str = FEED_ID,
 def write(config: Config, db) -> Path | None:
     if config.feed_path is None:
         return None
-    from storage.documents import events
+    from briefwatch.storage.documents import events
 
     data = atom(events(db, newest=FEED_ENTRIES), names=config.names())
     config.feed_path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jobs.config import Channel, Config, Watch
+from briefwatch.jobs.config import Channel, Config, Watch
 
 KIND_ORDER = ("new", "edited", "removed", "restored", "divergent")
 MAX_LISTED = 50  # a digest beyond this many lines is summed up, not listed
@@ -95,7 +95,7 @@ def routes(config: Config) -> list[Route]:
 def _kind_note(event: dict) -> str:
     """Said of what is not a briefing (remarks during a recess, a statement, one question
     posted alone), so that a reader does not take it for a conference."""
-    from storage.text.kinds import kind_of
+    from briefwatch.storage.text.kinds import kind_of
 
     kind = kind_of(event["title"] or "", event["url"])
     return "" if kind == "briefing" else f" ({kind}, not a regular briefing)"
@@ -110,7 +110,7 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
     the channel follows, are named in the title; an archive import's events (`imports`:
     (run, source) -> its counts) come as one line per source. Outlets and spokespersons are
     named by `names` (the config's names table)."""
-    from storage.text.diff import describe
+    from briefwatch.storage.text.diff import describe
 
     counts = Counter(e["kind"] for e in events)
     title = "briefwatch: " + ", ".join(f"{counts[k]} {k}" for k in KIND_ORDER if counts[k])
@@ -189,10 +189,10 @@ class _Told:
         self._mentioning: dict[tuple[str, ...], set[int]] = {}
 
     def comparison(self, event: dict):
-        from storage.documents import version
-        from storage.text.diff import compare
-        from storage.text.turns import turns_of
-        from storage.watch import is_edit
+        from briefwatch.storage.documents import version
+        from briefwatch.storage.text.diff import compare
+        from briefwatch.storage.text.turns import turns_of
+        from briefwatch.storage.watch import is_edit
 
         if not is_edit(event) or not event.get("version"):
             return None
@@ -205,7 +205,7 @@ class _Told:
 
     def quoted(self, event: dict, watches: tuple[Watch, ...]) -> list[dict]:
         """The passages of `event` that concern `watches`: `watch`, `change`, `text`."""
-        from storage.watch import documents_mentioning, passages, term_pattern
+        from briefwatch.storage.watch import documents_mentioning, passages, term_pattern
 
         found = []
         for watch in watches:
@@ -220,8 +220,8 @@ class _Told:
         return found
 
     def lines(self, event: dict) -> list[str]:
-        from jobs.diffview import excerpts
-        from storage.text.diff import turn_sentence
+        from briefwatch.jobs.diffview import excerpts
+        from briefwatch.storage.text.diff import turn_sentence
 
         out = []
         comparison = self.comparison(event)
@@ -246,7 +246,7 @@ class _Told:
 
 def register_channels(config: Config, db) -> None:
     """Before a crawl: a channel new to the database is owed what happens from now on."""
-    from storage import outbox
+    from briefwatch.storage import outbox
 
     for route in routes(config):
         outbox.register_channel(db, channel_key(route.channel.url), masked(route.channel.url))
@@ -256,7 +256,7 @@ def send_pending(config: Config, db) -> list[Delivery]:
     """Send each channel one digest of what it is owed; record what was accepted. Events a
     channel is not for (another source's, none of its watches') are settled for it at once,
     so that they are not weighed again at every run."""
-    from storage import outbox
+    from briefwatch.storage import outbox
 
     register_channels(config, db)
     names = config.names()

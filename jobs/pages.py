@@ -13,9 +13,9 @@ import re
 import urllib.parse
 from pathlib import Path
 
-from jobs.when import local
-from storage.text.diff import Block, Comparison, turn_sentence
-from storage.text.names import shown
+from briefwatch.jobs.when import local
+from briefwatch.storage.text.diff import Block, Comparison, turn_sentence
+from briefwatch.storage.text.names import shown
 
 # Search snippets mark the match with characters no transcript holds (Unicode private use).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -97,7 +97,7 @@ def _cell(block: Block, side: str):
 
 def diff_rows(comparison: Comparison, context: int | None) -> list[dict]:
     """Rows of the two-column table: a paragraph pair each, or a count of unchanged ones."""
-    from jobs.diffview import hunks
+    from briefwatch.jobs.diffview import hunks
 
     rows = []
     for hunk in hunks(comparison.blocks, context):

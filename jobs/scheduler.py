@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from jobs.config import Config
+from briefwatch.jobs.config import Config
 
 log = logging.getLogger("briefwatch.schedule")
 
@@ -60,7 +60,7 @@ def job_specs(config: Config) -> list[JobSpec]:
 
 def crawl_job(config_path: str, sources: list[str], revisit: str, cluster: bool = False) -> int:
     """What a scheduled job runs (importable by name, so APScheduler can store the job)."""
-    cmd = [sys.executable, "-m", "jobs.cli", "--config", config_path, "crawl",
+    cmd = [sys.executable, "-m", "briefwatch.jobs.cli", "--config", config_path, "crawl",
            "--revisit", revisit, *(["--cluster"] if cluster else []), *sources]
     log.info("crawl starts: %s (revisit %s)", ", ".join(sources), revisit)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -82,16 +82,14 @@ def crawl_job(config_path: str, sources: list[str], revisit: str, cluster: bool 
 
 def _scheduler(config: Config):
     from apscheduler.executors.pool import ThreadPoolExecutor
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
-
-    from storage.db import open_db
+    from briefwatch.storage.db import open_db
 
     # The database is created and migrated by us before SQLAlchemy touches the file.
     open_db(config.storage_path).close()
     return BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{config.storage_path}",
-                                                 tablename=JOBS_TABLE)},
+        jobstores={"default": _job_store(url=f"sqlite:///{config.storage_path}",
+                                         tablename=JOBS_TABLE)},
         # One crawl at a time: they share one database lock.
         executors={"default": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1,
@@ -100,13 +98,36 @@ def _scheduler(config: Config):
     )
 
 
+# Jobs stored by a briefwatch that installed top-level packages name their function by its old
+# module: followed, so that a run missed across the upgrade still runs once at start.
+_RENAMED = {"jobs.scheduler:crawl_job": "briefwatch.jobs.scheduler:crawl_job"}
+
+
+def _job_store(**kwargs):
+    """APScheduler's SQLAlchemy store (imported only by the commands that schedule), reading
+    the jobs an older briefwatch stored too."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    class JobStore(SQLAlchemyJobStore):
+        def _reconstitute_job(self, job_state):
+            import pickle
+
+            state = pickle.loads(job_state)
+            if state.get("func") in _RENAMED:
+                state["func"] = _RENAMED[state["func"]]
+                job_state = pickle.dumps(state, self.pickle_protocol)
+            return super()._reconstitute_job(job_state)
+
+    return JobStore(**kwargs)
+
+
 def sync_jobs(scheduler, config: Config, cluster: bool = False) -> None:
     """Make the stored jobs exactly those of the config, keeping a missed run due. A source
     never crawled is crawled at once, not at its next scheduled time (a first start would
     otherwise wait until 02:00 with nothing stored)."""
-    from jobs.cron import cron_trigger
-    from storage.db import open_db
-    from storage.runs import never_crawled
+    from briefwatch.jobs.cron import cron_trigger
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.runs import never_crawled
 
     now = dt.datetime.now(dt.UTC)
     wanted = job_specs(config)
@@ -129,7 +150,7 @@ def sync_jobs(scheduler, config: Config, cluster: bool = False) -> None:
             log.info("%s was never crawled: crawling it now", ", ".join(spec.sources))
             extra["next_run_time"] = now
         scheduler.add_job(
-            "jobs.scheduler:crawl_job",
+            "briefwatch.jobs.scheduler:crawl_job",
             trigger=cron_trigger(spec.schedule, config.crawl.timezone),
             args=[str(config.path.resolve()), list(spec.sources), spec.revisit],
             kwargs={"cluster": True} if cluster else {},
@@ -191,7 +212,7 @@ def _stop_running_crawls() -> None:
 
 def list_jobs(config: Config) -> list[dict]:
     """Each job of the config with its next run time (the stored one, if the daemon ran)."""
-    from jobs.cron import cron_trigger
+    from briefwatch.jobs.cron import cron_trigger
 
     scheduler = _scheduler(config)
     scheduler.start(paused=True)

@@ -8,16 +8,16 @@ the BRIEFWATCH_STANDALONE setting: briefwatch's own crawls do not set it.
 
 from __future__ import annotations
 
-from crawler.settings import *  # noqa: F403 - this module is a Scrapy settings module
+from briefwatch.crawler.settings import *  # noqa: F403 - this module is a Scrapy settings module
 
 BRIEFWATCH_STANDALONE = __name__
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
+ITEM_PIPELINES = {"briefwatch.crawler.pipelines.StorePipeline": 800}
 
 
 def apply_crawl_settings(settings) -> None:
-    from crawler.plan import crawl_table
-    from crawler.settings import crawl_overrides
-    from jobs.config import load_config, resolve_config_path
+    from briefwatch.crawler.plan import crawl_table
+    from briefwatch.crawler.settings import crawl_overrides
+    from briefwatch.jobs.config import load_config, resolve_config_path
 
     path = resolve_config_path(settings.get("BRIEFWATCH_CONFIG"))
     if path.exists():
@@ -27,10 +27,10 @@ def apply_crawl_settings(settings) -> None:
 
 
 def context_for(settings, spider: str, source_name: str | None):
-    from crawler.plan import context_from_plan
-    from jobs.config import ConfigError, load_config, resolve_config_path
-    from jobs.crawl import plan
-    from storage.db import open_db
+    from briefwatch.crawler.plan import context_from_plan
+    from briefwatch.jobs.config import ConfigError, load_config, resolve_config_path
+    from briefwatch.jobs.crawl import plan
+    from briefwatch.storage.db import open_db
 
     config = load_config(resolve_config_path(settings.get("BRIEFWATCH_CONFIG")))
     candidates = [s for s in config.sources if s.spider == spider]

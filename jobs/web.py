@@ -20,9 +20,8 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import sqlite_utils
-
-from jobs.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows, render
-from storage.db import StorageError
+from briefwatch.jobs.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows, render
+from briefwatch.storage.db import StorageError
 
 PAGE_SIZE = 100
 SEARCH_PAGE = 50
@@ -60,12 +59,12 @@ class App:
 
     def names(self):
         """The names table with the user's own file: every page names outlets by it."""
-        from storage.text.names import load_names
+        from briefwatch.storage.text.names import load_names
 
         return load_names(self.names_file)
 
     def connect(self) -> sqlite_utils.Database:
-        from storage.db import read_only_connection
+        from briefwatch.storage.db import read_only_connection
 
         conn = read_only_connection(self.db_path)
         conn.execute("PRAGMA busy_timeout = 5000")
@@ -113,9 +112,9 @@ class App:
     # -- pages ---------------------------------------------------------------------------------
 
     def index(self, db, environ, params):
-        from storage import browse
-        from storage.pairings import pairings
-        from storage.runs import list_runs, suspects
+        from briefwatch.storage import browse
+        from briefwatch.storage.pairings import pairings
+        from briefwatch.storage.runs import list_runs, suspects
 
         documents, _ = browse.documents(db, limit=20)
         divergent = pairings(db, divergent=True, newest=20)[::-1]
@@ -130,7 +129,7 @@ class App:
                       suspects=held), "text/html; charset=utf-8"
 
     def transcripts(self, db, environ, params):
-        from storage import browse
+        from briefwatch.storage import browse
 
         page = _int(params.get("page"), 1)
         source = params.get("source") or None
@@ -149,9 +148,9 @@ class App:
                       more=len(events) > PAGE_SIZE), "text/html; charset=utf-8"
 
     def transcript(self, db, environ, params, doc_id):
-        from storage.documents import history, removed_since, status_changes
-        from storage.text.diff import describe, paragraphs
-        from storage.text.turns import turns_of
+        from briefwatch.storage.documents import history, removed_since, status_changes
+        from briefwatch.storage.text.diff import describe, paragraphs
+        from briefwatch.storage.text.turns import turns_of
 
         doc, versions = self._document(db, doc_id)
         statuses = status_changes(db, doc["id"])
@@ -169,7 +168,7 @@ class App:
         paras = paragraphs(version["text"])
         turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]],
                   "shown": _turn_name(turn, names)} for turn in turns_of(version)]
-        from storage.pairings import pairing_of
+        from briefwatch.storage.pairings import pairing_of
 
         pairing, language = pairing_of(db, doc["id"])
         other = None
@@ -185,7 +184,7 @@ class App:
 
     def languages(self, db, environ, params, doc_id):
         """A conference in both languages, exchange by exchange."""
-        from storage.pairings import conference
+        from briefwatch.storage.pairings import conference
 
         shown = conference(db, int(doc_id), self.names())
         if shown is None:
@@ -194,8 +193,8 @@ class App:
         return render("conference.html", c=shown), "text/html; charset=utf-8"
 
     def diff(self, db, environ, params, doc_id):
-        from storage.text.diff import compare
-        from storage.text.turns import turns_of
+        from briefwatch.storage.text.diff import compare
+        from briefwatch.storage.text.turns import turns_of
 
         doc, versions = self._document(db, doc_id)
         numbers = [v["n"] for v in versions]
@@ -213,7 +212,7 @@ class App:
                       context=context), "text/html; charset=utf-8"
 
     def search(self, db, environ, params):
-        from storage.search import BadQuery, search
+        from briefwatch.storage.search import BadQuery, search
 
         query = " ".join((params.get("q") or "").split())
         page = max(1, _int(params.get("page"), 1))
@@ -230,8 +229,8 @@ class App:
     def feed(self, db, environ, params):
         from wsgiref.util import application_uri
 
-        from jobs.feed import atom
-        from storage.documents import events
+        from briefwatch.jobs.feed import atom
+        from briefwatch.storage.documents import events
 
         base = application_uri(environ).rstrip("/")
 
@@ -250,7 +249,7 @@ class App:
     # -- helpers -------------------------------------------------------------------------------
 
     def _document(self, db, doc_id: str) -> tuple[dict, list[dict]]:
-        from storage.documents import NotFound, find, versions
+        from briefwatch.storage.documents import NotFound, find, versions
 
         try:
             doc = find(db, doc_id)
@@ -262,8 +261,8 @@ class App:
         return doc, rows
 
     def _events(self, db, limit: int, kind: str | None = None, skip: int = 0) -> list[dict]:
-        from storage.documents import events as stored_events
-        from storage.text.diff import describe
+        from briefwatch.storage.documents import events as stored_events
+        from briefwatch.storage.text.diff import describe
 
         events = stored_events(db, kind=kind, newest=limit, skip=skip)[::-1]
         names = self.names()
@@ -275,7 +274,7 @@ class App:
 def _turn_name(turn: dict, names) -> str | None:
     """Who a turn of the text is, as the page names them: the canonical name, the written form
     beside it where it differs."""
-    from storage.text.names import shown
+    from briefwatch.storage.text.names import shown
 
     if turn["role"] == "question":
         canonical = names.outlet(turn["name"])

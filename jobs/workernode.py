@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.cluster.frontier import (
+from briefwatch.crawler.cluster.frontier import (
     PREFIX,
     ClusterError,
     Frontier,
@@ -81,8 +81,9 @@ def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say
         if run is not None and run not in joined and state == "running":
             joined.add(run)
             say(f"worker {name} joins run {run}")
-            cmd = [sys.executable, "-m", "crawler.cluster.workerprocess", "--redis", redis_url,
-                   "--run", str(run), "--worker", name, "--log-level", log_level]
+            cmd = [sys.executable, "-m", "briefwatch.crawler.cluster.workerprocess",
+                   "--redis", redis_url, "--run", str(run), "--worker", name,
+                   "--log-level", log_level]
             if log_file:
                 cmd += ["--log-file", str(log_file)]
             env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}

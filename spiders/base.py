@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from briefwatch.crawler.claims import Claims
+from briefwatch.crawler.context import CrawlContext
+from briefwatch.crawler.items import FetchedPage
+from briefwatch.crawler.responses import count_failure, header, header_pairs, status_line
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
 from w3lib.url import canonicalize_url
-
-from crawler.claims import Claims
-from crawler.context import CrawlContext
-from crawler.items import FetchedPage
-from crawler.responses import count_failure, header, header_pairs, status_line
 
 COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
 CURRENT_PAGE = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
@@ -355,7 +354,7 @@ URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
 
 def _date_in(item: ListingItem) -> str:
     """A listed item's date from its title, else from its URL (tYYYYMMDD_N)."""
-    from crawler.extract import date_from_text
+    from briefwatch.crawler.extract import date_from_text
 
     found = date_from_text(item.title)
     if found:

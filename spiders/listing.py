@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from crawler.extract import Template, extract_template
-from spiders.base import ListingSpider
-from spiders.registry import SPIDERS
+from briefwatch.crawler.extract import Template, extract_template
+from briefwatch.spiders.base import ListingSpider
+from briefwatch.spiders.registry import SPIDERS
 
 
 class ConfiguredListingSpider(ListingSpider):

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from spiders.base import ListingItem, ListingSpider, next_by_query
-from spiders.registry import SPIDERS
+from briefwatch.spiders.base import ListingItem, ListingSpider, next_by_query
+from briefwatch.spiders.registry import SPIDERS
 
 PUBLIC = re.compile(r"\?dtl/(\d+)/")
 CARD_DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+),?\s+(\d{4})")

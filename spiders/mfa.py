@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from spiders.base import ListingSpider
-from spiders.registry import SPIDERS
+from briefwatch.spiders.base import ListingSpider
+from briefwatch.spiders.registry import SPIDERS
 
 ENGLISH = re.compile(r"[\x00-\u024f\u2000-\u206f]+")
 SERIES = re.compile(r"Press Conference|Remarks on|Daily Briefing", re.IGNORECASE)

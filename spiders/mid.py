@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from spiders.base import ListingItem, ListingSpider
-from spiders.registry import SPIDERS
+from briefwatch.spiders.base import ListingItem, ListingSpider
+from briefwatch.spiders.registry import SPIDERS
 
 
 class MidSpider(ListingSpider):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from spiders.base import ListingSpider
-from spiders.registry import SPIDERS
+from briefwatch.spiders.base import ListingSpider
+from briefwatch.spiders.registry import SPIDERS
 
 
 class MissionSpider(ListingSpider):

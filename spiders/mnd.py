@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from spiders.base import Pagination
-from spiders.registry import SPIDERS
-from spiders.scio import ScioSpider
+from briefwatch.spiders.base import Pagination
+from briefwatch.spiders.registry import SPIDERS
+from briefwatch.spiders.scio import ScioSpider
 
 MANUSCRIPT_PAGES = re.compile(r"createManuscriptPageHTML\(\s*['\"]?(\d+)")
 # The collector caps an article at 30 pages; so do we.

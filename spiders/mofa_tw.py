@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from spiders.base import LISTING_DATE, ListingItem, ListingSpider, next_by_query
-from spiders.registry import SPIDERS
+from briefwatch.spiders.base import LISTING_DATE, ListingItem, ListingSpider, next_by_query
+from briefwatch.spiders.registry import SPIDERS
 
 ARTICLE = re.compile(r"/News_Content\.aspx\?(?:.*&)?s=[0-9A-Fa-f]+")
 

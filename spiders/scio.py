@@ -12,11 +12,10 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-
-from crawler.decode import NotText, decode_html
-from crawler.extract import PAGE_SEPARATOR
-from spiders.base import ListingSpider
-from spiders.registry import SPIDERS
+from briefwatch.crawler.decode import NotText, decode_html
+from briefwatch.crawler.extract import PAGE_SEPARATOR
+from briefwatch.spiders.base import ListingSpider
+from briefwatch.spiders.registry import SPIDERS
 
 NOTICE = re.compile(r"^\s*notice\b", re.IGNORECASE)
 CONTENT = re.compile(r"/content_(\d+)(?:_(\d+))?\.html?$")

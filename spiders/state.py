@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from spiders.base import ListingItem, ListingSpider
-from spiders.registry import SPIDERS
+from briefwatch.spiders.base import ListingItem, ListingSpider
+from briefwatch.spiders.registry import SPIDERS
 
 BRIEFING_SLUG = re.compile(r"/[^/]*press-briefing[^/]*/?$")
 

@@ -17,9 +17,9 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING
 
-from storage.text.diff import change_summary
-from storage.text.turns import split_turns, turns_of, unpack_turns
-from storage.versions import (
+from briefwatch.storage.text.diff import change_summary
+from briefwatch.storage.text.turns import split_turns, turns_of, unpack_turns
+from briefwatch.storage.versions import (
     Fetched,
     Outcome,
     _doubt,

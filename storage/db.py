@@ -110,8 +110,7 @@ def _migrated(path: Path):
 
 def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
     import sqlite_utils
-
-    from storage.migrations import migrations
+    from briefwatch.storage.migrations import migrations
 
     path = Path(path)
     if not path.exists():
@@ -156,7 +155,7 @@ def _looks_like_sqlite(path: Path) -> bool:
 
 
 def _check_schema(db: sqlite_utils.Database, path: Path) -> None:
-    from storage.migrations import migrations
+    from briefwatch.storage.migrations import migrations
 
     known = {m.name for m in migrations._migrations}
     newer = [m.name for m in migrations.applied(db) if m.name not in known]

@@ -64,7 +64,7 @@ def list_documents(db: sqlite_utils.Database, source: str | None = None, *,
 
 def versions(db: sqlite_utils.Database, document: int) -> list[dict]:
     """Every version, oldest first; `turns` is None where it was not recorded."""
-    from storage.text.turns import unpack_turns
+    from briefwatch.storage.text.turns import unpack_turns
 
     rows = list(db.query(
         "SELECT id, n, run, fetched_at, title, published, text, canonical_hash, extractor, "
@@ -131,7 +131,7 @@ PREVIOUS_TITLE = ("(SELECT p.title FROM versions p WHERE p.document = v.document
 def read_summary(row: dict) -> dict:
     """An event row as read (with PREVIOUS_TITLE): its summary decoded, the title change in
     an edit's summary."""
-    from storage.text.diff import with_title_change
+    from briefwatch.storage.text.diff import with_title_change
 
     summary = json.loads(row["summary"]) if row["summary"] else None
     previous = row.pop("previous_title", None)
@@ -156,7 +156,7 @@ def evidence(db: sqlite_utils.Database, *, source: str | None = None,
              document: int | None = None):
     """Every stored version with its raw bytes and the response it came in, oldest first
     per transcript, one at a time (a WARC export streams them)."""
-    from storage.rawstore import unpack
+    from briefwatch.storage.rawstore import unpack
 
     clauses, params = [], []
     if source:
@@ -243,8 +243,8 @@ def history(versions_: list[dict]) -> list[dict]:
     """Each version (as `versions` gives them) with what `history` shows of it: `paragraphs`,
     `characters`, and `change`, the change summary from the version before (None for the
     first)."""
-    from storage.text.diff import change_summary, paragraphs
-    from storage.text.turns import turns_of
+    from briefwatch.storage.text.diff import change_summary, paragraphs
+    from briefwatch.storage.text.turns import turns_of
 
     out, previous = [], None
     for ver in versions_:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.pairings import exchanges_of
-from storage.text.diff import align, link_spans, paragraphs
+from briefwatch.storage.pairings import exchanges_of
+from briefwatch.storage.text.diff import align, link_spans, paragraphs
 
 
 @dataclass

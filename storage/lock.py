@@ -11,7 +11,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from storage.clock import now
+from briefwatch.storage.clock import now
 
 
 class Locked(Exception):
@@ -20,7 +20,7 @@ class Locked(Exception):
 
 @contextlib.contextmanager
 def crawl_lock(db_path: Path):
-    from storage.db import StorageError
+    from briefwatch.storage.db import StorageError
 
     lock_path = Path(str(db_path) + ".lock")
     try:

@@ -140,7 +140,7 @@ def m006_word_search(db) -> None:
     # the insert cost and under half the size (bench/), and two-character Chinese words such
     # as 香港 become searchable. The index holds its own copy of the text in that form
     # (storage.search.index_form), so it is contentless; storage.versions fills it.
-    from storage.search import index_form
+    from briefwatch.storage.search import index_form
 
     db["versions"].disable_fts()
     db.execute(
@@ -271,7 +271,7 @@ def m011_listing_reach(db) -> None:
     # The web index's count per source reads this index alone, not 50,000 rows.
     db.execute("CREATE INDEX documents_source_summary ON documents(source, status, published, "
                "versions, last_seen)")
-    from storage.runs import note_listing_reach
+    from briefwatch.storage.runs import note_listing_reach
 
     for run, stats in db.execute("SELECT id, stats FROM runs WHERE stats IS NOT NULL "
                                  "ORDER BY id").fetchall():
@@ -285,7 +285,7 @@ def m012_turns_and_pairings_anew(db) -> None:
     # again from its text, and every pairing is computed again at the next crawl, by the
     # rules of `rules` (storage.pairings.RULES), without events for what the old rules said.
     # `uncertain` says why an alignment cannot say which exchanges are missing (NULL: it can).
-    from storage.text.turns import pack_turns, split_turns
+    from briefwatch.storage.text.turns import pack_turns, split_turns
 
     db.execute("ALTER TABLE pairings ADD COLUMN uncertain TEXT")
     db.execute("ALTER TABLE pairings ADD COLUMN rules INTEGER NOT NULL DEFAULT 1")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from storage.clock import now
-from storage.documents import PREVIOUS_TITLE, read_summary
+from briefwatch.storage.clock import now
+from briefwatch.storage.documents import PREVIOUS_TITLE, read_summary
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -15,10 +15,10 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from storage.clock import now
-from storage.text.exchanges import build_exchanges
-from storage.text.pairing import pair_exchanges
-from storage.text.turns import turns_of, unpack_turns
+from briefwatch.storage.clock import now
+from briefwatch.storage.text.exchanges import build_exchanges
+from briefwatch.storage.text.pairing import pair_exchanges
+from briefwatch.storage.text.turns import turns_of, unpack_turns
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -57,7 +57,7 @@ def unpack(db, blob: bytes | None, base: int | None) -> bytes:
         row = db.execute("SELECT data FROM raw_dictionaries WHERE dict_id = ?",
                          [dict_id]).fetchone()
         if row is None:
-            from storage.db import StorageError
+            from briefwatch.storage.db import StorageError
 
             raise StorageError(f"a raw page needs dictionary {dict_id}, which the database "
                                f"does not hold: the file is damaged")
@@ -98,8 +98,7 @@ def _train(db, source: str):
     archive, and keep it: its dict_id, or None when the source has fewer than TRAIN_AFTER
     pages."""
     import zstandard
-
-    from storage.clock import now
+    from briefwatch.storage.clock import now
 
     ids = [r[0] for r in db.execute(
         "SELECT v.id FROM versions v JOIN documents d ON d.id = v.document "
@@ -135,7 +134,7 @@ def compact(db, *, batch: int = 200, progress=None) -> dict:
     transcripts, versions, bytes before and after, turns packed."""
     import hashlib
 
-    from storage.db import StorageError
+    from briefwatch.storage.db import StorageError
 
     done = {"transcripts": 0, "versions": 0, "before": 0, "after": 0}
     sources = [r[0] for r in db.execute("SELECT DISTINCT source FROM documents")]
@@ -179,7 +178,7 @@ def compact(db, *, batch: int = 200, progress=None) -> dict:
 
 def _pack_old_turns(db, batch: int) -> int:
     """Turns stored as dicts (before storage.text.turns.pack_turns), packed; in batches."""
-    from storage.text.turns import pack_turns, unpack_turns
+    from briefwatch.storage.text.turns import pack_turns, unpack_turns
 
     count, last = 0, 0
     while True:

@@ -6,7 +6,7 @@ import json
 import os
 from typing import TYPE_CHECKING
 
-from storage.clock import now
+from briefwatch.storage.clock import now
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from typing import TYPE_CHECKING
 
-from storage.text import cjk
+from briefwatch.storage.text import cjk
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -165,8 +165,8 @@ def _pattern(passage: str) -> str | None:
 
 def _in_exchange(db, version_id: int, passage: str, outlet: str | None,
                  spokesperson: str | None, names) -> bool:
-    from storage.pairings import exchanges_of
-    from storage.text.turns import unpack_turns
+    from briefwatch.storage.pairings import exchanges_of
+    from briefwatch.storage.text.turns import unpack_turns
 
     version = dict(zip(("text", "title", "turns"), db.execute(
         "SELECT text, title, turns FROM versions WHERE id = ?", [version_id]).fetchone(),

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storage.clock import now
-from storage.rawstore import pack, unpack
-from storage.search import index_form
-from storage.text.diff import change_summary
-from storage.text.turns import pack_turns, split_turns, unpack_turns
+from briefwatch.storage.clock import now
+from briefwatch.storage.rawstore import pack, unpack
+from briefwatch.storage.search import index_form
+from briefwatch.storage.text.diff import change_summary
+from briefwatch.storage.text.turns import pack_turns, split_turns, unpack_turns
 
 if TYPE_CHECKING:
     import sqlite_utils

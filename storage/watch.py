@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from storage.search import excerpt, mentioning, passage_pattern
-from storage.text.diff import Block, align, paragraphs
+from briefwatch.storage.search import excerpt, mentioning, passage_pattern
+from briefwatch.storage.text.diff import Block, align, paragraphs
 
 if TYPE_CHECKING:
     import sqlite_utils

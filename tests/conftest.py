@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The real command, as a user's shell runs it (the `briefwatch` script calls the same main).
+CLI = [sys.executable, "-m", "briefwatch.jobs.cli"]
 REAL_PAGES = REPO.parent / "shared" / "real-pages" / "fmprc-2020"
 
 
@@ -27,7 +29,7 @@ class Result:
 
 def run_cli(*args: str, config: Path | None = None, cwd: Path | None = None,
             env: dict | None = None, timeout: float = 120) -> Result:
-    cmd = [sys.executable, "-m", "jobs.cli"]
+    cmd = list(CLI)
     if config is not None:
         cmd += ["--config", str(config)]
     cmd += [str(a) for a in args]

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jobs.demosite import (
+from briefwatch.jobs.demosite import (
     LocalSite,
     _question_indices,
     drop_exchange,
@@ -20,6 +20,7 @@ from jobs.demosite import (
     reword,
     write_archive,
 )
+
 from tests.conftest import run_cli, write_config
 
 HOSTILE = ('The ministry keeps <script>alert("bw")</script> & <img src=x onerror=alert(1)> '

@@ -51,7 +51,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from jobs import demosite as ds
+from briefwatch.jobs import demosite as ds
 
 _EPOCH = datetime.date(2000, 1, 1)
 _DAY = datetime.timedelta(days=1)

@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.parse
 
-from jobs import demosite as ds
+from briefwatch.jobs import demosite as ds
 
 MAINTENANCE = ("<html><head><meta charset='utf-8'><title>系统维护</title></head><body>"
                "<div class='box'><p>系统维护中，请稍后访问。</p><p>System maintenance.</p></div>"

@@ -50,7 +50,8 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from jobs import demosite as ds
+from briefwatch.jobs import demosite as ds
+
 from tests.familysites import _Tree
 
 _t = html.escape

@@ -16,14 +16,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-
-from jobs.demosite import (
+from briefwatch.jobs.demosite import (
     LocalSite,
     _question_indices,
     drop_exchange,
     invent_briefings,
     write_archive,
 )
+
 from tests.conftest import REPO, run_cli, write_config
 from tests.test_notify import Webhook
 from tests.waybacksite import Wayback
@@ -335,7 +335,7 @@ def test_the_web_view_marks_archive_captures_and_where_a_transcript_was_last_see
 
 
 def test_a_prefix_listing_is_read_page_by_page_with_its_resume_key():
-    from crawler.archive import cdx
+    from briefwatch.crawler.archive import cdx
 
     with Wayback() as wayback:
         for i in range(7):

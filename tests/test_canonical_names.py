@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from briefwatch.jobs import demosite as ds
 
-from jobs import demosite as ds
 from tests.conftest import run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_web import _start as start_serve

@@ -7,12 +7,12 @@ import itertools
 import json
 
 import pytest
+from briefwatch.storage import runs
+from briefwatch.storage.captures import imported, record_capture, record_rejected_capture
+from briefwatch.storage.db import open_db
+from briefwatch.storage.documents import events, versions
+from briefwatch.storage.versions import record, record_suspect
 
-from storage import runs
-from storage.captures import imported, record_capture, record_rejected_capture
-from storage.db import open_db
-from storage.documents import events, versions
-from storage.versions import record, record_suspect
 from tests.test_storage import URL, page
 
 A = "Reuters: Is the forum on?\nWang: Yes.\nAFP: And the talks?\nWang: Soon."

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import run_cli, write_config
+from tests.conftest import CLI, run_cli, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
             "init", "demo", "sources", "schedule", "jobs", "notify", "serve", "worker",
@@ -13,7 +13,7 @@ COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "ru
 
 
 def test_the_test_knows_every_command():
-    from jobs.cli import cli
+    from briefwatch.jobs.cli import cli
 
     assert sorted(cli.commands) == sorted(COMMANDS)
 
@@ -108,8 +108,9 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 def test_diff_version_arguments(tmp_path):
-    from storage.db import open_db
-    from storage.versions import record
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.versions import record
+
     from tests.test_storage import page  # a Fetched built like the crawler builds one
 
     config = write_config(tmp_path / "c.toml", [])
@@ -131,7 +132,7 @@ def test_diff_version_arguments(tmp_path):
 
 @pytest.mark.parametrize("command", ["show", "diff", "history"])
 def test_unknown_transcript(tmp_path, command):
-    from storage.db import open_db
+    from briefwatch.storage.db import open_db
 
     config = write_config(tmp_path / "c.toml", [])
     open_db(tmp_path / "briefwatch.db").close()
@@ -141,7 +142,7 @@ def test_unknown_transcript(tmp_path, command):
 
 
 def test_a_database_of_a_newer_schema_is_refused(tmp_path):
-    from storage.db import open_db
+    from briefwatch.storage.db import open_db
 
     config = write_config(tmp_path / "c.toml", [])
     db = open_db(tmp_path / "briefwatch.db")
@@ -152,8 +153,9 @@ def test_a_database_of_a_newer_schema_is_refused(tmp_path):
 
 
 def test_scraped_control_characters_never_reach_the_terminal(tmp_path):
-    from storage.db import open_db
-    from storage.versions import record
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.versions import record
+
     from tests.test_storage import page
 
     config = write_config(tmp_path / "c.toml", [])
@@ -173,7 +175,7 @@ def test_bare_briefwatch_shows_its_help_and_succeeds():
 
 
 def test_sources_count_one_transcript_in_the_singular(tmp_path):
-    from jobs.demosite import LocalSite, invent_briefings, write_archive
+    from briefwatch.jobs.demosite import LocalSite, invent_briefings, write_archive
 
     root = tmp_path / "site"
     archive = write_archive(root, "en-2014", invent_briefings("en", __import__("datetime").date(
@@ -190,13 +192,12 @@ def _read_only(folder, *args: str) -> list[str]:
     """The real CLI in a mount namespace of its own where `folder` is a read-only filesystem
     (unshare -rm: no privileges needed, nothing to clean up)."""
     import shlex
-    import sys
 
     from tests.conftest import REPO
 
     inner = (f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && "
              f"mount -o remount,ro,bind {shlex.quote(str(folder))} && cd {REPO} && exec "
-             + " ".join(shlex.quote(a) for a in [sys.executable, "-m", "jobs.cli", *args]))
+             + " ".join(shlex.quote(a) for a in [*CLI, *args]))
     return ["unshare", "-rm", "sh", "-c", inner]
 
 
@@ -205,7 +206,7 @@ def test_a_database_on_a_read_only_filesystem_is_read(tmp_path):
     import shutil
     import subprocess
 
-    from jobs.demosite import LocalSite, invent_briefings, write_archive
+    from briefwatch.jobs.demosite import LocalSite, invent_briefings, write_archive
 
     if not shutil.which("unshare") or subprocess.run(
             ["unshare", "-rm", "sh", "-c", f"mount --bind {tmp_path} {tmp_path}"],
@@ -244,9 +245,10 @@ def three_sources(tmp_path):
     through the storage code in two runs: 3 new, then 1 edited and 1 removed."""
     from dataclasses import replace
 
-    from storage import runs
-    from storage.db import open_db
-    from storage.versions import record, record_suspect
+    from briefwatch.storage import runs
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.versions import record, record_suspect
+
     from tests.test_storage import page
 
     config = write_config(tmp_path / "c.toml", [
@@ -371,14 +373,13 @@ def _on_a_terminal(*args: str, config, env: dict | None = None) -> str:
     import os
     import pty
     import subprocess
-    import sys
 
     from tests.conftest import REPO
 
     leader, follower = pty.openpty()
     full_env = {k: v for k, v in os.environ.items() if k not in ("BRIEFWATCH_CONFIG",
                                                                  "NO_COLOR")}
-    proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config), *args],
+    proc = subprocess.Popen([*CLI, "--config", str(config), *args],
                             stdout=follower, stderr=subprocess.PIPE, cwd=REPO,
                             env={**full_env, **(env or {})})
     os.close(follower)

@@ -17,7 +17,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,10 +26,10 @@ from pathlib import Path
 
 import pytest
 import redis
+from briefwatch.jobs import demosite as ds
 
-from jobs import demosite as ds
 from tests import familysites as fs
-from tests.conftest import REPO, run_cli, write_config
+from tests.conftest import CLI, REPO, run_cli, write_config
 from tests.redisgate import RedisGate
 
 # -- fixtures ------------------------------------------------------------------------------------
@@ -89,7 +88,7 @@ class Workers:
         for name in names:
             log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
             self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "jobs.cli", "--config", str(self.config), "worker",
+                [*CLI, "--config", str(self.config), "worker",
                  "--name", name, "--idle-timeout", str(idle), "-v"],
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
 
@@ -271,7 +270,7 @@ def _wait_for(condition, timeout: float = 120, what: str = "", logs: Path | None
 
 def _start_coordinator(config: Path, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "jobs.cli", "--config", str(config), "crawl", "--cluster",
+        [*CLI, "--config", str(config), "crawl", "--cluster",
          "--json"], cwd=REPO, stdout=subprocess.PIPE, stderr=open(log, "w"), text=True)  # noqa: SIM115
 
 
@@ -576,7 +575,7 @@ def test_a_worker_leaves_when_idle_or_told_to(tmp_path, redis_url):
     assert "no run for 1 s; leaving" in idle.err
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jobs.cli", "--config", str(config), "worker", "--name", "w",
+        [*CLI, "--config", str(config), "worker", "--name", "w",
          "--idle-timeout", "0"], cwd=REPO, stderr=subprocess.PIPE, text=True)
     client = redis.Redis.from_url(redis_url)
     _wait_for(lambda: client.exists("briefwatch:node:w"), what="the worker to register")
@@ -637,7 +636,7 @@ def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
         workers(config).start("w1")
         log = tmp_path / "daemon.log"
         daemon = subprocess.Popen(
-            [sys.executable, "-m", "jobs.cli", "--config", str(config), "schedule", "--cluster",
+            [*CLI, "--config", str(config), "schedule", "--cluster",
              "--log-file", str(log)], cwd=REPO, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         try:

@@ -1,8 +1,7 @@
 from pathlib import Path
 
 import pytest
-
-from jobs.config import ConfigError, CrawlSettings, load_config
+from briefwatch.jobs.config import ConfigError, CrawlSettings, load_config
 
 GOOD = """
 [storage]
@@ -131,7 +130,7 @@ def test_unknown_source_lists_the_configured_ones(tmp_path):
 def test_init_template_is_a_valid_config(tmp_path):
     from importlib.resources import files
 
-    text = files("jobs").joinpath("default_config.toml").read_text("utf-8")
+    text = files("briefwatch.jobs").joinpath("default_config.toml").read_text("utf-8")
     config = load_config(write(tmp_path, text))
     urls = [u for s in config.sources for u in s.start_urls]
     assert "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/" in urls
@@ -145,7 +144,7 @@ def test_every_host_of_the_init_template_is_the_one_the_readme_gives(tmp_path):
 
     from tests.conftest import REPO
 
-    template = files("jobs").joinpath("default_config.toml").read_text("utf-8")
+    template = files("briefwatch.jobs").joinpath("default_config.toml").read_text("utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     hosts = re.compile(r"https?://([\w.-]+)")
     start_urls = [line for line in template.splitlines() if "start_urls" in line]

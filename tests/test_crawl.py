@@ -12,8 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from jobs.demosite import (
+from briefwatch.jobs.demosite import (
     GENERATIONS,
     LocalSite,
     drop_exchange,
@@ -21,7 +20,8 @@ from jobs.demosite import (
     reword,
     write_archive,
 )
-from tests.conftest import REPO, run_cli, write_config
+
+from tests.conftest import CLI, REPO, run_cli, write_config
 
 
 def crawl(config: Path, *args: str) -> dict:
@@ -357,7 +357,7 @@ def test_links_to_other_hosts_are_never_followed(tmp_path):
 
 
 def test_a_second_crawl_while_one_runs_exits_at_once(small):
-    from storage.lock import crawl_lock
+    from briefwatch.storage.lock import crawl_lock
 
     config = small["config"]
     with crawl_lock(config.parent / "briefwatch.db"):
@@ -398,7 +398,7 @@ def test_scrapy_commands_work_from_the_repository_root(small, tmp_path):
     env = {**os.environ, "BRIEFWATCH_CONFIG": str(small["config"])}
     listed = subprocess.run([*scrapy, "list"], cwd=REPO, env=env, capture_output=True,
                             text=True, timeout=60)
-    from spiders.registry import SPIDERS
+    from briefwatch.spiders.registry import SPIDERS
 
     assert listed.stdout.split() == sorted(SPIDERS), listed.stderr
     write_archive(small["root"], "en-2014",
@@ -426,7 +426,6 @@ def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
     listed every briefing twice; and nothing served the demo site once it ended."""
     import signal
     import subprocess
-    import sys
     import urllib.request
 
     folder = tmp_path / "demo"
@@ -438,7 +437,7 @@ def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
     listed = run_cli("list", "--json", config=folder / "briefwatch.toml").jsonl()
     assert len(listed) == 13 and len({r["url"] for r in listed}) == 13
 
-    proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "demo", "--dir", str(folder),
+    proc = subprocess.Popen([*CLI, "demo", "--dir", str(folder),
                              "--serve"], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         for line in proc.stdout:
@@ -461,11 +460,10 @@ def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
 def test_a_crawl_off_a_terminal_logs_progress_lines(tmp_path):
     # issue 15: when not on a terminal nothing was printed until the end (97 s of silence)
     import subprocess
-    import sys
     import threading
     import time
 
-    from jobs import demosite as ds
+    from briefwatch.jobs import demosite as ds
 
     release = threading.Event()
 
@@ -487,7 +485,7 @@ def test_a_crawl_off_a_terminal_logs_progress_lines(tmp_path):
         config = write_config(tmp_path / "c.toml", [
             {"name": "mfa-en", "spider": "mfa", "start_urls": [site.url(archive.listing_path)]}])
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jobs.cli", "--config", str(config), "crawl",
+            [*CLI, "--config", str(config), "crawl",
              "--progress-every", "0.2"], cwd=REPO, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, encoding="utf-8")
         lines: list[str] = []

@@ -10,9 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from briefwatch.jobs import demosite as ds
 from parsel import Selector
-
-from jobs import demosite as ds
 
 NEWEST = datetime.date(2020, 7, 3)
 ALL_GENERATIONS = sorted(ds.GENERATIONS)

@@ -14,9 +14,8 @@ import subprocess
 import sys
 
 import pytest
-
-from jobs.diffview import side_by_side
-from storage.text.diff import (
+from briefwatch.jobs.diffview import side_by_side
+from briefwatch.storage.text.diff import (
     align,
     change_summary,
     compare,
@@ -27,8 +26,9 @@ from storage.text.diff import (
     turn_sentence,
     word_diff,
 )
-from storage.text.names import load_names
-from storage.text.turns import split_turns
+from briefwatch.storage.text.names import load_names
+from briefwatch.storage.text.turns import split_turns
+
 from tests.conftest import REPO, run_cli
 from tests.edited_site import HOSTILE, build
 
@@ -376,9 +376,8 @@ def test_diff_reads_a_current_database_without_importing_sqlite_utils(edited):
 
 def test_the_reader_knows_the_current_schema_and_leaves_the_rest_to_open_db(tmp_path):
     import sqlite_utils
-
-    from storage.db import SCHEMA, StorageError, open_reader
-    from storage.migrations import migrations
+    from briefwatch.storage.db import SCHEMA, StorageError, open_reader
+    from briefwatch.storage.migrations import migrations
 
     assert tuple(m.name for m in migrations._migrations) == SCHEMA
     old = sqlite_utils.Database(tmp_path / "old.db")
@@ -423,10 +422,10 @@ def test_turn_sentences_for_added_questions_unnamed_askers_and_announcements():
 
 
 def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path):
-    from storage.db import open_db
-    from storage.documents import events, versions
-    from storage.text.normalize import canonical_hash, text_hash
-    from storage.versions import Fetched, record
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.documents import events, versions
+    from briefwatch.storage.text.normalize import canonical_hash, text_hash
+    from briefwatch.storage.versions import Fetched, record
 
     title = "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference"
     old = "Intro.\nAFP: Will the talks go ahead?\nWang Wenbin: Yes.\nCCTV: And the fair?\n" \

@@ -12,10 +12,11 @@ import datetime as dt
 import json
 from dataclasses import replace
 
-from jobs import demosite as ds
-from storage.exchangehistory import exchange_history, same_exchanges, through_paragraphs
-from storage.pairings import exchanges_of
-from storage.text.names import load_names
+from briefwatch.jobs import demosite as ds
+from briefwatch.storage.exchangehistory import exchange_history, same_exchanges, through_paragraphs
+from briefwatch.storage.pairings import exchanges_of
+from briefwatch.storage.text.names import load_names
+
 from tests.conftest import run_cli
 from tests.test_pairs import _crawl, _series
 

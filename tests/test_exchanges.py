@@ -14,11 +14,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from briefwatch.storage.text.exchanges import build_exchanges
+from briefwatch.storage.text.names import load_names
+from briefwatch.storage.text.pairing import pair_exchanges
+from briefwatch.storage.text.turns import split_turns
 
-from storage.text.exchanges import build_exchanges
-from storage.text.names import load_names
-from storage.text.pairing import pair_exchanges
-from storage.text.turns import split_turns
 from tests.conftest import REAL_PAGES
 
 DATA = Path(__file__).parent / "data"
@@ -34,8 +34,8 @@ needs_real_pages = pytest.mark.skipif(not REAL_PAGES.exists(),
 
 
 def _text(name: str, url: str | None = None) -> tuple[str, str]:
-    from crawler.decode import decode_html
-    from crawler.extract import extract
+    from briefwatch.crawler.decode import decode_html
+    from briefwatch.crawler.extract import extract
 
     html, _ = decode_html((REAL_PAGES / name).read_bytes())
     transcript = extract(html, url or f"https://www.fmprc.gov.cn/{name}")
@@ -193,7 +193,7 @@ def test_an_aside_a_predecessor_and_a_follow_up_label_are_not_questions():
 
 
 def test_a_question_credited_to_different_outlets_in_each_language_still_pairs():
-    from storage.text.pairing import pair_exchanges
+    from briefwatch.storage.text.pairing import pair_exchanges
 
     en_title = "Foreign Ministry Spokesperson Lin Jian's Regular Press Conference on May 9, 2024"
     zh_title = "2024年5月9日外交部发言人林剑主持例行记者会"

@@ -3,8 +3,8 @@
 import datetime as dt
 
 import pytest
+from briefwatch.crawler.extract import Rejected, Transcript, date_from_text, extract
 
-from crawler.extract import Rejected, Transcript, date_from_text, extract
 from tests.conftest import REAL_PAGES
 
 EN_2014 = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
@@ -177,7 +177,7 @@ def test_real_error_page_is_a_soft_404_at_any_url():
     ],
 )
 def test_robots_txt_that_is_an_html_page_means_no_rules(body, allowed):
-    from crawler.robots import HtmlTolerantRobotParser
+    from briefwatch.crawler.robots import HtmlTolerantRobotParser
 
     parser = HtmlTolerantRobotParser(body, None)
     assert parser.allowed("https://www.fmprc.gov.cn/mfa_eng/t1.shtml", "briefwatch") is allowed
@@ -200,7 +200,7 @@ PAGE_TWO = ["Reporter: What does the ministry expect of the coming talks on rive
 
 
 def test_a_split_transcript_of_no_known_template_joins_every_page():
-    from crawler.extract import PAGE_SEPARATOR
+    from briefwatch.crawler.extract import PAGE_SEPARATOR
 
     title = "Press Conference on the Harvest, March 3, 2021"
     html = PAGE_SEPARATOR.join([_story(title, PAGE_ONE), _story(title, PAGE_TWO)])
@@ -214,7 +214,7 @@ def test_a_split_transcript_of_no_known_template_joins_every_page():
     _story("China.org.cn", ["Sorry, the page you requested cannot be found."]),
 ])
 def test_a_split_transcript_whose_later_page_says_nothing_is_rejected(later):
-    from crawler.extract import PAGE_SEPARATOR
+    from briefwatch.crawler.extract import PAGE_SEPARATOR
 
     title = "Press Conference on the Harvest, March 3, 2021"
     html = PAGE_SEPARATOR.join([_story(title, PAGE_ONE), later])

@@ -9,9 +9,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from briefwatch.jobs.demosite import LocalSite
 from parsel import Selector
 
-from jobs.demosite import LocalSite
 from tests import familysites as fs
 
 # The selectors the module docstring promises: listing items, title, date, body.

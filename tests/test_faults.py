@@ -12,14 +12,13 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from briefwatch.jobs.demosite import invent_briefings, reword, write_archive
 
-from jobs.demosite import invent_briefings, reword, write_archive
-from tests.conftest import REPO, run_cli
+from tests.conftest import CLI, REPO, run_cli
 from tests.faultsite import FaultySite
 
 
@@ -164,7 +163,7 @@ def test_kill_9_in_the_middle_of_a_crawl(tmp_path, moment):
         config = config_file(tmp_path, site.url(archive.listing_path),
                              concurrency_per_domain=2, download_timeout=10)
         env = {k: v for k, v in os.environ.items() if k != "BRIEFWATCH_CONFIG"}
-        proc = subprocess.Popen([sys.executable, "-m", "jobs.cli", "--config", str(config),
+        proc = subprocess.Popen([*CLI, "--config", str(config),
                                  "crawl"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         db = tmp_path / "bw.db"

@@ -14,7 +14,8 @@ import datetime as dt
 import json
 import shutil
 
-from jobs import demosite as ds
+from briefwatch.jobs import demosite as ds
+
 from tests.conftest import run_cli, write_config
 
 OLD_COLUMN = "/web/wjdt_674879/fyrbt_674889/"

@@ -10,8 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from briefwatch.storage.text.names import load_names, written_key
 
-from storage.text.names import load_names, written_key
 from tests.conftest import REAL_PAGES
 
 PAIRS = REAL_PAGES.parent / "fmprc-2020-pairs"
@@ -27,8 +27,8 @@ needs_pairs = pytest.mark.skipif(not PAIRS.exists(),
 @functools.cache
 def _page(date: str, lang: str):
     """The transcript as briefwatch extracts it from the real page."""
-    from crawler.decode import decode_html
-    from crawler.extract import extract
+    from briefwatch.crawler.decode import decode_html
+    from briefwatch.crawler.extract import extract
 
     with (PAIRS / "INDEX.tsv").open(encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh, delimiter="\t") if r["date"] == date)
@@ -54,7 +54,7 @@ def test_both_labels_of_one_question_are_one_canonical_name(pair):
 
 @needs_pairs
 def test_every_outlet_asking_in_the_real_pairs_is_in_the_names_table():
-    from storage.text.turns import split_turns
+    from briefwatch.storage.text.turns import split_turns
 
     names = load_names()
     labelled = {p[k] for p in LABELS["pairs"] for k in ("en", "zh")}

@@ -1,6 +1,5 @@
 import pytest
-
-from storage.text.normalize import canonical_hash, canonical_text, clean_paragraphs
+from briefwatch.storage.text.normalize import canonical_hash, canonical_text, clean_paragraphs
 
 BASE = "Wang Lan: China's position is clear. We don't accept \"so-called\" protests."
 
@@ -69,7 +68,7 @@ def test_canonical_text_is_canonical_paragraph_line_by_line():
     # giving exactly what the per-paragraph definition gives.
     import random
 
-    from storage.text.normalize import canonical_paragraph, canonical_text
+    from briefwatch.storage.text.normalize import canonical_paragraph, canonical_text
 
     r = random.Random(7)
     alphabet = ("ab Z1 中文。，\u200b\u00ad\u2019\u201cＡ１ﬁ・“”"

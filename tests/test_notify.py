@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from briefwatch.jobs.demosite import LocalSite, invent_briefings, reword, write_archive
 
-from jobs.demosite import LocalSite, invent_briefings, reword, write_archive
 from tests.conftest import run_cli
 
 
@@ -231,7 +231,7 @@ CUT = ("The Foreign Minister of Kenya will visit China from March 3 to 5.\n"
 def stored_world(tmp_path: Path, hooks: list[str], extra: str = "") -> tuple[Path, object]:
     """A config notifying `hooks`, and its database opened for writing, every channel
     registered (owed what is recorded from now on)."""
-    from storage.db import open_db
+    from briefwatch.storage.db import open_db
 
     config = config_for(tmp_path, "http://127.0.0.1:9/eng/", hooks, extra)
     db = open_db(tmp_path / "bw.db")
@@ -247,7 +247,7 @@ def stored(text: str, url: str, title: str = TITLE):
 
 def test_an_edit_is_told_in_sentences_an_excerpt_and_a_link_and_a_big_night_stays_short(
         tmp_path):
-    from storage.versions import record
+    from briefwatch.storage.versions import record
 
     with Webhook() as hook:
         config, db = stored_world(tmp_path, [hook.url()],
@@ -285,7 +285,7 @@ WATCH = ('[[watch]]\nname = "taiwan"\nterms = ["Taiwan", "台湾"]\nnotify = ["{
 
 
 def test_a_watch_hears_only_of_its_terms_with_the_passages_quoted(tmp_path):
-    from storage.versions import record
+    from briefwatch.storage.versions import record
 
     with Webhook() as everything, Webhook() as desk:
         config, db = stored_world(tmp_path, [everything.url()],
@@ -327,8 +327,8 @@ def test_a_watch_hears_only_of_its_terms_with_the_passages_quoted(tmp_path):
 
 
 def test_a_channel_a_watch_names_hears_only_of_the_watch(tmp_path):
-    from jobs.config import load_config
-    from jobs.notify import routes
+    from briefwatch.jobs.config import load_config
+    from briefwatch.jobs.notify import routes
 
     config = load_config(config_for(
         tmp_path, "http://127.0.0.1:9/eng/", ["json://127.0.0.1:9/all", "desk=json://127.0.0.1:9/d"],
@@ -342,8 +342,8 @@ def test_a_channel_a_watch_names_hears_only_of_the_watch(tmp_path):
 
 
 def test_a_first_crawl_is_summed_up_for_a_watch_too(tmp_path):
-    from storage import runs
-    from storage.versions import record
+    from briefwatch.storage import runs
+    from briefwatch.storage.versions import record
 
     with Webhook() as everything, Webhook() as desk:
         config, db = stored_world(tmp_path, [everything.url()],

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from jobs import demosite as ds
-from storage.text.names import load_names
+from briefwatch.jobs import demosite as ds
+from briefwatch.storage.text.names import load_names
+
 from tests.conftest import run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_web import _start as start_serve
@@ -344,7 +345,7 @@ def test_an_upgrade_reads_stored_versions_by_the_new_rules_and_tells_nothing_of_
     import dataclasses
     import sqlite3
 
-    from storage.text.turns import pack_turns, split_turns, unpack_turns
+    from briefwatch.storage.text.turns import pack_turns, split_turns, unpack_turns
 
     root = tmp_path / "site"
     day = dt.date(2020, 7, 3)

@@ -8,14 +8,14 @@ import json
 import zlib
 
 import pytest
+from briefwatch.jobs import demosite
+from briefwatch.storage import runs
+from briefwatch.storage.db import open_db
+from briefwatch.storage.rawstore import TRAIN_AFTER, ZSTD_MAGIC, compact
+from briefwatch.storage.text.normalize import canonical_hash, text_hash
+from briefwatch.storage.text.turns import unpack_turns
+from briefwatch.storage.versions import Fetched, raw_html, record
 
-from jobs import demosite
-from storage import runs
-from storage.db import open_db
-from storage.rawstore import TRAIN_AFTER, ZSTD_MAGIC, compact
-from storage.text.normalize import canonical_hash, text_hash
-from storage.text.turns import unpack_turns
-from storage.versions import Fetched, raw_html, record
 from tests.conftest import run_cli
 
 GEN = demosite.GENERATIONS["en-2024"]
@@ -148,7 +148,7 @@ def test_a_page_stored_with_a_dictionary_the_file_lost_is_a_clear_error(db):
     _store(db, pages(TRAIN_AFTER + 2, seed=9), edits=0)
     db.execute("DELETE FROM raw_dictionaries")
     last = db.execute("SELECT max(id) FROM versions").fetchone()[0]
-    from storage.db import StorageError
+    from briefwatch.storage.db import StorageError
 
     with pytest.raises(StorageError, match="dictionary .* does not hold: the file is damaged"):
         raw_html(db, last)

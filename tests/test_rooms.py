@@ -15,9 +15,9 @@ import sqlite3
 from dataclasses import dataclass
 
 import pytest
+from briefwatch.storage.text.kinds import kind_of
+from briefwatch.storage.text.turns import unpack_turns
 
-from storage.text.kinds import kind_of
-from storage.text.turns import unpack_turns
 from tests.conftest import Result, run_cli, write_config
 from tests.roomsites import SYSTEM_PAGE, World, WorldSite, write_world
 
@@ -176,8 +176,8 @@ def sources_says_how_far_back_a_listing_reaches(story, room):
 def every_answer_names_who_gave_it(story, room):
     """Issue 22: the spokesperson on every exchange whose labels or title name one, in every
     room, under the canonical name where the names table knows it."""
-    from storage.text.exchanges import build_exchanges
-    from storage.text.names import load_names
+    from briefwatch.storage.text.exchanges import build_exchanges
+    from briefwatch.storage.text.names import load_names
 
     names = load_names()
     night = story.nights[0]
@@ -222,7 +222,7 @@ def test_every_room_backfill_quiet_night_edit_and_deletion(tmp_path):
 
 
 def _page(root, path: str) -> str:
-    from crawler.decode import decode_html
+    from briefwatch.crawler.decode import decode_html
 
     file = root / path.lstrip("/")
     file = file / "index.html" if file.is_dir() else file
@@ -230,7 +230,7 @@ def _page(root, path: str) -> str:
 
 
 def test_every_rooms_pages_extract_as_written(tmp_path):
-    from crawler.extract import PAGE_SEPARATOR, Rejected, extract
+    from briefwatch.crawler.extract import PAGE_SEPARATOR, Rejected, extract
 
     world = write_world(tmp_path, "http://127.0.0.1:9", 0)
     for name, room in world.rooms.items():
@@ -250,7 +250,7 @@ def test_every_rooms_pages_extract_as_written(tmp_path):
 
 
 def test_the_system_page_is_rejected_by_its_url_only(tmp_path):
-    from crawler.extract import Rejected, Transcript, extract
+    from briefwatch.crawler.extract import Rejected, Transcript, extract
 
     write_world(tmp_path, "http://127.0.0.1:9", 0)
     html = _page(tmp_path, SYSTEM_PAGE)
@@ -279,8 +279,8 @@ def _uncommented_sources(text: str) -> str:
 
 
 def test_init_writes_every_room_and_lists_them(tmp_path):
-    from jobs.config import load_config
-    from jobs.rooms import ROOMS
+    from briefwatch.jobs.config import load_config
+    from briefwatch.jobs.rooms import ROOMS
 
     path = tmp_path / "briefwatch.toml"
     assert run_cli("init", path).code == 0
@@ -310,7 +310,7 @@ def test_init_writes_every_room_and_lists_them(tmp_path):
     ({"ca_bundle": "empty.pem"}, "holds no PEM certificate"),
 ])
 def test_room_options_are_checked(tmp_path, extra, problem):
-    from jobs.config import ConfigError, parse_config
+    from briefwatch.jobs.config import ConfigError, parse_config
 
     (tmp_path / "empty.pem").write_text("not a certificate\n")
     source = {"name": "mid-ru", "spider": "mid",
@@ -321,7 +321,7 @@ def test_room_options_are_checked(tmp_path, extra, problem):
 
 
 def test_a_sources_delay_is_never_below_its_sites_floor_but_a_local_copy_has_none(tmp_path):
-    from jobs.config import parse_config
+    from briefwatch.jobs.config import parse_config
 
     def delay(url: str, **extra) -> float:
         source = {"name": "m", "spider": "mnd", "start_urls": [url], **extra}
@@ -336,7 +336,7 @@ def test_a_sources_delay_is_never_below_its_sites_floor_but_a_local_copy_has_non
 
 
 def test_every_host_waits_the_longest_delay_asked_of_it():
-    from crawler.settings import source_slots
+    from briefwatch.crawler.settings import source_slots
 
     assert source_slots([
         {"start_urls": ["http://www.mod.gov.cn/a/", "http://eng.mod.gov.cn/b/"], "delay": 6},
@@ -447,8 +447,8 @@ def test_mid_certificates_are_verified_against_the_ca_bundle_and_never_silently_
 
 
 def test_a_notification_says_what_is_not_a_regular_briefing():
-    from jobs.notify import digest
-    from storage.text.names import load_names
+    from briefwatch.jobs.notify import digest
+    from briefwatch.storage.text.names import load_names
 
     def event(title: str, url: str) -> dict:
         return {"kind": "new", "title": title, "url": url, "source": "mfa-en", "run": 2,

@@ -7,14 +7,13 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from briefwatch.jobs.demosite import LocalSite, invent_briefings, write_archive
 
-from jobs.demosite import LocalSite, invent_briefings, write_archive
-from tests.conftest import REPO, run_cli
+from tests.conftest import CLI, REPO, run_cli
 
 
 def wait_for(condition, timeout: float, what: str):
@@ -42,7 +41,7 @@ class Daemon:
         self.log = log
         env = {k: v for k, v in os.environ.items() if k != "BRIEFWATCH_CONFIG"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jobs.cli", "--config", str(config), "schedule",
+            [*CLI, "--config", str(config), "schedule",
              "--log-file", str(log)],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: log.exists() and "schedule running" in log.read_text(), 120,
@@ -129,8 +128,7 @@ def test_a_first_start_crawls_at_once_and_a_missed_run_runs_once_at_start(tmp_pa
 def overdue(db: Path, job_id: str, late: dt.timedelta) -> None:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
-
-    from jobs.scheduler import JOBS_TABLE
+    from briefwatch.jobs.scheduler import JOBS_TABLE
 
     store = SQLAlchemyJobStore(url=f"sqlite:///{db}", tablename=JOBS_TABLE)
     store.start(BackgroundScheduler(timezone="UTC"), "default")  # a scheduler never started
@@ -187,7 +185,7 @@ def test_bad_timezone(tmp_path):
     ],
 )
 def test_cron_expressions_mean_what_crontab_means(expression, expected):
-    from jobs.cron import cron_trigger
+    from briefwatch.jobs.cron import cron_trigger
 
     sunday_noon = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
     fire = cron_trigger(expression, "UTC").get_next_fire_time(None, sunday_noon)

@@ -9,10 +9,10 @@ import html
 import re
 
 import pytest
+from briefwatch.storage import runs
+from briefwatch.storage.db import open_db
+from briefwatch.storage.versions import record, record_suspect
 
-from storage import runs
-from storage.db import open_db
-from storage.versions import record, record_suspect
 from tests.conftest import run_cli, write_config
 from tests.test_storage import URL, page
 

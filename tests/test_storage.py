@@ -3,13 +3,12 @@
 import sqlite3
 
 import pytest
-
-from storage import runs
-from storage.db import StorageError, open_db
-from storage.documents import NotFound, events, find, versions
-from storage.search import BadQuery, search
-from storage.text.normalize import canonical_hash, text_hash
-from storage.versions import Fetched, record
+from briefwatch.storage import runs
+from briefwatch.storage.db import StorageError, open_db
+from briefwatch.storage.documents import NotFound, events, find, versions
+from briefwatch.storage.search import BadQuery, search
+from briefwatch.storage.text.normalize import canonical_hash, text_hash
+from briefwatch.storage.versions import Fetched, record
 
 URL = "http://127.0.0.1/t1.shtml"
 

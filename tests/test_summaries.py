@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 
-from storage.db import open_db
-from storage.versions import record
+from briefwatch.storage.db import open_db
+from briefwatch.storage.versions import record
+
 from tests.conftest import run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_storage import URL, page
@@ -18,9 +19,9 @@ SAID = f"title changed: “{OLD_TITLE}” → “{NEW_TITLE}”"
 
 
 def test_a_retitled_transcript_says_so_in_every_summary(tmp_path):
-    from jobs.feed import atom
-    from storage.documents import events
-    from storage.text.names import load_names
+    from briefwatch.jobs.feed import atom
+    from briefwatch.storage.documents import events
+    from briefwatch.storage.text.names import load_names
 
     with Webhook() as hook:
         config = write_config(tmp_path / "c.toml", [

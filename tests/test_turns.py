@@ -6,9 +6,9 @@ import datetime as dt
 import json
 
 import pytest
+from briefwatch.jobs.demosite import _question_indices, invent_briefings
+from briefwatch.storage.text.turns import speaker_of, split_turns
 
-from jobs.demosite import _question_indices, invent_briefings
-from storage.text.turns import speaker_of, split_turns
 from tests.conftest import REPO
 
 SAMPLES = REPO.parent / "shared" / "samples"
@@ -239,7 +239,7 @@ def test_a_comma_or_cyrillic_does_not_make_a_speaker(paragraph):
 
 
 def test_turns_are_stored_compactly_and_read_back_as_they_were_split():
-    from storage.text.turns import pack_turns, split_turns, unpack_turns
+    from briefwatch.storage.text.turns import pack_turns, split_turns, unpack_turns
 
     text = ("The ministry opens the briefing.\nReuters: Will the forum go ahead?\n"
             "Wang Wenbin: Yes.\n问：台湾问题？\n答：我们的立场是一贯的。")

@@ -12,7 +12,6 @@ import selectors
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -22,7 +21,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import CLI, REPO, run_cli
 from tests.edited_site import build
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -37,7 +36,7 @@ def _start(config, *args: str) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if k != "BRIEFWATCH_CONFIG"}
     env["PYTHONIOENCODING"] = "utf-8"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jobs.cli", "--config", str(config), "serve", *args],
+        [*CLI, "--config", str(config), "serve", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
     selector = selectors.DefaultSelector()
     selector.register(proc.stdout, selectors.EVENT_READ)

@@ -14,13 +14,12 @@ import json
 from urllib.parse import urlsplit
 
 import scrapy
+from briefwatch.crawler.archive import cdx
+from briefwatch.crawler.context import CrawlContext
+from briefwatch.crawler.items import FetchedPage
+from briefwatch.crawler.responses import count_failure, header, header_pairs, status_line
 from scrapy.spiderloader import SpiderLoader
 from w3lib.url import canonicalize_url
-
-from crawler.archive import cdx
-from crawler.context import CrawlContext
-from crawler.items import FetchedPage
-from crawler.responses import count_failure, header, header_pairs, status_line
 
 
 class ArchiveSpider(scrapy.Spider):

@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crawler import crawlstats
-from crawler.cluster.frontier import ClusterError, Frontier, connect, current_run
-from crawler.crawlstats import CrawlResult
-from crawler.handover import page_from
+from briefwatch.crawler import crawlstats
+from briefwatch.crawler.cluster.frontier import ClusterError, Frontier, connect, current_run
+from briefwatch.crawler.crawlstats import CrawlResult
+from briefwatch.crawler.handover import page_from
 
 # Results stored per transaction.
 BATCH = 200
@@ -36,7 +36,7 @@ class ClusterOptions:
 def adoptable_run(db, url: str) -> int | None:
     """A cluster run whose coordinator died: running in the database with no live process,
     still current in Redis, its frontier seeded. The next coordinator takes it over."""
-    from storage.runs import is_abandoned
+    from briefwatch.storage.runs import is_abandoned
 
     server = connect(url)
     run = current_run(server)
@@ -76,7 +76,7 @@ class Coordinator:
         self._take(plan)
         self.tally = {name: {} for name in self.names}
         self.frontier.settle_results(0, self.tally)
-        from crawler.cluster.leasedqueue import queue_request
+        from briefwatch.crawler.cluster.leasedqueue import queue_request
 
         for name, spider in self.spiders.items():
             queue = self.frontier.queue_key(name)
@@ -91,11 +91,10 @@ class Coordinator:
 
     def _take(self, plan: dict) -> None:
         """The run's spiders, as the workers have them (the coordinator seeds with them)."""
+        from briefwatch.crawler.cluster.spider import cluster_spider_class
+        from briefwatch.crawler.plan import context_from_plan
+        from briefwatch.crawler.settings import scrapy_settings
         from scrapy.spiderloader import SpiderLoader
-
-        from crawler.cluster.spider import cluster_spider_class
-        from crawler.plan import context_from_plan
-        from crawler.settings import scrapy_settings
 
         self.plan = plan
         self.names = [s["name"] for s in plan["sources"]]
@@ -114,8 +113,7 @@ class Coordinator:
         """Store results until the frontier is drained; Ctrl-C (KeyboardInterrupt) stops the
         run: workers leave and what was stored stays."""
         import redis
-
-        from crawler.recorder import Recorder, templates_of
+        from briefwatch.crawler.recorder import Recorder, templates_of
 
         # Committed only with what is settled in Redis: a coordinator that dies in between
         # leaves both as they were, and the next one stores the same results again.

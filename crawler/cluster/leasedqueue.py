@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import logging
 
+from briefwatch.crawler.cluster.frontier import Frontier
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
-
-from crawler.cluster.frontier import Frontier
 
 # request.meta keys, never stored with the request in Redis:
 LEASE = "briefwatch_lease"  # the lease of the request being fetched (copied to its retries)

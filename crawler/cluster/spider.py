@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from crawler.claims import Claims
-from crawler.cluster.frontier import Frontier
-from crawler.cluster.leasedqueue import LEASE, MARKS, OpenLeases
+from briefwatch.crawler.claims import Claims
+from briefwatch.crawler.cluster.frontier import Frontier
+from briefwatch.crawler.cluster.leasedqueue import LEASE, MARKS, OpenLeases
 
 
 class RedisClaims(Claims):

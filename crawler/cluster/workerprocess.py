@@ -15,15 +15,14 @@ import sys
 import warnings
 from pathlib import Path
 
+from briefwatch.crawler import crawlstats
+from briefwatch.crawler.cluster.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
+from briefwatch.crawler.cluster.leasedqueue import FOUND_ON, LEASE, MARKS
+from briefwatch.crawler.handover import page_header
+from briefwatch.crawler.items import FetchedPage
+from briefwatch.crawler.plan import context_from_plan
+from briefwatch.crawler.settings import scrapy_settings, source_slots, tls_settings
 from scrapy import Request
-
-from crawler import crawlstats
-from crawler.cluster.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
-from crawler.cluster.leasedqueue import FOUND_ON, LEASE, MARKS
-from crawler.handover import page_header
-from crawler.items import FetchedPage
-from crawler.plan import context_from_plan
-from crawler.settings import scrapy_settings, source_slots, tls_settings
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +38,17 @@ def worker_settings(redis_url: str, run: int, worker: str, worker_timeout: float
         "BRIEFWATCH_WORKER_TIMEOUT": worker_timeout,
         "REDIS_URL": redis_url,
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.cluster.leasedqueue.LeasedQueue",
-        "DUPEFILTER_CLASS": "crawler.cluster.leasedqueue.PeekingDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "briefwatch.crawler.cluster.leasedqueue.LeasedQueue",
+        "DUPEFILTER_CLASS": "briefwatch.crawler.cluster.leasedqueue.PeekingDupeFilter",
         # The frontier belongs to the run, not to this worker: never clear it on leaving.
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_FLUSH_ON_START": False,
         "ITEM_PIPELINES": {
-            "crawler.pipelines.ExtractPipeline": 300,
-            "crawler.cluster.workerprocess.HandBackPipeline": 800,
+            "briefwatch.crawler.pipelines.ExtractPipeline": 300,
+            "briefwatch.crawler.cluster.workerprocess.HandBackPipeline": 800,
         },
-        "SPIDER_MIDDLEWARES": {"crawler.cluster.workerprocess.LeaseMiddleware": 10},
-        "EXTENSIONS": {"crawler.cluster.workerprocess.WorkerExtension": 500},
+        "SPIDER_MIDDLEWARES": {"briefwatch.crawler.cluster.workerprocess.LeaseMiddleware": 10},
+        "EXTENSIONS": {"briefwatch.crawler.cluster.workerprocess.WorkerExtension": 500},
     }
 
 
@@ -232,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-file", type=Path)
     args = parser.parse_args(argv)
 
-    from crawler.crawlprocess import die_with_parent
+    from briefwatch.crawler.crawlprocess import die_with_parent
 
     die_with_parent()
     frontier = Frontier(connect(args.redis), args.run)
@@ -241,12 +240,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                DEFAULT_WORKER_TIMEOUT)):
         return 0  # the run ended before we joined
 
+    from briefwatch.crawler.cluster.spider import cluster_spider_class
     from scrapy.core.engine import ExecutionEngine
     from scrapy.crawler import CrawlerProcess
     from scrapy.exceptions import ScrapyDeprecationWarning
     from scrapy.spiderloader import SpiderLoader
-
-    from crawler.cluster.spider import cluster_spider_class
 
     # An idle engine asks its scheduler (here: Redis) for work at each heartbeat, 5 s by
     # default: workers would sit idle for seconds while others find new pages.

@@ -20,8 +20,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from storage.text import cjk
-from storage.text.names import Names, shown
+from briefwatch.storage.text import cjk
+from briefwatch.storage.text.names import Names, shown
 
 _CJK = cjk.ANY
 _CJK_CHAR = cjk.CHARACTER

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 
-from storage.text import cjk
-from storage.text.names import Names
+from briefwatch.storage.text import cjk
+from briefwatch.storage.text.names import Names
 
 # Prefixes that ask without naming an outlet.
 _ANONYMOUS = {"q", "question", "问", "问题", "follow-up", "follow up", "followup", "追问",

@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 
-from storage.text import cjk
+from briefwatch.storage.text import cjk
 
 # Typographic variants that NFKC leaves alone.
 _QUOTES = str.maketrans({

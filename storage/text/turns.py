@@ -53,8 +53,8 @@ import json
 import re
 from collections import Counter
 
-from storage.text import cjk
-from storage.text.names import load_names
+from briefwatch.storage.text import cjk
+from briefwatch.storage.text.names import load_names
 
 # Speaker names are written in CJK letters and punctuation (full-width forms are not names).
 _CJK = cjk.LETTERS + cjk.PUNCTUATION
