@@ -36,13 +36,15 @@ FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
 CLI_RUNS = 7  # per pair and format, in rounds: a start-up varies with the machine's other work
 FLOOR_RUNS = 11
 # Python statements for the floor: each row imports what the one above does, and more.
-_DIFF_IMPORTS = ("import jobs.cli, storage.db, storage.documents, storage.text.diff, "
-                 "jobs.diffview, storage.text.turns, fast_diff_match_patch")
+_DIFF_IMPORTS = ("import briefwatch.jobs.cli, briefwatch.storage.db, briefwatch.storage.documents, "
+                 "briefwatch.storage.comparisons, briefwatch.jobs.render.terminal, "
+                 "briefwatch.storage.text.turns, fast_diff_match_patch")
 FLOOR = (
     ("`python -c pass`", "pass"),
-    ("+ `import jobs.cli` (click, the config)", "import jobs.cli"),
+    ("+ `import briefwatch.jobs.cli` (click, the config)", "import briefwatch.jobs.cli"),
     ("+ what `diff --format words` imports", _DIFF_IMPORTS),
-    ("+ jinja2 and jobs.pages (`--format html`)", _DIFF_IMPORTS + ", jinja2, jobs.pages"),
+    ("+ jinja2 and jobs.render.pages (`--format html`)",
+     _DIFF_IMPORTS + ", jinja2, briefwatch.jobs.render.pages"),
 )
 SIZES_KB = (30, 150)
 KINDS = (("reworded 5%", 0.05), ("every paragraph", 1.0))
@@ -108,13 +110,19 @@ def _timed(fn, budget: float = 1.0, least: int = 3, most: int = 25) -> float:
 
 
 def in_process(db_path: Path, cases: list[dict]) -> None:
-    """Adds `load_ms`, `compare_ms` and `formats_ms` (compare + render, as jobs.cli does)."""
-    from briefwatch.jobs import diffview
-    from briefwatch.jobs.cli import _turns, safe
-    from briefwatch.jobs.pages import diff_document
+    """Adds `load_ms`, `compare_ms` and `formats_ms` (compare + render, as `briefwatch diff`
+    does: storage.comparisons, then jobs.render or jobs.contract)."""
+    from briefwatch.jobs.cli.common import safe
+    from briefwatch.jobs.contract import diff_record
+    from briefwatch.jobs.render import terminal
+    from briefwatch.jobs.render.pages import diff_document
+    from briefwatch.storage.comparisons import compare_versions
     from briefwatch.storage.db import open_db
     from briefwatch.storage.documents import find, version
-    from briefwatch.storage.text.diff import compare, unified
+    from briefwatch.storage.text.diff import unified
+    from briefwatch.storage.text.names import load_names
+
+    names = load_names(None)
 
     db = open_db(db_path, create=False)
     try:
@@ -128,19 +136,19 @@ def in_process(db_path: Path, cases: list[dict]) -> None:
             labels = f"v1 {a['fetched_at']}", f"v2 {b['fetched_at']}"
 
             def cmp(a=a, b=b):
-                return compare(a["text"], b["text"], _turns(a), _turns(b))
+                return compare_versions(a, b, names).comparison
 
             case["compare_ms"] = _timed(cmp)
             renderers = {
                 "unified": lambda a=a, b=b, labels=labels: unified(
                     safe(a["text"]), safe(b["text"]), *labels, context=1),
-                "words": lambda labels=labels: diffview.words(cmp(), *labels, 1, False, safe),
-                "side-by-side": lambda labels=labels: diffview.side_by_side(
+                "words": lambda labels=labels: terminal.words(cmp(), *labels, 1, False, safe),
+                "side-by-side": lambda labels=labels: terminal.side_by_side(
                     cmp(), *labels, 1, 120, False, safe),
                 "html": lambda doc=doc, a=a, b=b: diff_document(doc, a, b, cmp(), 1),
                 "json": lambda doc=doc, a=a, b=b: json.dumps(
-                    diffview.as_json(cmp(), doc, a, b), ensure_ascii=False, default=str),
-                "turns": lambda: diffview.turns(cmp(), None, safe),
+                    diff_record(cmp(), doc, a, b), ensure_ascii=False, default=str),
+                "turns": lambda: terminal.turns(cmp(), None, safe),
             }
             for fn in renderers.values():
                 fn()  # imports (rich, jinja2) and template compilation: not timed

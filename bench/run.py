@@ -508,11 +508,12 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
         add("## d. Diff latency")
         add("")
         add("Reproduce: `python bench/run.py --only d` (or `python bench/diffbench.py`)  ")
-        add("Measured in process: what `jobs.cli.diff` does for each format — both versions "
-            "loaded (storage.documents.find/version), `storage.text.diff.compare` with the stored "
-            "turns, then the renderer (`storage.text.diff.unified`, `jobs.diffview.words`, "
-            "`side_by_side` at 120 columns, `jobs.pages.diff_document`, `as_json` + "
-            "`json.dumps`, `jobs.diffview.turns`); median of repeats. Loading is shown apart; "
+        add("Measured in process: what `briefwatch diff` does for each format — both versions "
+            "loaded (storage.documents.find/version), `storage.comparisons.compare_versions` "
+            "with the stored turns, then the renderer (`storage.text.diff.unified`, "
+            "`jobs.render.terminal.words`, `side_by_side` at 120 columns, "
+            "`jobs.render.pages.diff_document`, `jobs.contract.diff_record` + `json.dumps`, "
+            "`jobs.render.terminal.turns`); median of repeats. Loading is shown apart; "
             "each format's time includes `compare` (the CLI computes it once per call; "
             "`unified` does not use it). Through the CLI: the median of "
             f"{d['cli_runs']} subprocesses per format, start-up included, after one that "

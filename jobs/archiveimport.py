@@ -64,8 +64,9 @@ def run(config: Config, source_names: list[str] | None = None, *, url: str | Non
         since: str | None = None, until: str | None = None, discover: bool = False,
         verbose: bool = False, on_page: Callable[[dict], None] | None = None) -> ImportSummary:
     from briefwatch.crawler import localcrawl
-    from briefwatch.jobs import feed, notify
+    from briefwatch.jobs import notify
     from briefwatch.jobs.crawl import log_path
+    from briefwatch.jobs.render import feed
     from briefwatch.storage import runs
     from briefwatch.storage.db import open_db
     from briefwatch.storage.lock import crawl_lock

@@ -68,7 +68,8 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
     hand back (crawler.cluster.coordinator); a cluster run left by a coordinator that died is taken
     over rather than started again."""
     from briefwatch.crawler import localcrawl
-    from briefwatch.jobs import feed, notify
+    from briefwatch.jobs import notify
+    from briefwatch.jobs.render import feed
     from briefwatch.storage import runs
     from briefwatch.storage.db import open_db
     from briefwatch.storage.lock import crawl_lock

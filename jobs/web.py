@@ -20,7 +20,7 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import sqlite_utils
-from briefwatch.jobs.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows, render
+from briefwatch.jobs.render.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows, render
 from briefwatch.storage.db import StorageError
 
 PAGE_SIZE = 100
@@ -193,20 +193,26 @@ class App:
         return render("conference.html", c=shown), "text/html; charset=utf-8"
 
     def diff(self, db, environ, params, doc_id):
-        from briefwatch.storage.text.diff import compare
-        from briefwatch.storage.text.turns import turns_of
+        """Two versions side by side, chosen as `briefwatch diff` chooses them
+        (storage.comparisons): by default the latest two."""
+        from briefwatch.storage.comparisons import (
+            NoSuchVersion,
+            NothingToCompare,
+            choose_versions,
+            compare_versions,
+        )
 
         doc, versions = self._document(db, doc_id)
         numbers = [v["n"] for v in versions]
-        new = _int(params.get("to"), numbers[-1])
-        old = _int(params.get("from"), max(new - 1, 1))
-        by_n = {v["n"]: v for v in versions}
-        if old not in by_n or new not in by_n:
-            raise HTTPError("404 Not Found",
-                            f"Transcript {doc_id} has versions 1 to {numbers[-1]}.")
+        try:
+            old, new = choose_versions(doc["id"], numbers, _int(params.get("from"), None),
+                                       _int(params.get("to"), None))
+        except (NothingToCompare, NoSuchVersion) as exc:
+            raise HTTPError("404 Not Found", f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         context = None if params.get("context") == "all" else _int(params.get("context"), 1)
-        a, b = by_n[old], by_n[new]
-        comparison = compare(a["text"], b["text"], turns_of(a), turns_of(b), names=self.names())
+        by_n = {v["n"]: v for v in versions}
+        compared = compare_versions(by_n[old], by_n[new], self.names())
+        a, b, comparison = compared.old, compared.new, compared.comparison
         return render("diff.html", doc=doc, old=a, new=b, comparison=comparison,
                       rows=diff_rows(comparison, context), numbers=numbers,
                       context=context), "text/html; charset=utf-8"
@@ -229,7 +235,7 @@ class App:
     def feed(self, db, environ, params):
         from wsgiref.util import application_uri
 
-        from briefwatch.jobs.feed import atom
+        from briefwatch.jobs.render.feed import atom
         from briefwatch.storage.documents import events
 
         base = application_uri(environ).rstrip("/")
@@ -285,7 +291,7 @@ def _turn_name(turn: dict, names) -> str | None:
     return shown(canonical, turn["name"])
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: str | None, default: int | None) -> int | None:
     if value is None or value == "":
         return default
     if not value.isdigit() or int(value) < 0:

@@ -255,3 +255,10 @@ def history(versions_: list[dict]) -> list[dict]:
                     "characters": len(ver["text"]), "change": summary})
         previous = ver
     return out
+
+
+def has_source(db: sqlite_utils.Database, source: str) -> bool:
+    """Whether any transcript of `source` is stored (a source since dropped from the config
+    still has its transcripts)."""
+    return next(db.query("SELECT 1 FROM documents WHERE source = ? LIMIT 1", [source]),
+                None) is not None

@@ -128,3 +128,57 @@ def _same_questions(old: list[dict], new: list[dict]) -> bool:
     return (len(set(asked)) == len(asked)
             and all(a["index"] == b["index"] and a["question"] == b["question"]
                     for a, b in zip(old, new, strict=True)))
+
+
+@dataclass
+class ExchangeInContext:
+    """One exchange of `exchanges_of_transcripts`, with what its row needs of its transcript
+    and of the other language (jobs.contract.exchange_record builds the row)."""
+
+    document: dict  # as storage.documents.list_documents gives it
+    latest: dict  # the transcript's latest version
+    language: str | None
+    exchange: dict  # as exchange_history gives it
+    pairing: dict | None  # the stored pairing of the latest versions, or None
+    other: str | None  # the other language of the pairing
+    paired_index: int | None
+    status: str  # the pairing state: in both | only here | unpaired
+
+
+def exchanges_of_transcripts(db, names, languages: dict[str, str], *, source: str | None = None,
+                             outlet: str | None = None, spokesperson: str | None = None,
+                             since: str | None = None, removed: bool = False,
+                             opening: bool = False):
+    """Every exchange of every version of every stored transcript, each once
+    (exchange_history), oldest conference first. `languages`: source -> en|zh for the sources
+    of a series; `outlet`/`spokesperson` by their canonical names; `since` a conference date;
+    `removed`: only those an edit removed; `opening`: exchange 0 too."""
+    from briefwatch.storage import pairings
+    from briefwatch.storage.documents import list_documents, versions
+
+    for doc in reversed(list_documents(db, source)):
+        if since and (doc["published"] or "") < since:
+            continue
+        if removed and doc["versions"] < 2:
+            continue  # one version: nothing was removed from it
+        stored = versions(db, doc["id"])
+        if not stored:
+            continue
+        pairing, language = pairings.pairing_of(db, doc["id"])
+        language = language or languages.get(doc["source"])
+        paired = pairings.counterparts(pairing, language) if pairing else {}
+        other = ("zh" if language == "en" else "en") if pairing else None
+        for exchange in exchange_history(stored, names):
+            if exchange["index"] == 0 and not opening:
+                continue
+            if removed and exchange["last_version"] is None:
+                continue
+            if outlet and exchange["outlet"] != outlet:
+                continue
+            if spokesperson and exchange["spokesperson"] != spokesperson:
+                continue
+            # The pairing is of the latest versions: an exchange no longer there is in none.
+            index, status = (paired.get(exchange["index"], (None, "unpaired"))
+                             if exchange["last_version"] is None else (None, "unpaired"))
+            yield ExchangeInContext(doc, stored[-1], language, exchange, pairing, other, index,
+                                    status)

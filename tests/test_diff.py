@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from briefwatch.jobs.diffview import side_by_side
+from briefwatch.jobs.render.terminal import side_by_side
 from briefwatch.storage.text.diff import (
     align,
     change_summary,

@@ -447,7 +447,7 @@ def test_mid_certificates_are_verified_against_the_ca_bundle_and_never_silently_
 
 
 def test_a_notification_says_what_is_not_a_regular_briefing():
-    from briefwatch.jobs.notify import digest
+    from briefwatch.jobs.render.digest import digest
     from briefwatch.storage.text.names import load_names
 
     def event(title: str, url: str) -> dict:

@@ -19,7 +19,7 @@ SAID = f"title changed: “{OLD_TITLE}” → “{NEW_TITLE}”"
 
 
 def test_a_retitled_transcript_says_so_in_every_summary(tmp_path):
-    from briefwatch.jobs.feed import atom
+    from briefwatch.jobs.render.feed import atom
     from briefwatch.storage.documents import events
     from briefwatch.storage.text.names import load_names
 

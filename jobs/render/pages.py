@@ -1,4 +1,4 @@
-"""HTML pages (jinja2 templates in jobs/templates): the web view and the standalone diff.
+"""HTML pages (jinja2 templates in jobs/render/templates): the web view and the standalone diff.
 
 Autoescaping is on for every template, and the few fragments built here (diff cells, search
 snippets) escape the scraped text themselves before adding their own tags, so nothing a page
@@ -97,7 +97,7 @@ def _cell(block: Block, side: str):
 
 def diff_rows(comparison: Comparison, context: int | None) -> list[dict]:
     """Rows of the two-column table: a paragraph pair each, or a count of unchanged ones."""
-    from briefwatch.jobs.diffview import hunks
+    from briefwatch.jobs.render.terminal import hunks
 
     rows = []
     for hunk in hunks(comparison.blocks, context):

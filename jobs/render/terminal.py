@@ -1,7 +1,8 @@
-"""The text formats of `briefwatch diff`: words, side by side, turns, and JSON.
+"""The terminal formats of `briefwatch diff`: words, side by side, turns (the JSON record is
+jobs.contract.diff_record).
 
 Each takes a storage.text.diff.Comparison, computed once, and returns what to print. Every scraped
-string goes through `clean` (jobs.cli.safe) before it can reach a terminal.
+string goes through `clean` (jobs.cli.common.safe) before it can reach a terminal.
 """
 
 from __future__ import annotations
@@ -256,31 +257,3 @@ def _cut(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
-
-def as_json(comparison: Comparison, doc: dict, old: dict, new: dict) -> dict:
-    """One object: the two versions, the change summary, the turn changes and every aligned
-    paragraph (README, "JSON output")."""
-    def side(ver: dict) -> dict:
-        return {"version": ver["n"], "fetched_at": ver["fetched_at"], "title": ver["title"]}
-
-    blocks = []
-    for block in comparison.blocks:
-        item = {"op": block.op,
-                "old_paragraph": None if block.old is None else block.old + 1,
-                "new_paragraph": None if block.new is None else block.new + 1,
-                "old": block.old_text, "new": block.new_text}
-        if block.op == "replace":
-            item["words"] = [{"op": op, "text": text} for op, text in block.words]
-            item["words_changed"] = block.words_changed
-        blocks.append(item)
-    return {"id": doc["id"], "url": doc["url"], "from": side(old), "to": side(new),
-            "summary": comparison.summary, "turns": [_public(r) for r in comparison.turns],
-            "blocks": blocks}
-
-
-def _public(record: dict) -> dict:
-    """A turn change for JSON: the answers folded into a removed question listed too."""
-    out = {k: v for k, v in record.items() if k != "answers"}
-    out["answers"] = [_public(a) for a in record.get("answers", ())]
-    out["sentence"] = turn_sentence(record)
-    return out
