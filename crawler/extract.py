@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
+from briefwatch.crawler.rooms import FAMILIES
+from briefwatch.crawler.template import Template
 from briefwatch.storage.text.normalize import clean_paragraphs
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -26,115 +28,22 @@ from lxml.cssselect import CSSSelector
 # change of rules is never mistaken for an edit of the transcript.
 RULES_VERSION = 2
 
-
-@dataclass(frozen=True)
-class Template:
-    name: str
-    body: tuple[str, ...]  # CSS, tried in order; the first that matches is the body container
-    title: tuple[str, ...] = ()
-    date: tuple[str, ...] = ()
-    date_format: str = ""  # strptime format of the date element's text, when it is unusual
-    # Labels of header paragraphs at the top of the body that are metadata, not transcript
-    header: tuple[str, ...] = ()
-    # Paragraphs that are page furniture inside the body
-    drop: re.Pattern | None = None
-    # Elements inside the body that are not text (video players, a table of contents)
-    strip: tuple[str, ...] = ()
+# Every page is tried against every family's templates (which family a page is of is not known
+# here), the most specific container first. The seed families' (the ministry's, its missions',
+# SCIO's) keep the order their pages were checked in: the 2024 Chinese page also has
+# #News_Body_Txt_A, the older pages' body. The other families' follow in crawler.rooms' order:
+# none of their containers is on the ministry's pages.
+_SEED_ORDER = ("mfa-zh-2024", "mfa-en-2024", "scio", "mission-table", "mfa-en-2014",
+               "mission-2022", "trs-news-body")
 
 
-# Most specific first: the 2024 Chinese page also has #News_Body_Txt_A.
-TEMPLATES = (
-    Template(
-        "mfa-zh-2024",
-        body=("div.news-title ~ * #News_Body_Txt_A > div.TRS_UEDITOR",
-              "#News_Body_Txt_A > div.TRS_UEDITOR"),
-        title=("div.news-title h1",),
-        date=("p.time span", "p.time"),
-    ),
-    Template(
-        "mfa-en-2024",
-        body=(".content_text > div.view_dedault .TRS_UEDITOR", ".content_text > div.view_dedault",
-              ".content_text"),
-        title=(".news_header_title",),
-        date=(".news_header_time .xltime", ".news_header_time"),
-    ),
-    Template(
-        "scio",
-        body=("#container_txt",),
-        title=("h1#title",),
-        header=("speaker", "speakers", "speaker(s)", "chairperson", "chairpersons", "date"),
-        drop=re.compile(
-            r"^(?:Follow China\.org\.cn|Go to Forum|No comments\.|Add your comments|"
-            r"Racist, abusive|Send your stories|Adjust font size|\d+ Comment\(s\)Print)",
-            re.IGNORECASE),
-    ),
-    Template(
-        "mission-table",
-        body=("td.font14",),
-        title=("td.title",),
-        date=("td.time",),
-    ),
-    Template(
-        "mfa-en-2014",
-        body=("div.content_mod div.content",),
-        title=("div.content_mod h2.title",),
-        date=("#News_Body_Time",),
-    ),
-    Template(
-        "mission-2022",
-        body=("div.trs_editor_view",),
-        title=("div.title",),
-        date=("div.view-date",),
-    ),
-    Template(
-        "trs-news-body",
-        body=("#News_Body_Txt_A",),
-        title=("#News_Body_Title",),
-        date=("#News_Body_Time",),
-    ),
-    # The rooms of ../shared/briefing-rooms.md, after the ministry's templates: none of their
-    # containers is on the ministry's pages.
-    Template(
-        "mnd",
-        body=("#article-content",),
-        # On English pages an h1.site-name holds only "Ministry of National Defense".
-        title=("h1:not(.site-name)",),
-        date=("div.info",),
-        strip=("#mediaurl", "#cm-player", "#cmplayer"),
-        drop=re.compile(
-            r"^(?:\(The following English text is for reference\..*\)$|\(mod\.gov\.cn|"
-            r"(?:来源|责任编辑|时间|地点|发布人)：|第\d+条消息$|\d{1,2}月\d{1,2}日[上下]午，国防部|"
-            r"\d{4}年\d{1,2}月.{0,20}国防部例行|"
-            r"(?:Senior Colonel|Colonel|Major General)\b[^.]{0,80}\b(?:answered questions|"
-            r"released news)|.{1,60}摄）?$)"),
-    ),
-    Template(
-        "tao",
-        body=("div#contentArea", "div.TRS_Editor"),
-        title=("h1",),
-        date=("div.info",),
-        drop=re.compile(r"^\d{1,2}月\d{1,2}日[上下]午.{0,12}，国务院台办举行.{0,12}新闻发布会。$"),
-    ),
-    Template(
-        "state",
-        body=("div.entry-content",),
-        title=("h1",),
-        date=(".article-meta__publish-date",),
-        strip=(".wp-block-summary-article-index",),
-        drop=re.compile(r"^(?:Tags|# # #|###)$"),
-    ),
-    Template("mea", body=("div.description",), title=("h2.titleText",)),
-    Template("mofa-tw", body=("div.essay",), title=("div.simple-text.title h3",)),
-    Template(
-        "mid",
-        body=("div.text.article-content",),
-        title=(".photo-content__title",),
-        date=(".photo-content__date",),
-        # The table of contents links the sections' anchors, and each section links back.
-        strip=("a[href^='#']",),
-        drop=re.compile(r"^(?:Содержание|Contents|Назад к оглавлению|Back to contents)$"),
-    ),
-)
+def _in_try_order(families) -> tuple[Template, ...]:
+    by_name = {t.name: t for family in families for t in family.templates}
+    first = tuple(by_name.pop(name) for name in _SEED_ORDER)
+    return first + tuple(by_name.values())
+
+
+TEMPLATES = _in_try_order(FAMILIES.values())
 
 SOFT_404_MARKERS = (
     "Sorry, the page you requested cannot be found",

@@ -3,7 +3,7 @@
 Host and folder come from the start URLs, so the same spider crawls fmprc.gov.cn, mfa.gov.cn
 or a local copy. Article URLs across the three site generations:
   ./t1794629.shtml  ./202402/t20240207_11240863.html  ./202402/t20240207_11240863.shtml
-The current site's listings are capped (English 143 pages, back to 2022-07; Chinese 29 pages);
+The current site's listings are capped (crawler/rooms.py says how far back they reach);
 a deleted transcript redirects to its "system" page (crawler.extract: a soft 404).
 """
 

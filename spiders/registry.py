@@ -1,7 +1,8 @@
 """What the config file may say about each spider, importable without importing Scrapy.
 
 Config validation and `briefwatch --help` run at start-up, where importing Scrapy would cost
-a third of a second; the spider classes import this table rather than repeat it.
+a third of a second; the spider classes import this table rather than repeat it. A site
+family's summary and delay floor are its record's in crawler/rooms.py.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from briefwatch.crawler.rooms import FAMILIES, Family
 
 
 def _regex(value: str) -> str | None:
@@ -46,8 +49,7 @@ class SpiderSpec:
     required: frozenset[str] = frozenset()
     # config key -> a check returning what is wrong with a value, or None
     checks: dict[str, Callable[[object], str | None]] = field(default_factory=dict)
-    # Seconds between requests to the site that the dossier (../shared/briefing-rooms.md) found
-    # its peers keep; a source's delay is never below it, except on a local copy.
+    # Seconds a source's requests wait at least (crawler/rooms.py: Family.delay_floor)
     delay_floor: float = 0.0
 
 
@@ -71,45 +73,25 @@ _PAGES = {"max_pages": int}
 _DELAY = {"download_delay": (int, float)}
 
 
-def _site_family(name: str, summary: str, *, delay_floor: float = 0.0,
-                 options: dict | None = None, checks: dict | None = None) -> SpiderSpec:
+def _site_family(family: Family, *, options: dict | None = None,
+                 checks: dict | None = None) -> SpiderSpec:
     """A spider that knows its site's templates: only the listing budget, the delay and
     what `options` adds are configurable."""
-    return SpiderSpec(name, summary, options={**_PAGES, **_DELAY, **(options or {})},
+    return SpiderSpec(family.name, family.summary,
+                      options={**_PAGES, **_DELAY, **(options or {})},
                       checks={"max_pages": _positive, "download_delay": _not_negative,
                               **(checks or {})},
-                      delay_floor=delay_floor)
+                      delay_floor=family.delay_floor)
 
+
+# What a family's sources may say beyond the listing budget and the delay
+_OWN_OPTIONS = {
+    "mid": {"options": {"ca_bundle": str}, "checks": {"ca_bundle": _pem_file}},
+}
 
 SPIDERS: dict[str, SpiderSpec] = {
-    "mfa": _site_family(
-        "mfa", "China's Foreign Ministry press conferences (fmprc.gov.cn / mfa.gov.cn), "
-        "English and Chinese, all three site generations", delay_floor=5),
-    "mission": _site_family(
-        "mission", "spokesperson's remarks mirrored by Chinese embassies and consulates "
-        "(/eng/fyrth/), old and new hosts and layouts"),
-    "scio": _site_family(
-        "scio", "State Council Information Office press conferences on china.org.cn and "
-        "english.scio.gov.cn, multi-page transcripts joined"),
-    "mnd": _site_family(
-        "mnd", "China's Ministry of National Defense press conferences (www.mod.gov.cn, "
-        "eng.mod.gov.cn, over http), multi-page articles joined", delay_floor=6),
-    "tao": _site_family(
-        "tao", "the Taiwan Affairs Office press conferences and spokesperson answers "
-        "(www.gwytb.gov.cn, GBK pages)", delay_floor=6),
-    "state": _site_family(
-        "state", "US State Department press briefings: the 2021-2025 archive through its "
-        "sitemap, the live site (which answers bots 403)", delay_floor=5),
-    "mea": _site_family(
-        "mea", "India's Ministry of External Affairs media briefings (its listing and detail "
-        "endpoints)", delay_floor=4),
-    "mofa-tw": _site_family(
-        "mofa-tw", "Taiwan's Ministry of Foreign Affairs press releases and statements, "
-        "English and Chinese (News.aspx listings)", delay_floor=4),
-    "mid": _site_family(
-        "mid", "Russia's Foreign Ministry spokesperson briefings (mid.ru), Russian and "
-        "English; page 1 of each listing (robots.txt forbids its pager)", delay_floor=10,
-        options={"ca_bundle": str}, checks={"ca_bundle": _pem_file}),
+    **{name: _site_family(family, **_OWN_OPTIONS.get(name, {}))
+       for name, family in FAMILIES.items()},
     "listing": SpiderSpec(
         name="listing",
         summary="any briefing archive, configured entirely in the config file",

@@ -4,7 +4,7 @@ The live site (www.state.gov/department-press-briefings/, WordPress: `page/N/` l
 items `a.collection-result__link`) answers bots 403: a source on it is reported blocked, and
 not retried in a loop. The 2021-2025 archive (2021-2025.state.gov) is read through its
 sitemap, `state_briefing-sitemap.xml`: every `<loc>` whose slug says "press-briefing". Both
-sites share the article template (crawler.extract: "state").
+sites share the article template (crawler.rooms: "state").
 """
 
 from __future__ import annotations

@@ -128,9 +128,9 @@ def test_unknown_source_lists_the_configured_ones(tmp_path):
 
 
 def test_init_template_is_a_valid_config(tmp_path):
-    from importlib.resources import files
+    from briefwatch.jobs.rooms import default_config_text
 
-    text = files("briefwatch.jobs").joinpath("default_config.toml").read_text("utf-8")
+    text = default_config_text()
     config = load_config(write(tmp_path, text))
     urls = [u for s in config.sources for u in s.start_urls]
     assert "https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/" in urls
@@ -140,11 +140,12 @@ def test_init_template_is_a_valid_config(tmp_path):
 def test_every_host_of_the_init_template_is_the_one_the_readme_gives(tmp_path):
     # issue 15: init's consulate was on china-consulate.gov.cn, the README's on .org
     import re
-    from importlib.resources import files
+
+    from briefwatch.jobs.rooms import default_config_text
 
     from tests.conftest import REPO
 
-    template = files("briefwatch.jobs").joinpath("default_config.toml").read_text("utf-8")
+    template = default_config_text()
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     hosts = re.compile(r"https?://([\w.-]+)")
     start_urls = [line for line in template.splitlines() if "start_urls" in line]

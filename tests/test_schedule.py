@@ -80,8 +80,10 @@ def test_the_daemon_crawls_on_its_schedule_and_stops_on_sigterm(tmp_path, site):
     config = write(tmp_path, site, "*/2 * * * * *")  # every two seconds
     daemon = Daemon(config, tmp_path / "daemon.log")
     try:
-        wait_for(lambda: any(s == "completed" for _, s in runs(tmp_path / "bw.db")), 120,
-                 "a scheduled crawl to complete")
+        # The crawl has told its summary and exited, not only recorded its run as completed:
+        # a SIGTERM between the two would interrupt the crawl's last steps (notify, feed).
+        wait_for(lambda: "crawl ended: mfa-en, exit 0" in (tmp_path / "daemon.log").read_text(),
+                 120, "a scheduled crawl to complete")
         assert daemon.stop() == 0
     finally:
         daemon.kill()
@@ -91,7 +93,7 @@ def test_the_daemon_crawls_on_its_schedule_and_stops_on_sigterm(tmp_path, site):
     assert "run 1 completed: 8 new" in log
     assert all(status in ("completed", "interrupted") for _, status in runs(tmp_path / "bw.db"))
     # every log line is timestamped
-    assert all(line[:4].isdigit() for line in log.splitlines() if line.strip())
+    assert [line for line in log.splitlines() if line.strip() and not line[:4].isdigit()] == []
 
 
 def test_a_first_start_crawls_at_once_and_a_missed_run_runs_once_at_start(tmp_path, site):
