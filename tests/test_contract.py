@@ -57,13 +57,13 @@ def test_every_record_of_the_readme_is_built_by_the_contract_and_the_other_way_r
 
 @pytest.mark.parametrize("bullet", sorted(DOCUMENTED))
 def test_the_readme_documents_every_field_of_the_record(bullet):
-    named = set(re.findall(r"`([a-z_]+)`", _readme_bullets()[bullet]))
+    named = set(re.findall(r"`([a-z_0-9]+)`", _readme_bullets()[bullet]))
     assert [f for f in DOCUMENTED[bullet] if f not in named] == []
 
 
 def test_the_export_columns_are_listed_in_their_order():
     text = _readme_bullets()["export --unit exchanges"]
-    listed = re.findall(r"`([a-z_]+)`", text.split("the columns are", 1)[1].split("in that "
+    listed = re.findall(r"`([a-z_0-9]+)`", text.split("the columns are", 1)[1].split("in that "
                                                                                  "order")[0])
     assert tuple(listed) == contract.EXCHANGE_COLUMNS
 

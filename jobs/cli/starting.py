@@ -27,11 +27,9 @@ def init(obj: Context, path, force, list_rooms) -> None:
       briefwatch init ~/briefings/briefwatch.toml
       briefwatch init --list
     """
-    from importlib.resources import files
+    from briefwatch.jobs.rooms import ROOMS, default_config_text
 
     if list_rooms:
-        from briefwatch.jobs.rooms import ROOMS
-
         for room in ROOMS:
             click.echo(f"{room.name:<11} {room.spider:<8} {room.languages:<3} "
                        + "\n                         ".join(room.start_urls)
@@ -41,8 +39,7 @@ def init(obj: Context, path, force, list_rooms) -> None:
     if path.exists() and not force:
         raise Failure(f"{path} already exists: pass --force to overwrite it", EXIT_USAGE)
     path.parent.mkdir(parents=True, exist_ok=True)
-    template = files("briefwatch.jobs").joinpath("default_config.toml")
-    path.write_text(template.read_text("utf-8"), "utf-8")
+    path.write_text(default_config_text(), "utf-8")
     click.echo(f"wrote {path}; next: briefwatch --config {path} crawl")
 
 
