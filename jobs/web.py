@@ -20,6 +20,7 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import sqlite_utils
+from briefwatch.jobs import contract
 from briefwatch.jobs.render.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows, render
 from briefwatch.storage.db import StorageError
 
@@ -159,12 +160,11 @@ class App:
         version = next((v for v in versions if v["n"] == n), None)
         if version is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no version {n}.")
-        rows = [{"n": ver["n"], "fetched_at": ver["fetched_at"], "origin": ver["origin"],
-                 "capture_url": ver["capture_url"], "paragraphs": ver["paragraphs"],
-                 "change": describe(ver["change"], names) if ver["change"] else
-                 "first version",
-                 "statuses": statuses.get(ver["n"], [])}
-                for ver in history(versions)]
+        # The records of `history --json`, the change told in words.
+        rows = [{**record, "change": describe(record["change"], names) if record["change"]
+                 else "first version"}
+                for record in (contract.history_record(ver, names, statuses)
+                               for ver in history(versions))]
         paras = paragraphs(version["text"])
         turns = [{**turn, "paragraphs": paras[turn["start"]:turn["end"]],
                   "shown": _turn_name(turn, names)} for turn in turns_of(version)]
