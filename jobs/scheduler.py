@@ -80,14 +80,24 @@ def crawl_job(config_path: str, sources: list[str], revisit: str, cluster: bool 
     return code
 
 
-def _scheduler(config: Config):
+def scheduler_for(config: Config):
+    """The daemon's scheduler, not started: jobs stored in the database, one crawl at a time,
+    a missed run coalesced into one."""
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import STATE_STOPPED
     from briefwatch.storage.db import open_db
+
+    class Scheduler(BackgroundScheduler):
+        def _process_jobs(self):
+            # APScheduler 3's loop makes one more pass after shutdown() has stopped the
+            # executor: a job due then would be submitted to it and fail with a traceback
+            # in the log ("cannot schedule new futures after shutdown"), and be moved on.
+            return None if self.state == STATE_STOPPED else super()._process_jobs()
 
     # The database is created and migrated by us before SQLAlchemy touches the file.
     open_db(config.storage_path).close()
-    return BackgroundScheduler(
+    return Scheduler(
         jobstores={"default": _job_store(url=f"sqlite:///{config.storage_path}",
                                          tablename=JOBS_TABLE)},
         # One crawl at a time: they share one database lock.
@@ -161,7 +171,7 @@ def sync_jobs(scheduler, config: Config, cluster: bool = False) -> None:
 def run_daemon(config: Config, cluster: bool = False) -> int:
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
 
-    scheduler = _scheduler(config)
+    scheduler = scheduler_for(config)
     stop = threading.Event()
 
     def on_signal(signum, frame):
@@ -214,7 +224,7 @@ def list_jobs(config: Config) -> list[dict]:
     """Each job of the config with its next run time (the stored one, if the daemon ran)."""
     from briefwatch.jobs.cron import cron_trigger
 
-    scheduler = _scheduler(config)
+    scheduler = scheduler_for(config)
     scheduler.start(paused=True)
     try:
         stored = {job.id: job.next_run_time for job in scheduler.get_jobs()}

@@ -29,9 +29,8 @@ def test_top_level_help_lists_every_command():
 def test_every_command_has_help_with_an_example(command):
     # In process: what is under test is the help text, not the process boundary (the test
     # above and test_bare_briefwatch_shows_its_help_and_succeeds cross it).
-    from click.testing import CliRunner
-
     from briefwatch.jobs.cli import cli
+    from click.testing import CliRunner
 
     result = CliRunner().invoke(cli, [command, "--help"], prog_name="briefwatch")
     assert result.exit_code == 0, result.output

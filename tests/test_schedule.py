@@ -151,6 +151,61 @@ def test_jobs_lists_each_job_with_its_next_run(tmp_path, site):
     assert dt.datetime.fromisoformat(full["next_run"]).weekday() == 6
 
 
+def test_a_job_stored_by_a_briefwatch_of_top_level_packages_is_read(tmp_path, site):
+    """Before briefwatch installed under one namespace its jobs named `jobs.scheduler`: such a
+    job is still the stored job, with its stored next run (so that a run missed across the
+    upgrade runs once at start)."""
+    import pickle
+
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from briefwatch.jobs.cron import cron_trigger
+    from briefwatch.storage.db import open_db
+
+    config = write(tmp_path, site, "30 4 * * *")
+    open_db(tmp_path / "bw.db").close()
+    # a stored next run that the trigger alone would not give: it can only come from the store
+    stored = dt.datetime(2030, 1, 1, 4, 30, tzinfo=dt.UTC)
+    scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(
+        url=f"sqlite:///{tmp_path / 'bw.db'}", tablename="apscheduler_jobs")}, timezone="UTC")
+    scheduler.start(paused=True)
+    scheduler.add_job("briefwatch.jobs.scheduler:crawl_job", cron_trigger("30 4 * * *", "UTC"),
+                      args=[str(config), ["mfa-en"], "recent"], id="source:mfa-en",
+                      next_run_time=stored)
+    scheduler.shutdown(wait=False)
+    with sqlite3.connect(tmp_path / "bw.db") as conn:
+        [(state,)] = conn.execute("SELECT job_state FROM apscheduler_jobs").fetchall()
+        old = pickle.loads(state)
+        old["func"] = "jobs.scheduler:crawl_job"
+        conn.execute("UPDATE apscheduler_jobs SET job_state = ?", [pickle.dumps(old)])
+    # from another folder: in the repository, `jobs` would be found as a folder of the tree
+    rows = {r["id"]: r for r in run_cli("jobs", "--json", config=config, cwd=tmp_path).jsonl()}
+    assert rows["source:mfa-en"]["stored"] is True
+    assert rows["source:mfa-en"]["next_run"] == "2030-01-01T04:30:00+00:00"
+
+
+def test_a_job_due_as_the_daemon_stops_is_left_for_the_next_start(tmp_path, site, caplog):
+    """APScheduler makes one more pass after shutdown: a job due then must not be submitted
+    to the stopped executor (a traceback in the log), nor have its missed run moved on."""
+    from briefwatch.jobs.config import load_config
+    from briefwatch.jobs.scheduler import crawl_job, scheduler_for
+
+    config = load_config(write(tmp_path, site, "30 4 * * *"))
+    due = dt.datetime(2026, 11, 30, 4, 30, tzinfo=dt.UTC)
+    scheduler = scheduler_for(config)
+    scheduler.start(paused=True)
+    scheduler.add_job(crawl_job, "interval", days=1, id="due", next_run_time=due,
+                      args=[str(config.path), ["mfa-en"], "recent"])
+    scheduler.shutdown(wait=True)
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    again = scheduler_for(config)
+    again.start(paused=True)
+    try:
+        assert again.get_job("due").next_run_time == due
+    finally:
+        again.shutdown(wait=False)
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
