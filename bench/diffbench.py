@@ -5,7 +5,7 @@
 stores four transcripts with two versions each in a fresh database (storage.versions.record,
 as the crawl does): about 30 KB and 150 KB of text, the second version either reworded in
 about 5% of its paragraphs or in every paragraph. Then, for each format of
-`briefwatch diff --format`, it times what jobs.cli.diff does in process (loading both versions,
+`briefwatch diff --format`, it times what `briefwatch diff` does in process (loading both versions,
 storage.text.diff.compare, the format's renderer) and runs the real CLI, several times each. Last,
 the floor under the CLI figures: the same Python starting with nothing to do, then importing
 what `briefwatch diff` imports.

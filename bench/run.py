@@ -10,7 +10,7 @@ Figures (bench/README.md says what each means):
   c  a quiet night (default revisit) and a full revisit (--revisit all) of unchanged pages
   d  diff latency, 30 KB and 150 KB pairs, every --format, in process and through the CLI
   e  database bytes per transcript, and growth after 10 quiet nights
-  f  start-up: --help, a crawl with nothing to do, import time of jobs.cli
+  f  start-up: --help, a crawl with nothing to do, import time of briefwatch.jobs.cli
   p  where the backfill's time goes: cProfile of `briefwatch crawl` (extracting and storing)
      on a 200-page backfill
 Everything is written under a tempfile.mkdtemp() folder, removed at the end (unless --keep).
@@ -218,7 +218,7 @@ class Bench:
         first = self.crawl(config, site)
         idle = [self.crawl(config, site) for _ in range(IDLE_RUNS)]
         four = self.four_sources()
-        imp_argv = [sys.executable, "-X", "importtime", "-c", "import jobs.cli"]
+        imp_argv = [sys.executable, "-X", "importtime", "-c", f"import {CLI_MODULE}"]
         measured = procs.run(imp_argv, cwd=ROOT)
         self.results["f"] = {
             "help": helps, "help_argv": self.shown(help_argv),
