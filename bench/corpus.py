@@ -14,8 +14,8 @@ import random
 import re
 from dataclasses import replace
 
-from briefwatch.jobs import demosite
-from briefwatch.jobs.demosite import Briefing
+from briefwatch.jobs import demo as demosite
+from briefwatch.jobs.demo import Briefing
 
 # What an en-2024 article page costs besides its paragraphs (head, menus, sidebar, related
 # news, footer), and what each <p style="text-align: justify;">…</p> adds: measured on pages

@@ -86,7 +86,7 @@ class Bench:
     # -- the archive ------------------------------------------------------------------------
 
     def archive(self, name: str, briefings) -> tuple[CountingSite, Path, dict]:
-        from briefwatch.jobs.demosite import write_archive
+        from briefwatch.jobs.demo import write_archive
 
         root = self.work / name / "site"
         archive = write_archive(root, GENERATION, briefings, per_page=PER_PAGE)
@@ -230,7 +230,7 @@ class Bench:
         """Quiet nights of four sources, one per archive generation the `mfa` spider knows,
         each with the last 30 days' transcripts to revisit: the issue's "quiet night of four
         sources" (goal under 3 s)."""
-        from briefwatch.jobs.demosite import GENERATIONS, invent_briefings, write_archive
+        from briefwatch.jobs.demo import GENERATIONS, invent_briefings, write_archive
 
         root = self.work / "four" / "site"
         newest = newest_weekday(dt.date.today())
