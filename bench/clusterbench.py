@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not shutil.which("redis-server"):
         parser.error("needs redis-server (Debian: apt-get install redis-server)")
-    from briefwatch.jobs.demosite import write_archive
+    from briefwatch.jobs.demo import write_archive
 
     work = Path(tempfile.mkdtemp(prefix="briefwatch-clusterbench-"))
     site = redis = None

@@ -1,10 +1,10 @@
 """Invented briefings of realistic length, for the benchmarks.
 
-jobs.demosite invents briefings of 6 to 16 paragraphs: its en-2024 pages are 5-8 KB, while
-the real ministry's pages are 15-60 KB. This module builds jobs.demosite.Briefing objects with
+jobs.demo invents briefings of 6 to 16 paragraphs: its en-2024 pages are 5-8 KB, while
+the real ministry's pages are 15-60 KB. This module builds jobs.demo.Briefing objects with
 many more exchanges (and longer answers) from demosite's own word lists, in the same turn
 conventions ("Outlet: question", "Spokesperson: answer", answer paragraphs without a prefix),
-so that jobs.demosite.write_archive renders them in the real templates. Deterministic.
+so that jobs.demo.write_archive renders them in the real templates. Deterministic.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import random
 import re
 from dataclasses import replace
 
-from briefwatch.jobs import demosite
-from briefwatch.jobs.demosite import Briefing
+from briefwatch.jobs import demo as demosite
+from briefwatch.jobs.demo import Briefing
 
 # What an en-2024 article page costs besides its paragraphs (head, menus, sidebar, related
 # news, footer), and what each <p style="text-align: justify;">…</p> adds: measured on pages

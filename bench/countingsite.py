@@ -1,4 +1,4 @@
-"""jobs.demosite.LocalSite, counting what it answers: status codes and bytes written.
+"""jobs.demo.LocalSite, counting what it answers: status codes and bytes written.
 
 Bench-only: the handler is demosite's own, with its socket writer wrapped so that every byte
 sent (status line, headers and body) is counted, and each answer's status recorded.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from briefwatch.jobs.demosite import LocalSite, _Handler
+from briefwatch.jobs.demo import LocalSite, SiteHandler
 
 
 class _CountingWriter:
@@ -28,7 +28,7 @@ class _CountingWriter:
         return getattr(self._raw, name)
 
 
-class _CountingHandler(_Handler):
+class _CountingHandler(SiteHandler):
     def setup(self) -> None:
         super().setup()
         self.wfile = _CountingWriter(self.wfile, self.site)

@@ -6,7 +6,7 @@ writes DIR/briefwatch.db and DIR/briefwatch.toml: twelve sources over ten years,
 transcript with its versions, every version stored through storage.versions.record (events,
 speaker turns, the search index, the raw page compressed) as a nightly crawl would, under a
 simulated clock, then the English and Chinese series paired (storage.pairings). The pages are
-rendered in the real templates (jobs.demosite), 15-60 KB for English (bench/corpus.py), so
+rendered in the real templates (jobs.demo), 15-60 KB for English (bench/corpus.py), so
 that the raw evidence costs what it would. Seeded: the same arguments give the same database.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefwatch.jobs import demosite  # noqa: E402
+from briefwatch.jobs import demo as demosite  # noqa: E402
 
 from bench import corpus  # noqa: E402
 
@@ -99,7 +99,7 @@ def briefing(k: int, day: dt.date, slot: int, seed: int):
                                  per_paragraph=corpus.PARAGRAPH_MARKUP_BYTES,
                                  fixed=corpus.PAGE_FURNITURE_BYTES)
     else:
-        b = demosite._invent_one("zh", day, seed * 1000 + k + 100 * slot)
+        b = demosite.invent_briefing("zh", day, seed * 1000 + k + 100 * slot)
     # One number per source, day and slot, in the URL and the page.
     days = (day - dt.date(2000, 1, 1)).days
     return dataclasses.replace(b, number=(k + 1) * 10_000_000 + days * 4 + slot)
@@ -107,8 +107,8 @@ def briefing(k: int, day: dt.date, slot: int, seed: int):
 
 def edited(b, j: int, seed: int):
     """Edit j of a briefing: a few sentences reworded, or (every third edit) an exchange cut."""
-    if j % 3 == 0 and len(demosite._question_indices(b)) > 1:
-        return demosite.drop_exchange(b, j % len(demosite._question_indices(b)))
+    if j % 3 == 0 and len(demosite.question_indices(b)) > 1:
+        return demosite.drop_exchange(b, j % len(demosite.question_indices(b)))
     if b.lang == "en":
         return corpus.reworded(b, 0.08, seed=seed * 100 + j)
     return demosite.reword(b, seed=seed * 100 + j)
@@ -118,7 +118,8 @@ def render(k: int, b) -> tuple[str, bytes]:
     """The transcript's URL and its page as served."""
     name, generation, host = SOURCES[k]
     gen = demosite.GENERATIONS[generation]
-    html = demosite._article(gen, b, demosite._body(b, gen, False), b.number % 997, [b], [])
+    html = demosite.render_article(gen, b, demosite.render_body(b, gen, False), b.number % 997,
+                                   [b], [])
     return f"https://{host}{gen.folder}{gen.article_name(b)}", html.encode("utf-8")
 
 
@@ -310,7 +311,7 @@ def night(folder: Path) -> dict:
             gen = demosite.GENERATIONS[generation]
             page = root / gen.folder.strip("/") / gen.page_name(0)
             page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(demosite._listing(gen, [], 0, 1, 0, 20, 0, []), encoding="utf-8")
+            page.write_text(demosite.render_listing(gen, [], 0, 1, 0, 20, 0, []), encoding="utf-8")
         with demosite.LocalSite(root) as site:
             config = Path(tmp) / "briefwatch.toml"
             text = (folder / "briefwatch.toml").read_text(encoding="utf-8")

@@ -86,7 +86,7 @@ class Bench:
     # -- the archive ------------------------------------------------------------------------
 
     def archive(self, name: str, briefings) -> tuple[CountingSite, Path, dict]:
-        from briefwatch.jobs.demosite import write_archive
+        from briefwatch.jobs.demo import write_archive
 
         root = self.work / name / "site"
         archive = write_archive(root, GENERATION, briefings, per_page=PER_PAGE)
@@ -230,7 +230,7 @@ class Bench:
         """Quiet nights of four sources, one per archive generation the `mfa` spider knows,
         each with the last 30 days' transcripts to revisit: the issue's "quiet night of four
         sources" (goal under 3 s)."""
-        from briefwatch.jobs.demosite import GENERATIONS, invent_briefings, write_archive
+        from briefwatch.jobs.demo import GENERATIONS, invent_briefings, write_archive
 
         root = self.work / "four" / "site"
         newest = newest_weekday(dt.date.today())
@@ -429,7 +429,7 @@ def report(results: dict, machine: dict, mode: str, command: str, loads: tuple,
         add("```")
         add("")
         add(f"The archive: {arch['pages']:,} invented transcripts (bench/corpus.py) in the "
-            f"{GENERATION} template (jobs.demosite.write_archive), {arch['listing_pages']} "
+            f"{GENERATION} template (jobs.demo.write_archive), {arch['listing_pages']} "
             f"listing pages of {PER_PAGE}, conferences {arch['oldest']} to {arch['newest']}; "
             f"generated in {arch['seconds']:.1f} s. Transcript page sizes: min "
             f"{_kb(sizes[0])}, median {_kb(statistics.median(sizes))}, max {_kb(sizes[-1])} "

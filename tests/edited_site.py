@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefwatch.jobs.demosite import (
+from briefwatch.jobs.demo import (
     LocalSite,
-    _question_indices,
     drop_exchange,
     invent_briefings,
+    question_indices,
     reword,
     write_archive,
 )
@@ -57,8 +57,8 @@ def build(base: Path) -> Edited:
              "start_urls": [site.url(zh_archive.listing_path)]},
         ])
         _crawl(config)
-        q_en = _question_indices(en[1])[1]
-        q_zh = _question_indices(zh[1])[0]
+        q_en = question_indices(en[1])[1]
+        q_zh = question_indices(zh[1])[0]
         dropped_en, dropped_zh = drop_exchange(en[1], 1), drop_exchange(zh[1], 0)
         write_archive(root, "en-2024", [en[0], dropped_en, en[2], reword(en[3], seed=1), *en[4:]],
                       per_page=10)

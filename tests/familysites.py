@@ -1,8 +1,8 @@
-"""Local copies of three more site families, to serve with jobs.demosite.LocalSite: invented
-transcripts (jobs.demosite) in the structure of the real templates (../shared/sites.md, 2-4).
+"""Local copies of three more site families, to serve with jobs.demo.LocalSite: invented
+transcripts (jobs.demo) in the structure of the real templates (../shared/sites.md, 2-4).
 Each call rewrites the family's folders under `root`: a larger `count` adds newer items on top,
 pages no longer produced are deleted, unchanged pages keep bytes and mtime. `edits={i: seed}`
-rewords `articles[i]` (newest first) with jobs.demosite.reword.
+rewords `articles[i]` (newest first) with jobs.demo.reword.
 
 Missions, /eng/fyrth/index.htm, index_1.htm ... Listing, URL and page dates are the day AFTER the
 conference (its date is in the title). Turns `Q:`/`A:` before March 2020, then `Outlet:`/`Name:`.
@@ -51,7 +51,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 
 _EPOCH = datetime.date(2000, 1, 1)
 _DAY = datetime.timedelta(days=1)
@@ -554,14 +554,14 @@ def write_wordpress(root: Path, count: int, per_page: int = 10, seed: int = 0, *
 # --- A site that blocks crawlers ---------------------------------------------------------------
 
 
-class _ForbiddingHandler(ds._Handler):
+class _ForbiddingHandler(ds.SiteHandler):
     site: ForbiddenSite
 
     def _answer(self, send_body: bool) -> None:
         if not self.site.forbidden:
             super()._answer(send_body)
             return
-        self.site._record(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
+        self.site.record(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
         body = b"<html><head><title>403 Forbidden</title></head><body>Access Denied</body></html>"
         self._send(403, {"Content-Type": "text/html"}, body if send_body else b"", len(body))
 

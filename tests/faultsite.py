@@ -25,14 +25,14 @@ import threading
 import time
 import urllib.parse
 
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 
 MAINTENANCE = ("<html><head><meta charset='utf-8'><title>系统维护</title></head><body>"
                "<div class='box'><p>系统维护中，请稍后访问。</p><p>System maintenance.</p></div>"
                "</body></html>").encode()
 
 
-class _FaultyHandler(ds._Handler):
+class _FaultyHandler(ds.SiteHandler):
     site: FaultySite
 
     def _answer(self, send_body: bool) -> None:
@@ -41,7 +41,7 @@ class _FaultyHandler(ds._Handler):
         if fault is None:
             super()._answer(send_body)
             return
-        self.site._record(path)
+        self.site.record(path)
         if fault == "503":
             self._send(503, {"Retry-After": "1", "Content-Type": "text/html"}, b"busy", 4)
         elif fault == "reset":
@@ -86,7 +86,7 @@ class _FaultyHandler(ds._Handler):
             raise ValueError(f"unknown fault {fault!r}")
 
     def _page(self, path: str) -> bytes:
-        target = self.site._resolve(path)
+        target = self.site.resolve(path)
         return target.read_bytes() if target is not None and not isinstance(target, str) else b""
 
 

@@ -8,7 +8,7 @@ returns a World: per room, its listing and items (newest first) with the text, t
 kind and turns a correct crawl stores.
 
 Rooms and the structure each copy keeps (the dossier's section in brackets):
-  mfa-en, mfa-zh [3]  jobs.demosite's 2024 generations: listings `index.html`/`index.shtml` …
+  mfa-en, mfa-zh [3]  jobs.demo's 2024 generations: listings `index.html`/`index.shtml` …
          capped (`countPage`/createPageHTML); the English one mixes in "Remarks on …" pages and
          an item of another series, which is not fetched. A deleted transcript redirects (302)
          to /web/system/index_17321.shtml, a 200 page in the site's template.
@@ -50,7 +50,7 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 
 from tests.familysites import _Tree
 
@@ -164,7 +164,7 @@ def _mfa(tree: _Tree, root: Path, step: int, world: World) -> None:
     # taken for the transcript's new text.
     system = ds.invent_briefings("zh", datetime.date(2025, 1, 6), 1, seed=5)[0]
     (root / SYSTEM_PAGE.lstrip("/")).write_text(
-        ds._article(
+        ds.render_article(
             ds.GENERATIONS["zh-2024"], replace(system, title="系统提示"),
             "<p>对不起，您访问的页面已被删除或不存在。</p>\n" * 2 + "".join(
                 f"<p>{_t(p)}</p>\n" for p in system.paragraphs), 0, [], []),
@@ -602,13 +602,13 @@ def write_world(root: Path, base_url: str, step: int) -> World:
 # --- Serving it --------------------------------------------------------------------------------
 
 
-class _WorldHandler(ds._Handler):
+class _WorldHandler(ds.SiteHandler):
     site: WorldSite
 
     def _answer(self, send_body: bool) -> None:
         parts = urllib.parse.urlsplit(self.path)
         path = urllib.parse.unquote(parts.path)
-        self.site._record(path + (f"?{parts.query}" if parts.query else ""))
+        self.site.record(path + (f"?{parts.query}" if parts.query else ""))
         if path.startswith(STATE_LIVE):
             body = (b"<html><head><title>Technical Difficulties</title></head><body><h1>"
                     b"Technical Difficulties</h1></body></html>")
@@ -619,7 +619,7 @@ class _WorldHandler(ds._Handler):
         elif path == "/robots.txt":
             target = self.site.root / "robots.txt"
         else:
-            target = self.site._resolve(path)
+            target = self.site.resolve(path)
         if isinstance(target, str):
             self._redirect(301, target, send_body)
         elif isinstance(target, Path) and target.is_file():

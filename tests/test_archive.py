@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs.demosite import (
+from briefwatch.jobs.demo import (
     LocalSite,
-    _question_indices,
     drop_exchange,
     invent_briefings,
+    question_indices,
     write_archive,
 )
 
@@ -94,7 +94,7 @@ def imported(tmp_path_factory) -> Imported:
         assert result.code == 0, (result.out, result.err)
         again = run_cli("archive", "--discover", "--json", config=config)
         assert again.code == 0, (again.out, again.err)
-    question = original.paragraphs[_question_indices(original)[1]]
+    question = original.paragraphs[question_indices(original)[1]]
     return Imported(config, base / "briefwatch.db", wayback, urls, json.loads(result.out),
                     json.loads(again.out), question)
 

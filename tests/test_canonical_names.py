@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 
 from tests.conftest import run_cli, write_config
 from tests.test_notify import Webhook
@@ -68,7 +68,7 @@ class Story:
 
 def _asking(b: ds.Briefing) -> list[tuple[str, str]]:
     return [next(o for o in ds.OUTLETS if b.paragraphs[k].startswith(o[1] + "记者："))
-            for k in ds._question_indices(b)]
+            for k in ds.question_indices(b)]
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +84,8 @@ def story(tmp_path_factory) -> Story:
     cut = next(k for k, o in enumerate(_asking(zh[2])) if o != ria)
     outlets = {ria: RIA, _asking(zh[2])[cut]: VOS}
     first_words = {
-        RIA[0]: zh[0].paragraphs[ds._question_indices(zh[0])[0]].split("：", 1)[1][:6],
-        VOS[0]: zh[2].paragraphs[ds._question_indices(zh[2])[cut]].split("：", 1)[1][:6]}
+        RIA[0]: zh[0].paragraphs[ds.question_indices(zh[0])[0]].split("：", 1)[1][:6],
+        VOS[0]: zh[2].paragraphs[ds.question_indices(zh[2])[cut]].split("：", 1)[1][:6]}
     en_archive = ds.write_archive(root, "en-2014", [_renamed(b, outlets) for b in en],
                                   per_page=10)
     zh_archive = ds.write_archive(root, "zh-2014", [_renamed(b, outlets) for b in zh],

@@ -180,7 +180,7 @@ def test_bare_briefwatch_shows_its_help_and_succeeds():
 
 
 def test_sources_count_one_transcript_in_the_singular(tmp_path):
-    from briefwatch.jobs.demosite import LocalSite, invent_briefings, write_archive
+    from briefwatch.jobs.demo import LocalSite, invent_briefings, write_archive
 
     root = tmp_path / "site"
     archive = write_archive(root, "en-2014", invent_briefings("en", __import__("datetime").date(
@@ -211,7 +211,7 @@ def test_a_database_on_a_read_only_filesystem_is_read(tmp_path):
     import shutil
     import subprocess
 
-    from briefwatch.jobs.demosite import LocalSite, invent_briefings, write_archive
+    from briefwatch.jobs.demo import LocalSite, invent_briefings, write_archive
 
     if not shutil.which("unshare") or subprocess.run(
             ["unshare", "-rm", "sh", "-c", f"mount --bind {tmp_path} {tmp_path}"],

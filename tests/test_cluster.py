@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 
 from tests import familysites as fs
 from tests.conftest import CLI, REPO, run_cli, write_config
@@ -151,7 +151,7 @@ def summary_counts(summary: dict) -> dict:
                                     "failed", "removed", "restored", "suspect")}
 
 
-class SlowHandler(ds._Handler):
+class SlowHandler(ds.SiteHandler):
     """Transcripts take a while to serve, so that a crawl is still going when a process is
     killed; the first fetch of `site.hang` hangs until the test ends, so that whoever took
     it is caught holding it."""

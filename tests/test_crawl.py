@@ -1,6 +1,6 @@
 """End to end: local copies of the ministry's archives on 127.0.0.1, crawled by the real CLI.
 
-The pages are our own invented transcripts in the real templates (jobs.demosite); every
+The pages are our own invented transcripts in the real templates (jobs.demo); every
 assertion compares what briefwatch stored with what the generator published.
 """
 
@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs.demosite import (
+from briefwatch.jobs.demo import (
     GENERATIONS,
     LocalSite,
     drop_exchange,
@@ -463,11 +463,11 @@ def test_a_crawl_off_a_terminal_logs_progress_lines(tmp_path):
     import threading
     import time
 
-    from briefwatch.jobs import demosite as ds
+    from briefwatch.jobs import demo as ds
 
     release = threading.Event()
 
-    class Held(ds._Handler):
+    class Held(ds.SiteHandler):
         """The last transcript hangs until the test has seen a progress line."""
 
         def _answer(self, send_body: bool) -> None:

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 from parsel import Selector
 
 NEWEST = datetime.date(2020, 7, 3)

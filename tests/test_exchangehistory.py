@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from dataclasses import replace
 
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 from briefwatch.storage.exchangehistory import exchange_history, same_exchanges, through_paragraphs
 from briefwatch.storage.pairings import exchanges_of
 from briefwatch.storage.text.names import load_names

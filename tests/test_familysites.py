@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs.demosite import LocalSite
+from briefwatch.jobs.demo import LocalSite
 from parsel import Selector
 
 from tests import familysites as fs

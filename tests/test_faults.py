@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs.demosite import invent_briefings, reword, write_archive
+from briefwatch.jobs.demo import invent_briefings, reword, write_archive
 
 from tests.conftest import CLI, REPO, run_cli
 from tests.faultsite import FaultySite

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import shutil
 
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 
 from tests.conftest import run_cli, write_config
 

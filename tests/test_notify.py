@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs.demosite import LocalSite, invent_briefings, reword, write_archive
+from briefwatch.jobs.demo import LocalSite, invent_briefings, reword, write_archive
 
 from tests.conftest import run_cli
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from briefwatch.jobs import demosite as ds
+from briefwatch.jobs import demo as ds
 from briefwatch.storage.text.names import load_names
 
 from tests.conftest import run_cli, write_config

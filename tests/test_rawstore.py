@@ -8,7 +8,7 @@ import json
 import zlib
 
 import pytest
-from briefwatch.jobs import demosite
+from briefwatch.jobs import demo as demosite
 from briefwatch.storage import runs
 from briefwatch.storage.db import open_db
 from briefwatch.storage.rawstore import TRAIN_AFTER, ZSTD_MAGIC, compact
@@ -25,7 +25,7 @@ def pages(count: int, seed: int = 3) -> list[tuple[str, bytes, object]]:
     """(url, page, briefing) of `count` invented briefings in the 2024 template."""
     out = []
     for b in demosite.invent_briefings("en", dt.date(2024, 6, 28), count, seed=seed):
-        html = demosite._article(GEN, b, demosite._body(b, GEN, False), 3, [b], [])
+        html = demosite.render_article(GEN, b, demosite.render_body(b, GEN, False), 3, [b], [])
         out.append((f"https://www.fmprc.gov.cn{GEN.folder}{GEN.article_name(b)}",
                     html.encode(), b))
     return out
@@ -53,7 +53,8 @@ def _store(db, items, edits: int = 10) -> dict[int, bytes]:
         record(db, run, fetched(url, raw, b))
     for url, _raw, b in items[:edits]:
         b2 = demosite.reword(b, seed=1)
-        raw2 = demosite._article(GEN, b2, demosite._body(b2, GEN, False), 4, [b2], []).encode()
+        raw2 = demosite.render_article(GEN, b2, demosite.render_body(b2, GEN, False), 4, [b2],
+                                       []).encode()
         record(db, run, fetched(url, raw2, b2))
     db.conn.commit()
     expected = {}

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs.demosite import LocalSite, invent_briefings, write_archive
+from briefwatch.jobs.demo import LocalSite, invent_briefings, write_archive
 
 from tests.conftest import CLI, REPO, run_cli
 

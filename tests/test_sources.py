@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from briefwatch.jobs.demosite import LocalSite, invent_briefings, write_archive
+from briefwatch.jobs.demo import LocalSite, invent_briefings, write_archive
 
 from tests.conftest import run_cli, write_config
 from tests.familysites import ForbiddenSite, write_mission, write_scio, write_wordpress

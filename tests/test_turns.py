@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from briefwatch.jobs.demosite import _question_indices, invent_briefings
+from briefwatch.jobs.demo import invent_briefings, question_indices
 from briefwatch.storage.text.turns import speaker_of, split_turns
 
 from tests.conftest import REPO
@@ -135,7 +135,7 @@ def test_every_invented_briefing_is_split_as_the_generator_wrote_it(lang):
     for briefing in invent_briefings(lang, dt.date(2024, 3, 8), 60, seed=3):
         turns = split_turns("\n".join(briefing.paragraphs), briefing.title)
         questions = [t["start"] for t in turns if t["role"] == "question"]
-        assert questions == _question_indices(briefing), briefing.title
+        assert questions == question_indices(briefing), briefing.title
         assert turns[0]["role"] == "announcements" and turns[0]["start"] == 0
         assert {t["name"] for t in turns if t["role"] == "answer"} == {briefing.spokesperson}
         covered = [i for t in turns for i in range(t["start"], t["end"])]

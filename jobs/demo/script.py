@@ -68,7 +68,9 @@ def _wait_for_stop() -> None:
 def _demo(base: Path, echo: Callable[[str], None],
           command: Callable[[list[str]], None], *, serve: bool) -> None:
     from briefwatch.jobs.crawl import run
-    from briefwatch.jobs.demosite import LocalSite, invent_briefings, reword, write_archive
+    from briefwatch.jobs.demo.briefings import invent_briefings, reword
+    from briefwatch.jobs.demo.server import LocalSite
+    from briefwatch.jobs.demo.site import write_archive
 
     # The demo tells its story from the start each time: a database of an earlier demo holds
     # URLs of a site (a port) that is gone.
