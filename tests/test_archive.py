@@ -1,4 +1,4 @@
-"""`briefwatch archive` against a local web archive (tests/waybacksite.py) and a local copy of
+"""`briefwatch archive` against a local web archive (tests/sites/wayback.py) and a local copy of
 the ministry's site, through the real CLI; `export --format warc` read back with warcio and
 replayed in pywb."""
 
@@ -24,9 +24,9 @@ from briefwatch.jobs.demo import (
     write_archive,
 )
 
-from tests.conftest import REPO, run_cli, write_config
+from tests.helpers import REPO, run_cli, write_config
+from tests.sites.wayback import Wayback
 from tests.test_notify import Webhook
-from tests.waybacksite import Wayback
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from briefwatch.jobs import demo as ds
 
-from tests.conftest import run_cli, write_config
+from tests.helpers import run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_web import _start as start_serve
 from tests.test_web import get

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import CLI, run_cli, write_config
+from tests.helpers import CLI, run_cli, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
             "init", "demo", "sources", "schedule", "jobs", "notify", "serve", "worker",
@@ -198,7 +198,7 @@ def _read_only(folder, *args: str) -> list[str]:
     (unshare -rm: no privileges needed, nothing to clean up)."""
     import shlex
 
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     inner = (f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && "
              f"mount -o remount,ro,bind {shlex.quote(str(folder))} && cd {REPO} && exec "
@@ -379,7 +379,7 @@ def _on_a_terminal(*args: str, config, env: dict | None = None) -> str:
     import pty
     import subprocess
 
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     leader, follower = pty.openpty()
     full_env = {k: v for k, v in os.environ.items() if k not in ("BRIEFWATCH_CONFIG",

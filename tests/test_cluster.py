@@ -28,9 +28,10 @@ import pytest
 import redis
 from briefwatch.jobs import demo as ds
 
-from tests import familysites as fs
-from tests.conftest import CLI, REPO, run_cli, write_config
-from tests.redisgate import RedisGate
+from tests import helpers
+from tests.helpers import CLI, REPO, run_cli, wait_for, write_config
+from tests.sites import families as fs
+from tests.sites.redisgate import RedisGate
 
 # -- fixtures ------------------------------------------------------------------------------------
 
@@ -52,15 +53,14 @@ def redis_url():
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"unix://{socket_path}?db=0"
     client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 60
-    while True:
+    def answers() -> bool:
         try:
-            client.ping()
-            break
+            return client.ping()
         except redis.ConnectionError:
             assert proc.poll() is None, "redis-server exited at start"
-            assert time.monotonic() < deadline, "redis-server did not start in 60 s"
-            time.sleep(0.05)
+            return False
+
+    wait_for(answers, 60, "redis-server to start", interval=0.05)
     yield url
     proc.terminate()
     proc.wait(10)
@@ -128,9 +128,8 @@ def crawl_json(config: Path, *args: str, timeout: float = 180) -> dict:
 
 
 def stored(config: Path) -> dict[str, tuple]:
-    rows = run_cli("export", config=config).jsonl()
-    return {r["url"]: (r["title"], r["published"], r["versions"], r["status"], r["text"])
-            for r in rows}
+    return {url: (r["title"], r["published"], r["versions"], r["status"], r["text"])
+            for url, r in helpers.stored(config).items()}
 
 
 def flagged(config: Path, run: int) -> Counter:
@@ -256,16 +255,13 @@ def test_three_workers_store_and_flag_what_a_local_crawl_does(tmp_path, redis_ur
 
 
 def _wait_for(condition, timeout: float = 120, what: str = "", logs: Path | None = None) -> None:
-    """Wait for a state, with a deadline generous enough for a loaded machine; on time-out,
-    say what was awaited, with the end of each process's log in `logs`."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            tails = {p.name: p.read_text(errors="replace")[-3000:]
-                     for p in sorted(logs.glob("*.log"))} if logs else {}
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}; "
-                                 f"logs: {tails}")
-        time.sleep(0.05)
+    """Wait for a state; on time-out, say what was awaited, with the end of each process's log
+    in `logs`."""
+    def tails() -> str:
+        return "logs: " + str({p.name: p.read_text(errors="replace")[-3000:]
+                               for p in sorted(logs.glob("*.log"))} if logs else {})
+
+    wait_for(condition, timeout, what, interval=0.05, detail=tails)
 
 
 def _start_coordinator(config: Path, log: Path) -> subprocess.Popen:

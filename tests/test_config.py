@@ -143,7 +143,7 @@ def test_every_host_of_the_init_template_is_the_one_the_readme_gives(tmp_path):
 
     from briefwatch.jobs.rooms import default_config_text
 
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     template = default_config_text()
     readme = (REPO / "README.md").read_text(encoding="utf-8")

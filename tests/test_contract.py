@@ -1,6 +1,6 @@
 """The JSON contract: every record jobs.contract builds is the one the README documents, and
 the one the commands print, keys in the contract's order. The commands run in process
-(click's CliRunner) on a database of two real crawls of a local site (tests/edited_site.py)."""
+(click's CliRunner) on a database of two real crawls of a local site (tests/sites/edited.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from briefwatch.jobs import contract
 from briefwatch.jobs.cli import cli
 from click.testing import CliRunner
 
-from tests.conftest import REPO
-from tests.edited_site import build
+from tests.helpers import REPO
+from tests.sites.edited import build
 
 # README bullet (its first backticked words) -> the contract's fields it documents
 DOCUMENTED = {

@@ -21,13 +21,7 @@ from briefwatch.jobs.demo import (
     write_archive,
 )
 
-from tests.conftest import CLI, REPO, run_cli, write_config
-
-
-def crawl(config: Path, *args: str) -> dict:
-    result = run_cli("crawl", "--json", *args, config=config)
-    assert result.code == 0, (result.out, result.err)
-    return json.loads(result.out)
+from tests.helpers import CLI, REPO, crawl, run_cli, write_config
 
 
 def export(config: Path) -> dict[str, dict]:
@@ -392,7 +386,7 @@ def test_scrapy_commands_work_from_the_repository_root(small, tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     scrapy = [sys.executable, "-m", "scrapy.cmdline"]
     env = {**os.environ, "BRIEFWATCH_CONFIG": str(small["config"])}

@@ -1,7 +1,7 @@
 """Diffs a reader trusts: paragraphs aligned, words compared inside them, turns named.
 
 The pure functions of storage.text.diff first, then every `diff --format` through the real CLI on a
-local site crawled twice (tests/edited_site.py).
+local site crawled twice (tests/sites/edited.py).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from briefwatch.storage.text.diff import (
 from briefwatch.storage.text.names import load_names
 from briefwatch.storage.text.turns import split_turns
 
-from tests.conftest import REPO, run_cli
-from tests.edited_site import HOSTILE, build
+from tests.helpers import REPO, run_cli
+from tests.sites.edited import HOSTILE, build
 
 # -- words and paragraphs ------------------------------------------------------------------
 

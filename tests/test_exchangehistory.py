@@ -17,7 +17,7 @@ from briefwatch.storage.exchangehistory import exchange_history, same_exchanges,
 from briefwatch.storage.pairings import exchanges_of
 from briefwatch.storage.text.names import load_names
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 from tests.test_pairs import _crawl, _series
 
 DAY = dt.date(2020, 7, 3)

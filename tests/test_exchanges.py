@@ -19,7 +19,7 @@ from briefwatch.storage.text.names import load_names
 from briefwatch.storage.text.pairing import pair_exchanges
 from briefwatch.storage.text.turns import split_turns
 
-from tests.conftest import REAL_PAGES
+from tests.helpers import REAL_PAGES
 
 DATA = Path(__file__).parent / "data"
 # The six of ../shared/real-pages/fmprc-2020, then 32 of ../shared/real-pages/fmprc-2020-pairs.

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from briefwatch.crawler.extract import Rejected, Transcript, date_from_text, extract
 
-from tests.conftest import REAL_PAGES
+from tests.helpers import REAL_PAGES
 
 EN_2014 = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
 <title>Foreign Ministry Spokesperson Wang Lan's Regular Press Conference on March 4, 2019</title>

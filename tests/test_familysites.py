@@ -1,4 +1,4 @@
-"""Tests of the generated mission, SCIO and WordPress sites themselves (tests/familysites.py)."""
+"""Tests of the generated mission, SCIO and WordPress sites themselves (tests/sites/families.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from briefwatch.jobs.demo import LocalSite
 from parsel import Selector
 
-from tests import familysites as fs
+from tests.sites import families as fs
 
 # The selectors the module docstring promises: listing items, title, date, body.
 MISSION = {"table": ("#docMore a", "td.title", "td.time", "td.font14"),

@@ -1,6 +1,6 @@
 """The fault-injection suite: a misbehaving local site, the real CLI, and nothing false.
 
-Every fault of tests/faultsite.py is thrown at one crawl; the crawl must end with zero false
+Every fault of tests/sites/faulty.py is thrown at one crawl; the crawl must end with zero false
 edits, zero false removals and nothing missed. Then kill -9 in the middle of a crawl.
 """
 
@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from briefwatch.jobs.demo import invent_briefings, reword, write_archive
 
-from tests.conftest import CLI, REPO, run_cli
-from tests.faultsite import FaultySite
+from tests import helpers
+from tests.helpers import CLI, REPO, run_cli, stored, wait_for
+from tests.sites.faulty import FaultySite
 
 
 def config_file(tmp_path: Path, listing: str, **crawl) -> Path:
@@ -36,15 +37,7 @@ def config_file(tmp_path: Path, listing: str, **crawl) -> Path:
 
 
 def crawl(config: Path, *args: str) -> dict:
-    result = run_cli("crawl", "--json", *args, config=config, timeout=300)
-    assert result.code == 0, (result.out, result.err)
-    summary = json.loads(result.out)
-    summary["stderr"] = result.err
-    return summary
-
-
-def stored(config: Path) -> dict[str, dict]:
-    return {row["url"]: row for row in run_cli("export", config=config).jsonl()}
+    return helpers.crawl(config, *args, timeout=300)  # a faulty site's retries take time
 
 
 def kinds(config: Path) -> list[str]:
@@ -167,11 +160,8 @@ def test_kill_9_in_the_middle_of_a_crawl(tmp_path, moment):
                                  "crawl"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         db = tmp_path / "bw.db"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if db.exists() and _count(db, "documents") >= 3:
-                break
-            time.sleep(0.1)
+        wait_for(lambda: db.exists() and _count(db, "documents") >= 3, 60,
+                 "three transcripts stored")
         time.sleep(moment)
         proc.send_signal(signal.SIGKILL)
         proc.wait()

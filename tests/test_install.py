@@ -10,7 +10,7 @@ import subprocess
 import sys
 import zipfile
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 FOLDERS = ("crawler", "spiders", "storage", "jobs")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 PACKAGES = ("crawler", "spiders", "storage", "jobs")
 # The folders install under one namespace (pyproject.toml): `briefwatch.storage.db` is the

@@ -16,7 +16,7 @@ import shutil
 
 from briefwatch.jobs import demo as ds
 
-from tests.conftest import run_cli, write_config
+from tests.helpers import run_cli, write_config
 
 OLD_COLUMN = "/web/wjdt_674879/fyrbt_674889/"
 NEW_COLUMN = "/web/fyrbt_673021/jzhsl_673025/"

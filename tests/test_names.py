@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from briefwatch.storage.text.names import load_names, written_key
 
-from tests.conftest import REAL_PAGES
+from tests.helpers import REAL_PAGES
 
 PAIRS = REAL_PAGES.parent / "fmprc-2020-pairs"
 LABELS = tomllib.loads((Path(__file__).parent / "data" / "outlet_labels.toml").read_text(

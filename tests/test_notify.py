@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from briefwatch.jobs.demo import LocalSite, invent_briefings, reword, write_archive
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 class Mailbox:

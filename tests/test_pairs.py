@@ -10,7 +10,7 @@ import json
 from briefwatch.jobs import demo as ds
 from briefwatch.storage.text.names import load_names
 
-from tests.conftest import run_cli, write_config
+from tests.helpers import run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_web import _start as start_serve
 from tests.test_web import get

@@ -16,7 +16,7 @@ from briefwatch.storage.text.normalize import canonical_hash, text_hash
 from briefwatch.storage.text.turns import unpack_turns
 from briefwatch.storage.versions import Fetched, raw_html, record
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 GEN = demosite.GENERATIONS["en-2024"]
 

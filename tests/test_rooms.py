@@ -1,6 +1,6 @@
 """Every briefing room of ../shared/briefing-rooms.md, end to end, in one world.
 
-One local server serves every room's copy (tests/roomsites.py); one config holds every room;
+One local server serves every room's copy (tests/sites/rooms.py); one config holds every room;
 the real CLI crawls it four times: the backfill, a quiet night, a night with an edit and a
 deletion in every room, and the night after (a soft 404 is confirmed on its second run).
 What each crawl stored is read from the database after it; then every check below runs on
@@ -19,10 +19,10 @@ from briefwatch.jobs.rooms import ROOMS as LISTED
 from briefwatch.storage.text.kinds import kind_of
 from briefwatch.storage.text.turns import unpack_turns
 
-from tests.conftest import Result, run_cli, write_config
-from tests.roomsites import SYSTEM_PAGE, World, WorldSite, write_world
+from tests.helpers import Result, run_cli, write_config
+from tests.sites.rooms import SYSTEM_PAGE, World, WorldSite, write_world
 
-# Every room `init --list` shows has its copy in the world (tests/roomsites.py).
+# Every room `init --list` shows has its copy in the world (tests/sites/rooms.py).
 SPIDERS = {room.name: room.spider for room in LISTED}
 
 
@@ -316,7 +316,7 @@ def test_a_rooms_facts_have_one_home():
     from briefwatch.jobs.rooms import default_config_text
     from briefwatch.spiders.registry import SPIDERS as REGISTRY
 
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     families = home.FAMILIES
     homed = [t for family in families.values() for t in family.templates]

@@ -7,23 +7,12 @@ import os
 import signal
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from briefwatch.jobs.demo import LocalSite, invent_briefings, write_archive
 
-from tests.conftest import CLI, REPO, run_cli
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+from tests.helpers import CLI, REPO, run_cli, wait_for
 
 
 def runs(db: Path) -> list[tuple[int, str]]:

@@ -1,6 +1,6 @@
 """Every family of source, end to end: mission mirrors, SCIO briefings, a configured archive.
 
-Local copies from tests/familysites.py (invented transcripts in the real templates), served on
+Local copies from tests/sites/families.py (invented transcripts in the real templates), served on
 127.0.0.1 and crawled through the real CLI.
 """
 
@@ -14,18 +14,8 @@ from pathlib import Path
 import pytest
 from briefwatch.jobs.demo import LocalSite, invent_briefings, write_archive
 
-from tests.conftest import run_cli, write_config
-from tests.familysites import ForbiddenSite, write_mission, write_scio, write_wordpress
-
-
-def crawl(config: Path, *args: str) -> dict:
-    result = run_cli("crawl", "--json", *args, config=config)
-    assert result.code == 0, (result.out, result.err)
-    return json.loads(result.out)
-
-
-def stored(config: Path) -> dict[str, dict]:
-    return {row["url"]: row for row in run_cli("export", config=config).jsonl()}
+from tests.helpers import crawl, run_cli, stored, write_config
+from tests.sites.families import ForbiddenSite, write_mission, write_scio, write_wordpress
 
 
 def assert_whole(config: Path, site, local: LocalSite, articles) -> None:

@@ -13,7 +13,7 @@ from briefwatch.storage import runs
 from briefwatch.storage.db import open_db
 from briefwatch.storage.versions import record, record_suspect
 
-from tests.conftest import run_cli, write_config
+from tests.helpers import run_cli, write_config
 from tests.test_storage import URL, page
 
 FIRST = "A: one.\nB: two."

@@ -9,7 +9,7 @@ import json
 from briefwatch.storage.db import open_db
 from briefwatch.storage.versions import record
 
-from tests.conftest import run_cli, write_config
+from tests.helpers import run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_storage import URL, page
 

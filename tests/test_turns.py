@@ -9,7 +9,7 @@ import pytest
 from briefwatch.jobs.demo import invent_briefings, question_indices
 from briefwatch.storage.text.turns import speaker_of, split_turns
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 SAMPLES = REPO.parent / "shared" / "samples"
 

@@ -1,6 +1,6 @@
 """`briefwatch serve`: the real command in a subprocess, read over HTTP and in headless Chromium.
 
-The database comes from two real crawls of a local site (tests/edited_site.py).
+The database comes from two real crawls of a local site (tests/sites/edited.py).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.conftest import CLI, REPO, run_cli
-from tests.edited_site import build
+from tests.helpers import CLI, REPO, run_cli
+from tests.sites.edited import build
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -198,7 +198,7 @@ def test_errors_and_read_only(server, edited):
 
 
 def test_serve_errors(edited, tmp_path):
-    from tests.conftest import write_config
+    from tests.helpers import write_config
 
     empty = write_config(tmp_path / "empty.toml", [])
     result = run_cli("serve", "--port", "0", config=empty)

@@ -21,7 +21,7 @@ from briefwatch.jobs.demo import (
     write_archive,
 )
 
-from tests.conftest import run_cli, write_config
+from tests.helpers import run_cli, write_config
 
 HOSTILE = ('The ministry keeps <script>alert("bw")</script> & <img src=x onerror=alert(1)> '
            'in its records.')

@@ -52,7 +52,7 @@ from pathlib import Path
 
 from briefwatch.jobs import demo as ds
 
-from tests.familysites import _Tree
+from tests.sites.families import _Tree
 
 _t = html.escape
 SYSTEM_PAGE = "/web/system/index_17321.shtml"
@@ -636,6 +636,6 @@ class _WorldHandler(ds.SiteHandler):
 
 
 class WorldSite(ds.LocalSite):
-    """Every room's copy from one document root (tests.roomsites.write_world)."""
+    """Every room's copy from one document root (tests.sites.rooms.write_world)."""
 
     handler_base = _WorldHandler
