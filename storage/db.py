@@ -53,9 +53,6 @@ def open_reader(path: Path) -> Reader | sqlite_utils.Database:
     return Reader(conn) if conn is not None else _migrated(Path(path))
 
 
-open_for_reading = open_reader  # TEMPORARY: the CLI's name until it imports open_reader
-
-
 def open_web_reader(path: Path, busy_timeout: float = 5.0) -> sqlite_utils.Database:
     """The database for one request of the web view: a read-only connection (it can never
     write, and works from a read-only folder) as sqlite_utils.Database. A page waits at most
