@@ -5,9 +5,10 @@ import (jobs.archiveimport), and the summary each hands back.
 outcome whatever happened, and then announces its events and rewrites the feed. What a crawl or
 an import does in it is a `Work`: its steps are called in this order:
 
-    lock → open_db → work.prepare (e.g. adopt a cluster run) → mark_abandoned
-    → register_channels → runs.start → work.do → work.settle and runs.finish (in a finally)
-    → work.after → work.summary → notify.send_pending → feed.write → close db → release lock
+    lock → open_db → work.prepare (and runs.adopt of the run it takes over) → mark_abandoned
+    → register_channels → runs.start (unless taken over) → work.do → work.settle and
+    runs.finish (in a finally) → work.after → work.summary → notify.send_pending → feed.write
+    → close db → release lock
 """
 
 from __future__ import annotations
