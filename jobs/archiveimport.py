@@ -1,19 +1,20 @@
 """`briefwatch archive`: import a web archive's captures of the stored transcripts (and, with
 `discover`, of transcripts no listing links any more) as versions at their capture times.
 
-One run, under the crawl lock, like a crawl: the archive crawl (crawler.archive) hands back
-captures that the recorder places among the versions (storage.captures); then the live site
-is asked once for each transcript known only from the archive, so that one the site has
-deleted is flagged removed. Notifications sum an import up in one line per source.
+One run, in the frame a crawl runs in (jobs.run: the crawl lock, the run recorded, its
+outcome, notifications): the archive crawl (crawler.archive) hands back captures that the
+recorder places among the versions (storage.captures); then the live site is asked once for
+each transcript known only from the archive, so that one the site has deleted is flagged
+removed. Notifications sum an import up in one line per source.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from briefwatch.jobs.config import Config
+from briefwatch.jobs.run import Outcome, Summary, Work, frame
 
 ARCHIVE_SPIDER = "briefwatch.crawler.archive.spider.ArchiveSpider"
 # What one import found, per source, in the order the summary line gives them.
@@ -21,16 +22,7 @@ FOUND = ("earlier", "edits", "discovered", "same", "rejected", "doubtful", "remo
 
 
 @dataclass
-class ImportSummary:
-    run: int
-    status: str  # completed | failed | interrupted
-    sources: dict[str, dict] = field(default_factory=dict)
-    seconds: float = 0.0
-    deliveries: list = field(default_factory=list)
-
-    def total(self, key: str) -> int:
-        return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
-
+class ImportSummary(Summary):
     def line(self, name: str) -> str:
         stats = self.sources[name]
         parts = [f"{stats.get('captures', 0)} distinct captures"]
@@ -46,12 +38,6 @@ class ImportSummary:
         """The first failure, when no query to the archive was answered at all."""
         return _unreachable(self.sources)
 
-    def as_dict(self) -> dict:
-        return {"run": self.run, "status": self.status, "seconds": round(self.seconds, 2),
-                "unreachable": self.unreachable(),
-                **{key: self.total(key) for key in ("captures", *FOUND, "failed")},
-                "sources": self.sources}
-
 
 _LABELS = {"earlier": "earlier versions", "edits": "edits", "discovered":
            "transcripts found only in the archive", "same": "the same as a stored version",
@@ -63,55 +49,54 @@ _LABELS = {"earlier": "earlier versions", "edits": "edits", "discovered":
 def run(config: Config, source_names: list[str] | None = None, *, url: str | None = None,
         since: str | None = None, until: str | None = None, discover: bool = False,
         verbose: bool = False, on_page: Callable[[dict], None] | None = None) -> ImportSummary:
-    from briefwatch.crawler import localcrawl
-    from briefwatch.jobs import notify
-    from briefwatch.jobs.crawl import log_path
-    from briefwatch.jobs.render import feed
-    from briefwatch.storage import runs
-    from briefwatch.storage.db import open_db
-    from briefwatch.storage.lock import crawl_lock
+    return frame(config, _Import(config, source_names, url=url, since=since, until=until,
+                                 discover=discover, verbose=verbose, on_page=on_page))
 
-    started = time.monotonic()
-    with crawl_lock(config.storage_path):
-        db = open_db(config.storage_path)
-        try:
-            names, targets = _targets(config, db, source_names, url)
-            runs.mark_abandoned(db)
-            notify.register_channels(config, db)
-            options = {"archive": True, "discover": discover, "since": since, "until": until,
-                       **({"url": url} if url else {})}
-            run_id = runs.start(db, names, options)
-            log_file = None if verbose else log_path(config, run_id)
-            level = "INFO" if verbose else "WARNING"
-            status, stats = "interrupted", {}
-            try:
-                result = localcrawl.crawl(
-                    archive_plan(config, db, run_id, names, targets, since=since, until=until,
-                                 discover=discover), db, log_level=level, log_file=log_file,
-                    on_page=on_page)
-                stats = result.sources
-                if not result.interrupted and _unreachable(stats):
-                    status = "failed"
-                elif not result.interrupted:
-                    checked = _check_live(config, db, run_id, names, level, log_file, on_page)
-                    status = "completed" if result.completed else "failed"
-                    if checked is not None and checked.interrupted:
-                        status = "interrupted"
-                    for name in names:
-                        stats.setdefault(name, {})["live_check"] = (
-                            checked.sources.get(name, {}) if checked else {})
-            except Exception:
-                status = "failed"
-                raise
-            finally:
-                _tally(db, run_id, names, stats)
-                runs.finish(db, run_id, status, stats)
-            summary = ImportSummary(run_id, status, stats, time.monotonic() - started)
-            summary.deliveries = notify.send_pending(config, db)
-            feed.write(config, db)
-        finally:
-            db.close()
-    return summary
+
+class _Import(Work):
+    """An import's part of the run frame (jobs.run): find the transcripts to look up, crawl
+    the archive, ask the live site about those known only from it, tally what was added."""
+
+    def __init__(self, config: Config, source_names: list[str] | None, *, url: str | None,
+                 since: str | None, until: str | None, discover: bool, verbose: bool,
+                 on_page):
+        self.config, self.source_names, self.url = config, source_names, url
+        self.since, self.until, self.discover = since, until, discover
+        self.verbose, self.on_page = verbose, on_page
+        self.options = {"archive": True, "discover": discover, "since": since, "until": until,
+                        **({"url": url} if url else {})}
+
+    def prepare(self, db) -> None:
+        self.names, self.targets = _targets(self.config, db, self.source_names, self.url)
+
+    def do(self, db, run_id: int, outcome: Outcome) -> None:
+        from briefwatch.crawler import localcrawl
+        from briefwatch.jobs.crawl import log_path
+
+        config, names = self.config, self.names
+        log_file = None if self.verbose else log_path(config, run_id)
+        level = "INFO" if self.verbose else "WARNING"
+        result = localcrawl.crawl(
+            archive_plan(config, db, run_id, names, self.targets, since=self.since,
+                         until=self.until, discover=self.discover), db, log_level=level,
+            log_file=log_file, on_page=self.on_page)
+        stats = outcome.sources = result.sources
+        if not result.interrupted and _unreachable(stats):
+            outcome.status = "failed"
+        elif not result.interrupted:
+            checked = _check_live(config, db, run_id, names, level, log_file, self.on_page)
+            outcome.status = "completed" if result.completed else "failed"
+            if checked is not None and checked.interrupted:
+                outcome.status = "interrupted"
+            for name in names:
+                stats.setdefault(name, {})["live_check"] = (
+                    checked.sources.get(name, {}) if checked else {})
+
+    def settle(self, db, run_id: int, outcome: Outcome) -> None:
+        _tally(db, run_id, self.names, outcome.sources)
+
+    def summary(self, db, run_id: int, outcome: Outcome, seconds: float) -> ImportSummary:
+        return ImportSummary(run_id, outcome.status, outcome.sources, seconds)
 
 
 def _unreachable(stats: dict[str, dict]) -> str | None:
@@ -123,7 +108,7 @@ def _unreachable(stats: dict[str, dict]) -> str | None:
 
 def _targets(config: Config, db, source_names, url) -> tuple[list[str], dict[str, list[str]]]:
     """The sources and, for each, the transcript URLs to look up."""
-    from briefwatch.storage.documents import NotFound, find
+    from briefwatch.storage.documents import NotFound, find, source_urls
 
     if url:
         try:
@@ -138,9 +123,7 @@ def _targets(config: Config, db, source_names, url) -> tuple[list[str], dict[str
     names = source_names or [s.name for s in config.sources]
     for name in names:
         config.source(name)
-    return names, {name: [row[0] for row in db.execute(
-        "SELECT url FROM documents WHERE source = ? ORDER BY published DESC, id DESC",
-        [name])] for name in names}
+    return names, {name: source_urls(db, name) for name in names}
 
 
 def archive_plan(config: Config, db, run_id: int, names: list[str],
@@ -172,10 +155,9 @@ def _check_live(config: Config, db, run_id: int, names: list[str], level, log_fi
     is seen live; one it does not is removed (storage.versions.record_suspect)."""
     from briefwatch.crawler import localcrawl
     from briefwatch.crawler.plan import make_plan
+    from briefwatch.storage.captures import archive_only
 
-    urls = {name: [row[0] for row in db.execute(
-        "SELECT url FROM documents WHERE source = ? AND last_seen_in = 'archive' AND "
-        "status = 'active'", [name])] for name in names}
+    urls = {name: archive_only(db, name) for name in names}
     if not any(urls.values()):
         return None
     sources = [config.source(name) for name in names if urls[name]]
@@ -189,11 +171,9 @@ def _check_live(config: Config, db, run_id: int, names: list[str], level, log_fi
 def _tally(db, run_id: int, names: list[str], stats: dict) -> None:
     """What the import added, per source, from the database: the recorder's counts say what
     became of each capture, the events what a reader is told."""
+    from briefwatch.storage.runs import edits_and_removals
+
     for name in names:
         mine = stats.setdefault(name, {})
-        row = db.execute(
-            "SELECT COALESCE(sum(e.kind = 'edited'), 0), COALESCE(sum(e.kind = 'removed'), 0) "
-            "FROM events e JOIN documents d ON d.id = e.document "
-            "WHERE e.run = ? AND d.source = ?", [run_id, name]).fetchone()
-        mine["edits"], mine["removed"] = row
+        mine["edits"], mine["removed"] = edits_and_removals(db, run_id, name)
         mine["discovered"] = mine.pop("new", 0)

@@ -9,6 +9,9 @@ renamed or reordered: new ones go at the end.
 
 from __future__ import annotations
 
+from briefwatch.jobs.archiveimport import FOUND
+from briefwatch.jobs.crawl import COUNTERS, RARE_COUNTERS
+
 # -- changes ----------------------------------------------------------------------------------
 
 EVENT_FIELDS = ("kind", "url", "title", "source", "version", "detected_at", "run", "summary",
@@ -213,8 +216,7 @@ def exchange_columns(row: dict) -> dict:
 
 # -- runs and sources ---------------------------------------------------------------------------
 
-CRAWL_COUNTS = ("new", "edited", "unchanged", "rejected", "failed", "removed", "restored",
-                "suspect")
+CRAWL_COUNTS = COUNTERS + RARE_COUNTERS
 CRAWL_FIELDS = ("run", "status", "seconds", *CRAWL_COUNTS, "unreachable", "blocked", "suspects",
                 "sources")
 
@@ -228,8 +230,7 @@ def crawl_record(summary) -> dict:
             "suspects": summary.suspects, "sources": summary.sources}
 
 
-ARCHIVE_COUNTS = ("captures", "earlier", "edits", "discovered", "same", "rejected", "doubtful",
-                  "removed", "failed")
+ARCHIVE_COUNTS = ("captures", *FOUND, "failed")
 ARCHIVE_FIELDS = ("run", "status", "seconds", "unreachable", *ARCHIVE_COUNTS, "sources")
 
 

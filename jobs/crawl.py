@@ -1,15 +1,16 @@
-"""Every crawl run (`briefwatch crawl`, the scheduler's, `crawl --cluster`): lock the database,
-record the run, make its plan, crawl (locally or through the cluster), record the outcome,
-notify."""
+"""Every crawl run (`briefwatch crawl`, the scheduler's, `crawl --cluster`): in the run frame
+(jobs.run: the lock, the run recorded, its outcome, notifications), take over a cluster run left
+behind, make its plan, crawl (locally or through the cluster), pair the languages of each series,
+sum it up."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefwatch.jobs.config import Config, ConfigError
+from briefwatch.jobs.run import Outcome, Summary, Work, frame
 
 COUNTERS = ("new", "edited", "unchanged", "rejected", "failed")
 # Counted too, and shown in the summary line only when they happened.
@@ -17,19 +18,10 @@ RARE_COUNTERS = ("removed", "restored", "suspect")
 
 
 @dataclass
-class RunSummary:
-    run: int
-    status: str  # completed | failed | interrupted
-    sources: dict[str, dict] = field(default_factory=dict)
-    seconds: float = 0.0
+class RunSummary(Summary):
     log_file: Path | None = None
-    deliveries: list = field(default_factory=list)  # jobs.notify.Delivery, one per channel
-    feed: Path | None = None
     # the fetches held back as not the transcript: url, source, title, reason, http_status
     suspects: list[dict] = field(default_factory=list)
-
-    def total(self, key: str) -> int:
-        return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
 
     def line(self) -> str:
         counts = ", ".join([f"{self.total(k)} {k}" for k in COUNTERS]
@@ -49,14 +41,6 @@ class RunSummary:
             if stats.get("listing_failed") and not stats.get("listing_pages")
         }
 
-    def as_dict(self) -> dict:
-        return {"run": self.run, "status": self.status, "seconds": round(self.seconds, 2),
-                **{k: self.total(k) for k in COUNTERS + RARE_COUNTERS},
-                "unreachable": self.unreachable(),
-                "blocked": self.blocked(),
-                "suspects": self.suspects,
-                "sources": self.sources}
-
 
 def run(config: Config, source_names: list[str] | None = None, *, backfill: bool = False,
         revisit: str = "recent", verbose: bool = False, cluster: bool = False,
@@ -67,66 +51,65 @@ def run(config: Config, source_names: list[str] | None = None, *, backfill: bool
     With `cluster`, workers on the [cluster] Redis fetch and this process stores what they
     hand back (crawler.cluster.coordinator); a cluster run left by a coordinator that died is taken
     over rather than started again."""
-    from briefwatch.crawler import localcrawl
-    from briefwatch.jobs import notify
-    from briefwatch.jobs.render import feed
-    from briefwatch.storage import runs
-    from briefwatch.storage.db import open_db
-    from briefwatch.storage.lock import crawl_lock
-
     names = source_names or [s.name for s in config.sources]
     for name in names:
         config.source(name)  # unknown names fail before anything starts
     if cluster and not config.cluster.redis_url:
         raise ConfigError(f"{config.path}: --cluster needs [cluster] redis_url, e.g. "
                           f"redis_url = \"redis://127.0.0.1:6379/0\"")
-    started = time.monotonic()
-    with crawl_lock(config.storage_path):
-        db = open_db(config.storage_path)
-        try:
-            adopted = None
-            if cluster:
-                from briefwatch.crawler.cluster.coordinator import adoptable_run
+    return frame(config, _Crawl(config, names, backfill=backfill, revisit=revisit,
+                                verbose=verbose, cluster=cluster, on_page=on_page))
 
-                adopted = adoptable_run(db, config.cluster.redis_url)
-                if adopted:
-                    runs.adopt(db, adopted)
-            runs.mark_abandoned(db)
-            notify.register_channels(config, db)
-            run_id = adopted or runs.start(db, names, {"backfill": backfill, "revisit": revisit,
-                                                       **({"cluster": True} if cluster else {})})
-            log_file = None if verbose or cluster else log_path(config, run_id)
-            status = "interrupted"
-            result = None
-            try:
-                if cluster:
-                    result = _coordinate(config, db, run_id, names, adopted=bool(adopted),
-                                         backfill=backfill, revisit=revisit, on_page=on_page)
-                else:
-                    result = localcrawl.crawl(plan(config, db, run_id, names, backfill=backfill,
-                                                   revisit=revisit), db,
-                                              log_level="INFO" if verbose else "WARNING",
-                                              log_file=log_file, on_page=on_page)
-                if not result.interrupted:
-                    status = "completed" if result.completed else "failed"
-                if status == "completed" and _nothing_reached(result.sources):
-                    status = "failed"  # no source could be reached: nothing was crawled
-            except Exception:
-                status = "failed"
-                raise
-            finally:
-                stats = result.sources if result else {}
-                runs.finish(db, run_id, status, stats)
-            if config.series():
-                _pair_languages(config, db, run_id)
-            summary = RunSummary(run_id, status, stats, time.monotonic() - started, log_file,
-                                 suspects=runs.suspects(db, [run_id])[run_id])
-            # Events of an interrupted run are real too: they are announced like any other.
-            summary.deliveries = notify.send_pending(config, db)
-            summary.feed = feed.write(config, db)
-        finally:
-            db.close()
-    return summary
+
+class _Crawl(Work):
+    """A crawl's part of the run frame (jobs.run): adopt a cluster run left behind, crawl,
+    pair the languages of each series, sum up with the suspects held back."""
+
+    def __init__(self, config: Config, names: list[str], *, backfill: bool, revisit: str,
+                 verbose: bool, cluster: bool, on_page):
+        self.config, self.names, self.backfill, self.revisit = config, names, backfill, revisit
+        self.verbose, self.cluster, self.on_page = verbose, cluster, on_page
+        self.options = {"backfill": backfill, "revisit": revisit,
+                        **({"cluster": True} if cluster else {})}
+        self.adopted: int | None = None
+        self.log_file: Path | None = None
+
+    def prepare(self, db) -> int | None:
+        if self.cluster:
+            from briefwatch.crawler.cluster.coordinator import adoptable_run
+
+            self.adopted = adoptable_run(db, self.config.cluster.redis_url)
+        return self.adopted
+
+    def do(self, db, run_id: int, outcome: Outcome) -> None:
+        from briefwatch.crawler import localcrawl
+
+        config = self.config
+        self.log_file = None if self.verbose or self.cluster else log_path(config, run_id)
+        if self.cluster:
+            result = _coordinate(config, db, run_id, self.names, adopted=bool(self.adopted),
+                                 backfill=self.backfill, revisit=self.revisit,
+                                 on_page=self.on_page)
+        else:
+            result = localcrawl.crawl(plan(config, db, run_id, self.names,
+                                           backfill=self.backfill, revisit=self.revisit), db,
+                                      log_level="INFO" if self.verbose else "WARNING",
+                                      log_file=self.log_file, on_page=self.on_page)
+        outcome.sources = result.sources
+        if not result.interrupted:
+            outcome.status = "completed" if result.completed else "failed"
+        if outcome.status == "completed" and _nothing_reached(result.sources):
+            outcome.status = "failed"  # no source could be reached: nothing was crawled
+
+    def after(self, db, run_id: int, outcome: Outcome) -> None:
+        if self.config.series():
+            _pair_languages(self.config, db, run_id)
+
+    def summary(self, db, run_id: int, outcome: Outcome, seconds: float) -> RunSummary:
+        from briefwatch.storage import runs
+
+        return RunSummary(run_id, outcome.status, outcome.sources, seconds, self.log_file,
+                          suspects=runs.suspects(db, [run_id])[run_id])
 
 
 def _nothing_reached(sources: dict[str, dict]) -> bool:

@@ -65,11 +65,9 @@ class App:
         return load_names(self.names_file)
 
     def connect(self) -> sqlite_utils.Database:
-        from briefwatch.storage.db import read_only_connection
+        from briefwatch.storage.db import open_web_reader
 
-        conn = read_only_connection(self.db_path)
-        conn.execute("PRAGMA busy_timeout = 5000")
-        return sqlite_utils.Database(conn)
+        return open_web_reader(self.db_path, busy_timeout=5.0)
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -113,11 +111,11 @@ class App:
     # -- pages ---------------------------------------------------------------------------------
 
     def index(self, db, environ, params):
-        from briefwatch.storage import browse
+        from briefwatch.storage.documents import browse_documents, source_counts
         from briefwatch.storage.pairings import pairings
         from briefwatch.storage.runs import list_runs, suspects
 
-        documents, _ = browse.documents(db, limit=20)
+        documents, _ = browse_documents(db, limit=20)
         divergent = pairings(db, divergent=True, newest=20)[::-1]
         names = self.names()
         for row in divergent:
@@ -125,16 +123,16 @@ class App:
                 row[key] = [names.named_outlet(e) for e in row[key]]
         last = list_runs(db, 1)
         held = suspects(db, [last[0]["id"]])[last[0]["id"]] if last else []
-        return render("index.html", sources=browse.sources(db), documents=documents,
+        return render("index.html", sources=source_counts(db), documents=documents,
                       events=self._events(db, 20), divergent=divergent, last_run=last,
                       suspects=held), "text/html; charset=utf-8"
 
     def transcripts(self, db, environ, params):
-        from briefwatch.storage import browse
+        from briefwatch.storage.documents import browse_documents
 
         page = _int(params.get("page"), 1)
         source = params.get("source") or None
-        rows, total = browse.documents(db, source, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        rows, total = browse_documents(db, source, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         return render("transcripts.html", documents=rows, total=total, page=page,
                       source=source, more=page * PAGE_SIZE < total), "text/html; charset=utf-8"
 

@@ -114,6 +114,14 @@ def imported(db: sqlite_utils.Database, source: str) -> list[str]:
         "WHERE d.source = ?", [source])]
 
 
+def archive_only(db: sqlite_utils.Database, source: str) -> list[str]:
+    """The URLs of the transcripts of `source` known only from the archive and not flagged
+    removed: an import asks the live site for each once."""
+    return [row[0] for row in db.execute(
+        "SELECT url FROM documents WHERE source = ? AND last_seen_in = 'archive' AND "
+        "status = 'active'", [source])]
+
+
 def _neighbours(db, doc_id: int, at: str) -> tuple[dict | None, dict | None]:
     """The versions just before (at or before `at`) and just after it in time."""
     columns = "id, n, fetched_at, canonical_hash, text, title, turns"

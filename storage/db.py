@@ -1,4 +1,5 @@
-"""Opening the database: WAL, foreign keys, migrations, and clear errors for foreign files."""
+"""Opening the database: for writing (WAL, foreign keys, migrations), read-only for the commands
+that only read and for the web view, and clear errors for foreign files."""
 
 from __future__ import annotations
 
@@ -42,21 +43,25 @@ class Reader:
 
 
 def open_reader(path: Path) -> Reader | sqlite_utils.Database:
-    """The database for a command that only reads (`diff`). Importing sqlite-utils takes
-    about 40 ms, as long as the rest of the start-up, so a current database is opened with
-    sqlite3 alone; one that is missing, foreign, or not migrated yet goes through open_db, which
-    says why or migrates it."""
+    """The database for a command that only reads (`changes`, `list`, `show`, `diff` …),
+    opened read-only: it reads from a folder it cannot write (a read-only filesystem, a
+    published archive), and never changes the file. Importing sqlite-utils takes about 40 ms,
+    as long as the rest of the start-up, so a current database is read with sqlite3 alone; one
+    that is missing, foreign, or written by an older briefwatch goes through open_db, which
+    says why or migrates it (which needs writing)."""
     conn = _current(Path(path))
     return Reader(conn) if conn is not None else _migrated(Path(path))
 
 
-def open_for_reading(path: Path) -> Reader | sqlite_utils.Database:
-    """The database for a command that only reads, opened read-only: it reads from a folder
-    it cannot write (a read-only filesystem, a published archive), and never changes the file.
-    One written by an older briefwatch is migrated first, which needs writing. A current one
-    is read with the standard library alone (open_reader says why)."""
-    conn = _current(Path(path))
-    return Reader(conn) if conn is not None else _migrated(Path(path))
+def open_web_reader(path: Path, busy_timeout: float = 5.0) -> sqlite_utils.Database:
+    """The database for one request of the web view: a read-only connection (it can never
+    write, and works from a read-only folder) as sqlite_utils.Database. A page waits at most
+    `busy_timeout` seconds for a crawl's commit, not the 30 of a command."""
+    import sqlite_utils
+
+    conn = read_only_connection(path)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    return sqlite_utils.Database(conn)
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:

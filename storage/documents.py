@@ -1,4 +1,5 @@
-"""Read-only queries behind list, show, history, changes and export."""
+"""Read-only queries of the transcripts: behind list, show, history, changes and export, the
+web view's pages (sources, a page of transcripts), and the URLs an archive import looks up."""
 
 from __future__ import annotations
 
@@ -60,6 +61,44 @@ def list_documents(db: sqlite_utils.Database, source: str | None = None, *,
         + (" LIMIT ?" if limit else ""),
         params + ([int(limit)] if limit else []),
     ))
+
+
+def browse_documents(db: sqlite_utils.Database, source: str | None = None, limit: int = 100,
+                     offset: int = 0) -> tuple[list[dict], int]:
+    """One page of transcripts (the web view's), newest conference first, and how many there
+    are in all."""
+    where, params = ("WHERE source = ?", [source]) if source else ("", [])
+    total = db.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
+    rows = list(db.query(
+        f"SELECT id, source, url, title, published, first_seen, last_seen, status, versions "
+        f"FROM documents {where} ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
+        [*params, int(limit), int(offset)],
+    ))
+    return rows, total
+
+
+def source_counts(db: sqlite_utils.Database) -> list[dict]:
+    """Each source with stored transcripts: how many, their versions, how many removed, the
+    newest conference and the last time one was seen."""
+    return list(db.query(
+        "SELECT source, count(*) AS transcripts, sum(versions) AS versions, "
+        "sum(status = 'removed') AS removed, max(published) AS newest, max(last_seen) AS last_seen "
+        "FROM documents GROUP BY source ORDER BY source"
+    ))
+
+
+def has_source(db: sqlite_utils.Database, name: str) -> bool:
+    """Whether any transcript of source `name` is stored (a source since dropped from the
+    config is still one)."""
+    return next(db.query("SELECT 1 FROM documents WHERE source = ? LIMIT 1", [name]),
+                None) is not None
+
+
+def source_urls(db: sqlite_utils.Database, source: str) -> list[str]:
+    """The URLs of every stored transcript of `source`, newest conference first."""
+    return [row[0] for row in db.execute(
+        "SELECT url FROM documents WHERE source = ? ORDER BY published DESC, id DESC",
+        [source])]
 
 
 def versions(db: sqlite_utils.Database, document: int) -> list[dict]:
@@ -255,10 +294,3 @@ def history(versions_: list[dict]) -> list[dict]:
                     "characters": len(ver["text"]), "change": summary})
         previous = ver
     return out
-
-
-def has_source(db: sqlite_utils.Database, source: str) -> bool:
-    """Whether any transcript of `source` is stored (a source since dropped from the config
-    still has its transcripts)."""
-    return next(db.query("SELECT 1 FROM documents WHERE source = ? LIMIT 1", [source]),
-                None) is not None

@@ -122,3 +122,12 @@ def suspects(db: sqlite_utils.Database, run_ids: list[int]) -> dict[int, list[di
         run = row.pop("run")
         out[run].append(row)
     return out
+
+
+def edits_and_removals(db: sqlite_utils.Database, run: int, source: str) -> tuple[int, int]:
+    """How many `edited` and how many `removed` events `run` recorded for the transcripts of
+    `source`."""
+    return tuple(db.execute(
+        "SELECT COALESCE(sum(e.kind = 'edited'), 0), COALESCE(sum(e.kind = 'removed'), 0) "
+        "FROM events e JOIN documents d ON d.id = e.document "
+        "WHERE e.run = ? AND d.source = ?", [run, source]).fetchone())

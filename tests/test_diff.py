@@ -363,8 +363,8 @@ def test_diff_reads_a_current_database_without_importing_sqlite_utils(edited):
     db_path = edited.config.parent / "briefwatch.db"
     code = (
         "import sys\n"
-        "from storage.db import Reader, open_reader\n"
-        "from storage.documents import find, versions\n"
+        "from briefwatch.storage.db import Reader, open_reader\n"
+        "from briefwatch.storage.documents import find, versions\n"
         f"db = open_reader({str(db_path)!r})\n"
         f"doc = find(db, {edited.urls['dropped']!r})\n"
         "print(type(db) is Reader, [v['n'] for v in versions(db, doc['id'])],\n"
