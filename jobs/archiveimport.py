@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefwatch.jobs.config import Config
+from briefwatch.jobs.contract import FOUND
 from briefwatch.jobs.run import Outcome, Summary, Work, frame
 
 ARCHIVE_SPIDER = "briefwatch.crawler.archive.spider.ArchiveSpider"
-# What one import found, per source, in the order the summary line gives them.
-FOUND = ("earlier", "edits", "discovered", "same", "rejected", "doubtful", "removed")
 
 
 @dataclass

@@ -9,9 +9,6 @@ renamed or reordered: new ones go at the end.
 
 from __future__ import annotations
 
-from briefwatch.jobs.archiveimport import FOUND
-from briefwatch.jobs.crawl import COUNTERS, RARE_COUNTERS
-
 # -- changes ----------------------------------------------------------------------------------
 
 EVENT_FIELDS = ("kind", "url", "title", "source", "version", "detected_at", "run", "summary",
@@ -216,6 +213,9 @@ def exchange_columns(row: dict) -> dict:
 
 # -- runs and sources ---------------------------------------------------------------------------
 
+# A crawl's counts; the summary line gives the rare ones only when they happened.
+COUNTERS = ("new", "edited", "unchanged", "rejected", "failed")
+RARE_COUNTERS = ("removed", "restored", "suspect")
 CRAWL_COUNTS = COUNTERS + RARE_COUNTERS
 CRAWL_FIELDS = ("run", "status", "seconds", *CRAWL_COUNTS, "unreachable", "blocked", "suspects",
                 "sources")
@@ -230,6 +230,8 @@ def crawl_record(summary) -> dict:
             "suspects": summary.suspects, "sources": summary.sources}
 
 
+# What one import found, per source, in the order the summary line gives them.
+FOUND = ("earlier", "edits", "discovered", "same", "rejected", "doubtful", "removed")
 ARCHIVE_COUNTS = ("captures", *FOUND, "failed")
 ARCHIVE_FIELDS = ("run", "status", "seconds", "unreachable", *ARCHIVE_COUNTS, "sources")
 

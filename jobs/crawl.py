@@ -10,11 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefwatch.jobs.config import Config, ConfigError
+from briefwatch.jobs.contract import COUNTERS, RARE_COUNTERS
 from briefwatch.jobs.run import Outcome, Summary, Work, frame
-
-COUNTERS = ("new", "edited", "unchanged", "rejected", "failed")
-# Counted too, and shown in the summary line only when they happened.
-RARE_COUNTERS = ("removed", "restored", "suspect")
 
 
 @dataclass
