@@ -202,3 +202,9 @@ class WriteBatch:
         if self.db.conn.in_transaction:
             self.db.conn.execute("COMMIT")
         self._count, self._since = 0, self._clock()
+
+
+def vacuum(db: sqlite_utils.Database) -> None:
+    """Rewrite the file without its free pages, so that it shrinks (as much free disk as the
+    database takes is needed meanwhile)."""
+    db.execute("VACUUM")

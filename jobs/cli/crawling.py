@@ -206,6 +206,7 @@ def compact(obj: Context, no_vacuum) -> None:
     """
     import os
 
+    from briefwatch.storage.db import vacuum
     from briefwatch.storage.lock import Locked, crawl_lock
     from briefwatch.storage.rawstore import compact as convert
 
@@ -220,7 +221,7 @@ def compact(obj: Context, no_vacuum) -> None:
 
                 done = convert(db, progress=progress)
                 if not no_vacuum:
-                    db.execute("VACUUM")
+                    vacuum(db)
             finally:
                 db.close()
     except Locked as exc:
