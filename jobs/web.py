@@ -25,6 +25,8 @@ from briefwatch.jobs.render.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows,
 from briefwatch.storage.db import StorageError
 
 PAGE_SIZE = 100
+# A page number times PAGE_SIZE is an SQL offset: SQLite's integers are 64-bit.
+MAX_NUMBER = (2**63 - 1) // PAGE_SIZE
 SEARCH_PAGE = 50
 # Scraped text is escaped by the templates; this header is a second line of defence.
 SECURITY_HEADERS = [
@@ -184,7 +186,8 @@ class App:
         """A conference in both languages, exchange by exchange."""
         from briefwatch.storage.pairings import conference
 
-        shown = conference(db, int(doc_id), self.names())
+        doc, _ = self._document(db, doc_id)
+        shown = conference(db, doc["id"], self.names())
         if shown is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} is not paired with the "
                                              f"other language.")
@@ -294,6 +297,8 @@ def _int(value: str | None, default: int | None) -> int | None:
         return default
     if not value.isdigit() or int(value) < 0:
         raise HTTPError("400 Bad Request", "A version, page or context is a whole number.")
+    if int(value) > MAX_NUMBER:
+        raise HTTPError("400 Bad Request", f"A version, page or context is at most {MAX_NUMBER}.")
     return int(value)
 
 

@@ -18,7 +18,8 @@ def find(db: sqlite_utils.Database, ref: str) -> dict:
     """A transcript by its URL or numeric ID. A URL is also found as people copy it: without
     its scheme (`www.fmprc.gov.cn/…`), with a trailing slash or without one."""
     row = None
-    if ref.isdigit():
+    # (an ID past SQLite's 64-bit integers is no stored one: an OverflowError otherwise)
+    if ref.isdigit() and int(ref) < 2**63:
         row = next(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]), None)
     if row is None:
         row = next(db.query("SELECT * FROM documents WHERE url = ?", [ref]), None)

@@ -14,6 +14,7 @@ from briefwatch.jobs.cli.common import (
     Failure,
     echo_suspects,
     emit_json,
+    iso,
     pass_ctx,
     require_sources,
     safe,
@@ -124,8 +125,8 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
 @click.option("--source", "source_names", metavar="S", multiple=True,
               help="Only this source (repeatable) [default: every source].")
 @click.option("--url", metavar="URL|ID", help="Only this transcript.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-              help="Only captures made on or after this day.")
+@click.option("--since", metavar="DATE",
+              help="Only captures made on or after this day (or 1d, 2w, yesterday, monday).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               help="Only captures made on or before this day.")
 @click.option("--discover", is_flag=True,
@@ -152,12 +153,13 @@ def archive(obj: Context, source_names, url, since, until, discover, as_json, ve
 
     config = obj.config
     require_sources(config)
-    if since and until and since > until:
+    since = iso(since, obj.zone, day=True) if since else None
+    if since and until and since > until.date().isoformat():
         raise Failure("--since is after --until: no capture can be in that period", EXIT_USAGE)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         summary = run(config, list(source_names) or None, url=url,
-                      since=since.date().isoformat() if since else None,
+                      since=since,
                       until=until.date().isoformat() if until else None, discover=discover,
                       verbose=verbose)
     except (Locked, NotFound) as exc:

@@ -46,7 +46,7 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
     if source:
         config.source(source)
     if since:
-        since = iso(since)[:10]
+        since = iso(since, obj.zone, day=True)
     db = obj.read()
     if unpaired:
         for row in pairings.unpaired(db, series, source=source, since=since):
@@ -166,7 +166,7 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, removed, with_o
     from briefwatch.storage.text.names import shown
 
     if since:
-        since = iso(since)[:10]
+        since = iso(since, obj.zone, day=True)
     for row, exchange in exchange_rows(obj, source, outlet, spokesperson, since,
                                         removed=removed, opening=with_opening):
         if as_json:

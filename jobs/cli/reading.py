@@ -14,6 +14,7 @@ from briefwatch.jobs.cli.common import (
     Failure,
     check_source,
     coloured,
+    count,
     emit_json,
     iso,
     lookup,
@@ -29,10 +30,10 @@ from briefwatch.jobs.cli.group import cli
 @click.option("--since", metavar="ISO", help="Only events detected at or after this time.")
 @click.option("--kind", type=click.Choice(EVENT_KINDS), help="Only events of this kind.")
 @click.option("--source", metavar="S", help="Only events of this source.")
-@click.option("--run", "run_id", type=int, metavar="N", help="Only events found by run N.")
+@click.option("--run", "run_id", type=count(None), metavar="N", help="Only events found by run N.")
 @click.option("--watch", "watch_name", metavar="NAME",
               help="Only events concerning the terms of [[watch]] NAME, the passages quoted.")
-@click.option("--limit", type=click.IntRange(1), metavar="N", help="Only the N latest events.")
+@click.option("--limit", type=count(), metavar="N", help="Only the N latest events.")
 @click.option("--order", type=click.Choice(["newest", "oldest"]),
               help="Which come first [default: newest; with --json, oldest].")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
@@ -55,7 +56,7 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
     watch = obj.config.watch(watch_name) if watch_name else None
     names = obj.config.names()
     if since:
-        since = iso(since)
+        since = iso(since, obj.zone)
     db = obj.read()
     check_source(obj, db, source)
     if watch:
@@ -102,7 +103,7 @@ def _concerning(db, found: list[dict], watch) -> list[dict]:
 @click.option("--since", metavar="DATE", help="Only conferences on or after this date.")
 @click.option("--status", type=click.Choice(["active", "removed"]),
               help="Only transcripts still on the site, or only those removed from it.")
-@click.option("--limit", type=click.IntRange(1), metavar="N",
+@click.option("--limit", type=count(), metavar="N",
               help="Only the N newest conferences.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one transcript per line.")
 @pass_ctx
@@ -117,7 +118,7 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
     from briefwatch.storage.documents import list_documents
 
     if since:
-        since = iso(since)[:10]
+        since = iso(since, obj.zone, day=True)
     db = obj.read()
     check_source(obj, db, source)
     rows = list_documents(db, source, since=since, status=status, limit=limit)
@@ -136,7 +137,8 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
 @cli.command()
 @utc_option
 @click.argument("ref", metavar="URL|ID")
-@click.option("--version", "n", type=int, metavar="N", help="Show version N [default: latest].")
+@click.option("--version", "n", type=count(None), metavar="N",
+              help="Show version N [default: latest].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @pass_ctx
 def show(obj: Context, ref, n, as_json) -> None:
@@ -221,7 +223,7 @@ def history(obj: Context, ref, as_json) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one transcript per line.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=count(), default=50, show_default=True)
 @click.option("--outlet", metavar="NAME",
               help="Only where the passage is in an exchange asked by this outlet (any form).")
 @click.option("--spokesperson", metavar="NAME",
