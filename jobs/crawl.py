@@ -21,11 +21,20 @@ class RunSummary(Summary):
     suspects: list[dict] = field(default_factory=list)
 
     def line(self) -> str:
+        listings = self.total("listing_failed")
         counts = ", ".join([f"{self.total(k)} {k}" for k in COUNTERS]
-                           + [f"{self.total(k)} {k}" for k in RARE_COUNTERS if self.total(k)])
-        return (f"run {self.run} {self.status}: {counts} "
+                           + [f"{self.total(k)} {k}" for k in RARE_COUNTERS if self.total(k)]
+                           # listing pages that could not be fetched are failed fetches too
+                           + ([f"{listings} listing page{'s' if listings != 1 else ''} failed"]
+                              if listings else []))
+        line = (f"run {self.run} {self.status}: {counts} "
                 f"({len(self.sources)} source{'s' if len(self.sources) != 1 else ''}, "
                 f"{self.total('requests')} requests, {self.seconds:.1f}s)")
+        unreachable = self.unreachable()
+        if self.status == "failed" and unreachable and len(unreachable) == len(self.sources):
+            # the cause in the line itself: cron mail and the scheduler's log show only this
+            line += f": no source could be reached, e.g. {next(iter(unreachable.values()))}"
+        return line
 
     def blocked(self) -> list[str]:
         return [name for name, stats in self.sources.items() if stats.get("blocked")]

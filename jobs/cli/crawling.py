@@ -83,7 +83,7 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     if as_json:
         emit_json(contract.crawl_record(summary))
     else:
-        click.echo(summary.line())
+        click.echo(safe(summary.line()))
         echo_suspects(summary.suspects)
     warn_failed_deliveries(summary.deliveries)
     if summary.status == "interrupted":
