@@ -1,5 +1,6 @@
 """Commands that fetch: `crawl` (the live sites), `archive` (a web archive's captures), and
-`compact`, which rewrites what was fetched into less space."""
+`compact`, which rewrites what was fetched into less space, and `reindex`, which rebuilds the
+search index."""
 
 from __future__ import annotations
 
@@ -114,9 +115,45 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     for name, failure in unreachable.items():
         click.echo(f"briefwatch: warning: source {name}: listing unreachable: {safe(failure)}",
                    err=True)
+    _check_index(obj)
     if unreachable and len(unreachable) == len(summary.sources):
         raise Failure(f"no source could be reached (run {summary.run}); check the start_urls "
                       f"and the network")
+
+
+def _check_index(obj: Context) -> None:
+    """After a crawl: a search index that cannot be read is said, with the cure (a crawl
+    with nothing new to store never writes it, and would not notice otherwise)."""
+    from briefwatch.storage.searchindex import REBUILD, damage
+
+    broken = damage(obj.read())
+    if broken:
+        click.echo(f"briefwatch: warning: the search index is damaged ({safe(broken)}); "
+                   f"'{REBUILD}' rebuilds it from the stored versions", err=True)
+
+
+@cli.command()
+@pass_ctx
+def reindex(obj: Context) -> None:
+    """Rebuild the full-text index of every stored version (what `search` reads), when it
+    is damaged: `search` and `crawl` say so. Takes the crawl lock; the file is rewritten.
+
+    \b
+    Example:
+      briefwatch reindex
+    """
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.lock import Locked, crawl_lock
+    from briefwatch.storage.searchindex import rebuild
+
+    path = obj.config.storage_path
+    open_db(path, create=False).close()  # a clear error when there is no database
+    try:
+        with crawl_lock(path):
+            indexed = rebuild(path)
+    except Locked as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"reindexed {indexed} versions")
 
 
 

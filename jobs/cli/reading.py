@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -253,6 +254,13 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
                           else None, names=names)
     except BadQuery as exc:
         raise Failure(str(exc), EXIT_USAGE) from None
+    except sqlite3.DatabaseError as exc:
+        from briefwatch.storage.searchindex import REBUILD, is_damage
+
+        if not is_damage(exc):
+            raise
+        raise Failure(f"the search index is damaged ({exc}); '{REBUILD}' rebuilds it from "
+                      f"the stored versions") from None
     for hit in map(contract.search_record, hits):
         if as_json:
             emit_json(hit)
