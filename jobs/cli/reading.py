@@ -123,6 +123,9 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
     db = obj.read()
     check_source(obj, db, source)
     rows = list_documents(db, source, since=since, status=status, limit=limit)
+    if not rows and not as_json:
+        click.echo("no transcripts match" if source or since or status
+                   else "no transcripts stored yet: run 'briefwatch crawl'", err=True)
     if rows and not as_json:
         click.echo(f"{'ID':>6}  {'CONFERENCE':<10}  {'VER':<4} {'STATUS':<7} SOURCE  TITLE")
     for doc in map(contract.transcript_record, rows):
