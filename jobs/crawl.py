@@ -19,6 +19,8 @@ class RunSummary(Summary):
     log_file: Path | None = None
     # the fetches held back as not the transcript: url, source, title, reason, http_status
     suspects: list[dict] = field(default_factory=list)
+    # why the search index cannot be read (storage.searchindex.damage), or None
+    index_damage: str | None = None
 
     def line(self) -> str:
         listings = self.total("listing_failed")
@@ -113,9 +115,12 @@ class _Crawl(Work):
 
     def summary(self, db, run_id: int, outcome: Outcome, seconds: float) -> RunSummary:
         from briefwatch.storage import runs
+        from briefwatch.storage.searchindex import damage
 
+        # a crawl with nothing new to store never writes the index: it is looked at here
         return RunSummary(run_id, outcome.status, outcome.sources, seconds, self.log_file,
-                          suspects=runs.suspects(db, [run_id])[run_id])
+                          suspects=runs.suspects(db, [run_id])[run_id],
+                          index_damage=damage(db))
 
 
 def _nothing_reached(sources: dict[str, dict]) -> bool:

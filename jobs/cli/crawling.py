@@ -115,21 +115,15 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     for name, failure in unreachable.items():
         click.echo(f"briefwatch: warning: source {name}: listing unreachable: {safe(failure)}",
                    err=True)
-    _check_index(obj)
+    if summary.index_damage:
+        from briefwatch.storage.searchindex import REBUILD
+
+        click.echo(f"briefwatch: warning: the search index is damaged "
+                   f"({safe(summary.index_damage)}); '{REBUILD}' rebuilds it from the stored "
+                   f"versions", err=True)
     if unreachable and len(unreachable) == len(summary.sources):
         raise Failure(f"no source could be reached (run {summary.run}); check the start_urls "
                       f"and the network")
-
-
-def _check_index(obj: Context) -> None:
-    """After a crawl: a search index that cannot be read is said, with the cure (a crawl
-    with nothing new to store never writes it, and would not notice otherwise)."""
-    from briefwatch.storage.searchindex import REBUILD, damage
-
-    broken = damage(obj.read())
-    if broken:
-        click.echo(f"briefwatch: warning: the search index is damaged ({safe(broken)}); "
-                   f"'{REBUILD}' rebuilds it from the stored versions", err=True)
 
 
 @cli.command()
