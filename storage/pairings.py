@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from briefwatch.storage.clock import now
+from briefwatch.storage.text.editclass import classify
 from briefwatch.storage.text.exchanges import build_exchanges
 from briefwatch.storage.text.pairing import pair_exchanges
 from briefwatch.storage.text.turns import turns_of, unpack_turns
@@ -133,11 +134,12 @@ def _pair(db, en: dict, zh: dict, names, run: int | None) -> list[int]:
         summary = {"language": language, "missing": gone, "present_again": back,
                    "other": {"url": other["url"], "source": other["source"],
                              "version": other["n"]}}
+        edit_class, significance = classify("divergent", summary)
         events.append(db.execute(
-            "INSERT INTO events (run, document, version, kind, detected_at, summary) "
-            "VALUES (?, ?, ?, 'divergent', ?, ?)",
+            "INSERT INTO events (run, document, version, kind, detected_at, summary, "
+            "edit_class, significance) VALUES (?, ?, ?, 'divergent', ?, ?, ?, ?)",
             [run, (en if language == "en" else zh)["id"], lacking["id"], at,
-             json.dumps(summary, ensure_ascii=False)]).lastrowid)
+             json.dumps(summary, ensure_ascii=False), edit_class, significance]).lastrowid)
     return events
 
 

@@ -538,6 +538,8 @@ def _adjacent(a: dict, b: dict) -> bool:
 
 
 def _summary(blocks: list[Block], changes: list[dict]) -> dict:
+    from briefwatch.storage.text.editclass import edit_counts
+
     counts = Counter(b.op for b in blocks)
     words = sum(b.words_changed for b in blocks if b.op == "replace")
     words += sum(count_words(b.old_text) for b in blocks if b.op == "delete")
@@ -545,6 +547,10 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
 
     def turns_with(change: str) -> int:
         return sum(1 + len(r.get("answers", ())) for r in changes if r["change"] == change)
+
+    def exchange_turns(change: str) -> int:
+        return sum(1 + len(r.get("answers", ())) for r in changes
+                   if r["change"] == change and r["role"] in ("question", "answer"))
 
     return {
         "paragraphs_added": counts["insert"], "paragraphs_removed": counts["delete"],
@@ -555,6 +561,10 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
                                "first_words": r["first_words"]}
                               for r in changes
                               if r["change"] == "removed" and r["role"] == "question"],
+        # What the edit class and significance are read from (storage.text.editclass).
+        "exchange_turns_added": exchange_turns("added"),
+        "exchange_turns_removed": exchange_turns("removed"),
+        **edit_counts(blocks),
     }
 
 
