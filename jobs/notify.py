@@ -81,10 +81,9 @@ def routes(config: Config) -> list[Route]:
             for channel, names, watches in by_url.values() if names or watches]
 
 
-
-
-
-
+def significant(event: dict, threshold: float | None) -> bool:
+    """At least `threshold` significant ([notify] or a [[watch]]'s min_significance)."""
+    return threshold is None or (event.get("significance") or 0.0) >= threshold
 
 
 class _Told:
@@ -153,8 +152,10 @@ def send_pending(config: Config, db) -> list[Delivery]:
         key, label = channel_key(route.channel.url), masked(route.channel.url)
         events, other = [], []
         for event in outbox.pending(db, key, None):
-            event["quoted"] = told.quoted(event, route.watches) if route.watches else []
-            if event["source"] in route.sources or event["quoted"]:
+            watches = tuple(w for w in route.watches if significant(event, w.min_significance))
+            event["quoted"] = told.quoted(event, watches) if watches else []
+            if (event["source"] in route.sources and significant(
+                    event, config.min_significance)) or event["quoted"]:
                 events.append(event)
             else:
                 other.append(event["id"])
