@@ -125,8 +125,15 @@ class _Told:
 
     def lines(self, event: dict) -> list[str]:
         from briefwatch.jobs.render.digest import event_lines
+        from briefwatch.storage.pairings import in_english
 
-        return event_lines(event, self.comparison(event), self.base_url)
+        comparison = self.comparison(event)
+        english = []
+        if comparison is not None:  # a Chinese edit says which English exchange it concerns
+            spans = [r["new"] for r in comparison.turns if r["new"]]
+            english = in_english(self.db, event["document"], event["version"], spans,
+                                 self.names)
+        return event_lines(event, comparison, self.base_url, english)
 
 
 def register_channels(config: Config, db) -> None:

@@ -403,3 +403,38 @@ def test_thresholds_of_significance_for_channels_and_watches(tmp_path):
                       encoding="utf-8")
     result = run_cli("changes", config=config)
     assert result.code == 2 and "watch 'taiwan' min_significance must be" in result.err
+
+
+ZH_TITLE = "2020年7月3日外交部发言人汪文斌主持例行记者会"
+ZH = ("肯尼亚外长将于3月3日至5日访华。\n路透社记者：部长下周会访问肯尼亚吗？\n"
+      "汪文斌：我们会适时发布消息。\n中央广播电视总台记者：中方如何看待论坛？\n汪文斌：论坛取得了成功。")
+
+
+def test_a_chinese_edit_says_which_english_exchange_it_concerns(tmp_path):
+    import dataclasses
+
+    from briefwatch.jobs.config import load_config
+    from briefwatch.storage.pairings import update_pairings
+    from briefwatch.storage.versions import record
+
+    def zh(text: str):
+        return dataclasses.replace(stored(text, "http://127.0.0.1/zh.shtml", ZH_TITLE),
+                                   source="mfa-zh")
+
+    with Webhook() as hook:
+        config, db = stored_world(tmp_path, [hook.url()], 'pair = "mfa-zh"\n[[sources]]\n'
+                                  'name = "mfa-zh"\nspider = "mfa"\n'
+                                  'start_urls = ["http://127.0.0.1:9/chn/"]\n')
+        series = [(s.name, s.pair) for s in load_config(config).sources if s.pair]
+        names = load_config(config).names()
+        record(db, None, stored(BRIEFING, "http://127.0.0.1/en.shtml"))
+        record(db, None, zh(ZH))
+        update_pairings(db, series, names, None)
+        assert run_cli("notify", config=config).code == 0
+        record(db, None, zh(ZH.replace("论坛取得了成功", "论坛取得了圆满成功")))
+        update_pairings(db, series, names, None)
+        db.close()
+        assert run_cli("notify", config=config).code == 0
+    told = hook.posts[1]["message"].split("\n")
+    assert "  in English: the question from CCTV (“How does China view the forum?”)" in told
+    assert sum("in English" in line for line in told) == 1

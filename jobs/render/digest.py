@@ -174,10 +174,13 @@ def import_line(stats: dict, run: int) -> str:
     return f"archive import found {', '.join(found)} ('briefwatch changes --run {run}')"
 
 
-def event_lines(event: dict, comparison, base_url: str | None) -> list[str]:
+def event_lines(event: dict, comparison, base_url: str | None,
+                english: list[dict] | None = None) -> list[str]:
     """What a digest says of an event beyond its one-line summary: for an edit (`comparison`,
-    storage.text.diff.Comparison) its turn sentences and excerpts, the passages its watches
-    quoted (`event["quoted"]`), and a link to the web view where [serve] base_url says."""
+    storage.text.diff.Comparison) its turn sentences and excerpts, for a Chinese edit the
+    paired English exchanges it concerns (`english`: storage.pairings.in_english), the
+    passages its watches quoted (`event["quoted"]`), and a link to the web view where
+    [serve] base_url says."""
     from briefwatch.jobs.render.terminal import excerpts
     from briefwatch.storage.text.diff import turn_sentence
 
@@ -188,6 +191,9 @@ def event_lines(event: dict, comparison, base_url: str | None) -> list[str]:
         if len(sentences) > MAX_SENTENCES:
             out.append(f"… and {len(sentences) - MAX_SENTENCES} more changes")
         out += excerpts(comparison, MAX_EXCERPTS)
+    for exchange in (english or [])[:MAX_SENTENCES]:
+        who = f"from {exchange['outlet']} " if exchange["outlet"] else ""
+        out.append(f"in English: the question {who}(“{exchange['first_words']}”)")
     quoted = event.get("quoted") or []
     out += [f"{q['watch']}: {q['change']} “{q['text']}”" for q in quoted[:MAX_QUOTED]]
     if len(quoted) > MAX_QUOTED:
