@@ -538,8 +538,6 @@ def _adjacent(a: dict, b: dict) -> bool:
 
 
 def _summary(blocks: list[Block], changes: list[dict]) -> dict:
-    from briefwatch.storage.text.editclass import edit_counts
-
     counts = Counter(b.op for b in blocks)
     words = sum(b.words_changed for b in blocks if b.op == "replace")
     words += sum(count_words(b.old_text) for b in blocks if b.op == "delete")
@@ -566,6 +564,91 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
         "exchange_turns_removed": exchange_turns("removed"),
         **edit_counts(blocks),
     }
+
+
+# -- what the edit class is read from (storage.text.editclass) ------------------------------
+
+# Terms whose appearance in removed or added text makes an edit matter more: what watchers of
+# the briefing rooms follow most (a user's own terms are [[watch]] terms, told apart there).
+KEY_TERMS = ("Taiwan", "Hong Kong", "Xinjiang", "Tibet", "Uyghur", "South China Sea",
+             "sanction", "human rights", "Ukraine", "Russia", "United States", "Japan",
+             "Philippines", "COVID", "台湾", "香港", "新疆", "西藏", "维吾尔", "南海", "制裁",
+             "人权", "乌克兰", "俄罗斯", "美国", "日本", "菲律宾", "新冠")
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])")
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+@functools.cache
+def _key_terms() -> re.Pattern:
+    latin = [re.escape(t) for t in KEY_TERMS if t.isascii()]
+    cjk = [re.escape(t) for t in KEY_TERMS if not t.isascii()]
+    return re.compile(rf"\b(?:{'|'.join(latin)})|{'|'.join(cjk)}", re.I)
+
+
+def edit_counts(blocks: list[Block]) -> dict:
+    """The summary's keys for the edit class: `sentences_added`, `sentences_removed` (in
+    paragraphs added or removed, and within reworded ones, their sentences aligned as
+    paragraphs are), `edit_runs` (runs of changed words in reworded paragraphs),
+    `typo_runs` (those that only correct a few characters of one word, or punctuation),
+    `key_terms` (KEY_TERMS in the text removed or added) and `words_total` (the new text's
+    words)."""
+    added = removed = runs = typos = total = 0
+    changed_text: list[str] = []
+    for block in blocks:
+        if block.new_text is not None:
+            total += count_words(block.new_text)
+        if block.op == "delete":
+            removed += len(sentences(block.old_text))
+            changed_text.append(block.old_text)
+        elif block.op == "insert":
+            added += len(sentences(block.new_text))
+            changed_text.append(block.new_text)
+        elif block.op == "replace":
+            old, new = sentences(block.old_text), sentences(block.new_text)
+            if len(old) > 1 or len(new) > 1:
+                for sub in align(old, new, words=False):
+                    removed += sub.op == "delete"
+                    added += sub.op == "insert"
+            for gone, came in _runs(block.words):
+                runs += 1
+                typos += _typo(gone, came)
+                changed_text += [gone, came]
+    canonical = {t.lower(): t for t in KEY_TERMS}
+    terms = sorted({canonical.get(m.group().lower(), m.group()) for text in changed_text
+                    for m in _key_terms().finditer(text)})
+    return {"sentences_added": added, "sentences_removed": removed, "edit_runs": runs,
+            "typo_runs": typos, "key_terms": terms, "words_total": total}
+
+
+def _runs(ops) -> list[tuple[str, str]]:
+    """Each run of changed words: (the text removed, the text added)."""
+    out, gone, came = [], "", ""
+    for op, text in [*ops, ("=", "")]:
+        if op == "=":
+            if gone or came:
+                out.append((gone, came))
+            gone = came = ""
+        elif op == "-":
+            gone += text
+        else:
+            came += text
+    return out
+
+
+def _typo(gone: str, came: str) -> bool:
+    """A few characters within one word (`Beijng` → `Beijing`), or punctuation alone."""
+    words_gone, words_came = count_words(gone), count_words(came)
+    if words_gone == 0 and words_came == 0:
+        return True
+    if words_gone != 1 or words_came != 1:
+        return False
+    a, b = gone.strip(), came.strip()
+    matched = sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+    return max(len(a), len(b)) - matched <= max(1, max(len(a), len(b)) // 4)
 
 
 # -- names -----------------------------------------------------------------------------------
