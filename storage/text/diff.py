@@ -582,25 +582,20 @@ def sentences(paragraph: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
 
 
-@functools.cache
-def _key_terms() -> re.Pattern:
-    latin = [re.escape(t) for t in KEY_TERMS if t.isascii()]
-    cjk = [re.escape(t) for t in KEY_TERMS if not t.isascii()]
-    return re.compile(rf"\b(?:{'|'.join(latin)})|{'|'.join(cjk)}", re.I)
-
-
 def edit_counts(blocks: list[Block]) -> dict:
     """The summary's keys for the edit class: `sentences_added`, `sentences_removed` (in
-    paragraphs added or removed, and within reworded ones, their sentences aligned as
-    paragraphs are), `edit_runs` (runs of changed words in reworded paragraphs),
+    paragraphs added or removed, and within reworded ones: where one side has more sentences
+    in a run of differing ones), `edit_runs` (runs of changed words in reworded paragraphs),
     `typo_runs` (those that only correct a few characters of one word, or punctuation),
-    `key_terms` (KEY_TERMS in the text removed or added) and `words_total` (the new text's
-    words)."""
+    `key_terms` (KEY_TERMS in the text removed or added, any case, also inside a longer word:
+    `Taiwanese`) and `words_total` (the new text's words). Cheap beside the comparison
+    itself (bench/EDITCLASS.md)."""
     added = removed = runs = typos = total = 0
     changed_text: list[str] = []
     for block in blocks:
-        if block.new_text is not None:
-            total += count_words(block.new_text)
+        if block.new_text is not None:  # words split at spaces, unless Chinese: a share's base
+            text = block.new_text
+            total += count_words(text) if _CJK_CHAR.search(text) else len(text.split())
         if block.op == "delete":
             removed += len(sentences(block.old_text))
             changed_text.append(block.old_text)
@@ -610,16 +605,17 @@ def edit_counts(blocks: list[Block]) -> dict:
         elif block.op == "replace":
             old, new = sentences(block.old_text), sentences(block.new_text)
             if len(old) > 1 or len(new) > 1:
-                for sub in align(old, new, words=False):
-                    removed += sub.op == "delete"
-                    added += sub.op == "insert"
+                matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+                for op, i1, i2, j1, j2 in matcher.get_opcodes():
+                    if op != "equal":  # as many as both sides have are reworded
+                        removed += max(0, (i2 - i1) - (j2 - j1))
+                        added += max(0, (j2 - j1) - (i2 - i1))
             for gone, came in _runs(block.words):
                 runs += 1
                 typos += _typo(gone, came)
                 changed_text += [gone, came]
-    canonical = {t.lower(): t for t in KEY_TERMS}
-    terms = sorted({canonical.get(m.group().lower(), m.group()) for text in changed_text
-                    for m in _key_terms().finditer(text)})
+    changed = "\n".join(changed_text).lower()
+    terms = sorted(term for term in KEY_TERMS if term.lower() in changed)
     return {"sentences_added": added, "sentences_removed": removed, "edit_runs": runs,
             "typo_runs": typos, "key_terms": terms, "words_total": total}
 
