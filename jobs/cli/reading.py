@@ -35,12 +35,15 @@ from briefwatch.jobs.cli.group import cli
 @click.option("--watch", "watch_name", metavar="NAME",
               help="Only events concerning the terms of [[watch]] NAME, the passages quoted.")
 @click.option("--limit", type=count(), metavar="N", help="Only the N latest events.")
-@click.option("--order", type=click.Choice(["newest", "oldest"]),
-              help="Which come first [default: newest; with --json, oldest].")
+@click.option("--order", type=click.Choice(["newest", "oldest", "significance"]),
+              help="Which come first [default: newest; with --json, oldest; significance: "
+                   "the most significant].")
+@click.option("--min-significance", type=click.FloatRange(0, 1), metavar="X",
+              help="Only events at least this significant (0 to 1; see the README).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @pass_ctx
 def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
-            as_json) -> None:
+            min_significance, as_json) -> None:
     """What was new, edited, removed or restored, newest first (with --json, oldest first,
     as a log is read).
 
@@ -50,6 +53,7 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
       briefwatch changes --run 12
       briefwatch changes --watch taiwan
       briefwatch changes --since 2026-11-01 --json | jq .url
+      briefwatch changes --min-significance 0.5 --order significance
     """
     from briefwatch.storage.documents import events
     from briefwatch.storage.text.diff import describe
@@ -60,13 +64,15 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
         since = iso(since, obj.zone)
     db = obj.read()
     check_source(obj, db, source)
+    ranked = order == "significance"
+    chosen = {"since": since, "kind": kind, "source": source, "run": run_id,
+              "min_significance": min_significance, "by_significance": ranked}
     if watch:
-        found = _concerning(db, events(db, since=since, kind=kind, source=source, run=run_id),
-                            watch)
-        found = found[-limit:] if limit else found
+        found = _concerning(db, events(db, **chosen), watch)
+        found = (found[:limit] if ranked else found[-limit:]) if limit else found
     else:
-        found = events(db, since=since, kind=kind, source=source, run=run_id, newest=limit)
-    if (order or ("oldest" if as_json else "newest")) == "newest":
+        found = events(db, newest=limit, **chosen)
+    if not ranked and (order or ("oldest" if as_json else "newest")) == "newest":
         found.reverse()
     for event in found:
         record = contract.event_record(event, names, event["passages"] if watch else None)
@@ -74,6 +80,8 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
             emit_json(record)
         else:
             detail = safe(describe(event["summary"], names))
+            if event.get("edit_class"):
+                detail = f"[{event['edit_class']} {event['significance']:.2f}] {detail}".rstrip()
             what = record["transcript_kind"]
             click.echo(f"{obj.when(event['detected_at'])}  {coloured(event['kind'], 8)} "
                        f"{safe(event['source'])}  "
