@@ -9,7 +9,8 @@ from tests.helpers import CLI, run_cli, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
             "init", "demo", "sources", "schedule", "jobs", "notify", "serve", "worker",
-            "workers", "pairs", "exchanges", "compare", "archive", "compact", "reindex"]
+            "workers", "pairs", "exchanges", "compare", "archive", "compact", "reindex",
+            "publish"]
 
 
 def test_the_test_knows_every_command():

@@ -7,6 +7,7 @@ the result (the JSON records of jobs.contract, the drawings of jobs.render).
 - diffing.py: diff
 - languages.py: pairs, compare, exchanges
 - exporting.py: export
+- publishing.py: publish
 - status.py: runs, sources
 - daemon.py: schedule, jobs, notify, worker, workers
 - starting.py: init, demo
@@ -30,6 +31,7 @@ from briefwatch.jobs.cli import (  # noqa: F401
     diffing,
     exporting,
     languages,
+    publishing,
     reading,
     starting,
     status,
