@@ -205,7 +205,7 @@ def test_publish_again_replaces_the_file_whole(site, tmp_path):
     (["briefwatch.db"], "is the briefwatch database itself"),
     (["foreign.db"], "is not a database briefwatch published"),
     (["out.db", "--source", "nope"], "nope"),
-    (["out.db", "--since", "March"], "is not an ISO 8601 date"),
+    (["out.db", "--since", "March"], "not a time: give an ISO 8601 date"),
     (["missing/out.db"], "does not exist"),
 ])
 def test_bad_targets_and_options_are_refused_in_one_line(site, args, message):

@@ -52,7 +52,7 @@ def publish(obj: Context, out: Path, sources, since, metadata) -> None:
     for source in sources:
         check_source(obj, db, source)
     if since:
-        since = iso(since)[:10]
+        since = iso(since, obj.zone, day=True)
     try:
         check_target(out, obj.config.storage_path)
     except PublishError as exc:
