@@ -49,6 +49,11 @@ def parse_source(raw: Any, index: int, where: str, crawl: CrawlSettings,
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"{where}: {label}: start URL {masked_url(url)!r} is not an "
                               f"http(s) URL")
+        if "@" in parts.netloc:
+            # Scrapy cannot send a user part (it takes it for the host name), and every log
+            # line would carry the password
+            raise ConfigError(f"{where}: {label}: start URL {masked_url(url)!r} carries a user "
+                              f"name or password, which briefwatch cannot send; remove it")
     schedule = raw.get("schedule")
     if schedule is not None:
         if not isinstance(schedule, str):
