@@ -129,9 +129,11 @@ def needs_full_walk(db: sqlite_utils.Database, source: str) -> bool:
 
 
 def never_crawled(db: sqlite_utils.Database, sources: list[str]) -> set[str]:
-    """The sources no run has crawled yet, whatever its outcome."""
+    """The sources no run has crawled to its end yet: a first backfill that was stopped
+    (SIGTERM, kill -9) or failed has not crawled them; an archive import crawls no listing."""
     crawled = {row["value"] for row in db.query(
-        "SELECT DISTINCT s.value FROM runs r, json_each(r.sources) s")}
+        "SELECT DISTINCT s.value FROM runs r, json_each(r.sources) s "
+        "WHERE r.status = 'completed' AND json_extract(r.options, '$.archive') IS NULL")}
     return set(sources) - crawled
 
 
