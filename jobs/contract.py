@@ -9,6 +9,8 @@ renamed or reordered: new ones go at the end.
 
 from __future__ import annotations
 
+from briefwatch.crawler.masking import masked_url
+
 # -- changes ----------------------------------------------------------------------------------
 
 EVENT_FIELDS = ("kind", "url", "title", "source", "version", "detected_at", "run", "summary",
@@ -263,7 +265,8 @@ def source_record(source, summary: dict) -> dict:
     """`sources --json`: a configured source and what is stored of it
     (storage.documents.source_summaries)."""
     return {"source": source.name, "spider": source.spider,
-            "start_urls": list(source.start_urls),
+            # a URL's password is never printed (crawler.masking)
+            "start_urls": [masked_url(url) for url in source.start_urls],
             **{k: summary[k] for k in SOURCE_FIELDS[3:]}}
 
 

@@ -36,13 +36,15 @@ def channel_key(url: str) -> str:
 
 
 def masked(url: str) -> str:
-    """The URL with passwords and tokens replaced by ****, as apprise itself prints it."""
+    """The URL with passwords and tokens replaced by ****, as apprise itself prints it (it
+    knows which parts of its URLs are tokens); one apprise cannot read, by masked_url."""
     import apprise
+    from briefwatch.crawler.masking import masked_url
 
     plugin = apprise.Apprise.instantiate(url)
     if not plugin:
-        return url.split("://", 1)[0] + "://****"
-    return plugin.url(privacy=True).split("?", 1)[0]
+        return masked_url(url)
+    return masked_url(plugin.url(privacy=True).split("?", 1)[0])
 
 
 def routes(config: Config) -> list[Route]:

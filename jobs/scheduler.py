@@ -133,8 +133,9 @@ def _job_store(**kwargs):
 
 def sync_jobs(scheduler, config: Config, cluster: bool = False) -> None:
     """Make the stored jobs exactly those of the config, keeping a missed run due. A source
-    never crawled is crawled at once, not at its next scheduled time (a first start would
-    otherwise wait until 02:00 with nothing stored)."""
+    never crawled to the end (a first backfill stopped halfway included) is crawled at once,
+    not at its next scheduled time (a first start would otherwise wait until 02:00 with
+    nothing stored)."""
     from briefwatch.jobs.cron import cron_trigger
     from briefwatch.storage.db import open_db
     from briefwatch.storage.runs import never_crawled

@@ -4,20 +4,21 @@ Pages: / (sources, latest briefings, recent changes), /transcripts, /changes, /t
 transcript, its history and the text of a version), /t/ID/diff?from=N&to=M (two versions side
 by side), /search?q=…, /feed.atom. Every request opens its own read-only SQLite connection
 (`mode=ro`): the view can never write, and a crawl writing at the same time is seen at the next
-request (WAL). Only GET and HEAD are answered.
+request (WAL). Only GET and HEAD are answered, only for a Host this view is served as (DNS
+rebinding), every answer with the security headers, a crash a 500 page like any other.
+jobs/webserver.py serves it (waitress).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
-import socket
 import sqlite3
 import sys
+import traceback
 import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import sqlite_utils
 from briefwatch.jobs import contract
@@ -31,7 +32,9 @@ SEARCH_PAGE = 50
 # Scraped text is escaped by the templates; this header is a second line of defence.
 SECURITY_HEADERS = [
     ("Content-Security-Policy",
-     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"),
+     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; "
+     "frame-ancestors 'none'"),
+    ("X-Frame-Options", "DENY"),  # frame-ancestors for browsers that predate it
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
 ]
@@ -45,8 +48,16 @@ class HTTPError(Exception):
 
 
 class App:
-    def __init__(self, db_path: Path, names_file: Path | None = None, timezone: str = "UTC"):
+    def __init__(self, db_path: Path, names_file: Path | None = None, timezone: str = "UTC",
+                 base_url: str | None = None, hosts: Iterable[str] = ()):
         self.db_path = Path(db_path).resolve()
+        # [serve] base_url: the feed's links are built from it, never from a request's Host
+        self.base_url = base_url.rstrip("/") if base_url else None
+        # The host names this view answers as, beside IP literals (which no DNS rebinding can
+        # forge): localhost, base_url's, the address it is bound to.
+        self.hosts = {h.lower().strip("[]") for h in hosts} | {"localhost"}
+        if base_url:
+            self.hosts.add((urllib.parse.urlsplit(base_url).hostname or "").lower())
         self.names_file = names_file  # [names] file: the user's outlets and spokespersons
         self.timezone = timezone  # times are shown in it ([crawl] timezone)
         self.routes: list[tuple[re.Pattern, Callable]] = [
@@ -79,6 +90,7 @@ class App:
         headers = list(SECURITY_HEADERS)
         ZONE.set(self.timezone)  # each request runs in a context (a thread) of its own
         try:
+            self._check_host(environ.get("HTTP_HOST"))
             if method not in ("GET", "HEAD"):
                 headers.append(("Allow", "GET, HEAD"))
                 raise HTTPError("405 Method Not Allowed", "This view is read-only.")
@@ -98,10 +110,37 @@ class App:
             body = render("error.html", status=status,
                           message=f"The database cannot be read: {exc}")
             ctype = "text/html; charset=utf-8"
+        except Exception:  # a bug of ours: said on stderr, answered as a page with our headers
+            traceback.print_exc(file=sys.stderr)
+            status = "500 Internal Server Error"
+            body = render("error.html", status=status,
+                          message="Something went wrong on this page; the server's log says "
+                                  "what.")
+            ctype = "text/html; charset=utf-8"
         data = body.encode("utf-8") if isinstance(body, str) else body
         headers += [("Content-Type", ctype), ("Content-Length", str(len(data)))]
         start_response(status, headers)
+        _access_log(environ, status, len(data))
         return [b"" if method == "HEAD" else data]
+
+    def _check_host(self, host: str | None) -> None:
+        """A request whose Host is a name this view is not served as is refused: a page on
+        another site could otherwise read this view through a name resolving to it."""
+        if not host:
+            return  # HTTP/1.0 without Host: no browser, no rebinding
+        try:
+            name = urllib.parse.urlsplit("//" + host).hostname if "@" not in host else None
+        except ValueError:  # "[" without its "]", a port that is no number
+            name = None
+        try:
+            ipaddress.ip_address(name or "")
+            return
+        except ValueError:
+            pass
+        if name is None or name.lower() not in self.hosts:
+            raise HTTPError("400 Bad Request",
+                            "This view is not served under that host name; set [serve] base_url "
+                            "to the address it is reached at.")
 
     def _route(self, path: str) -> tuple[Callable, re.Match]:
         for pattern, handler in self.routes:
@@ -242,7 +281,9 @@ class App:
         from briefwatch.jobs.render.feed import atom
         from briefwatch.storage.documents import events
 
-        base = application_uri(environ).rstrip("/")
+        # The Host is checked (one of self.hosts) but base_url, when set, is where readers
+        # reach the view: a feed reader must not be handed links on another name.
+        base = self.base_url or application_uri(environ).rstrip("/")
 
         def link(event: dict) -> str:
             # an edit opens on its two versions side by side; anything else on the transcript
@@ -311,7 +352,6 @@ def _int(value: str | None, default: int | None) -> int | None:
     return int(value)
 
 
-
 def _ranking(params: dict) -> tuple[str, float | None]:
     """The timeline's `sort` (`newest`|`significance`) and `min` (a significance, 0 to 1)."""
     sort = params.get("sort") or "newest"
@@ -337,22 +377,12 @@ def _query(kind: str | None, sort: str, least: str | None) -> str:
     return urlencode({k: v for k, v in chosen.items() if v})
 
 
-class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _Handler(WSGIRequestHandler):
-    def log_message(self, format: str, *args) -> None:
-        # One access-log line on stderr, without the control characters a client may send.
-        sys.stderr.write(_CONTROL.sub("?", f"{self.address_string()} - {format % args}") + "\n")
-
-
-def make(db_path: Path, host: str, port: int, names_file: Path | None = None,
-         timezone: str = "UTC") -> WSGIServer:
-    """A server bound to host:port (port 0: any free port), not yet serving; times shown in
-    `timezone`."""
-    server_class = _Server
-    if ":" in host:
-        server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
-    return make_server(host, port, App(db_path, names_file, timezone), server_class=server_class,
-                       handler_class=_Handler)
+def _access_log(environ: dict, status: str, size: int) -> None:
+    """One access-log line on stderr, without the control characters a client may send."""
+    line = (f"{environ.get('REMOTE_ADDR', '-')} - \"{environ.get('REQUEST_METHOD')} "
+            f"{environ.get('PATH_INFO', '')}"
+            f"{'?' if environ.get('QUERY_STRING') else ''}{environ.get('QUERY_STRING', '')}\" "
+            f"{status.split(' ', 1)[0]} {size}")
+    if len(line) > 400:  # a 64 KB query string is not a log line
+        line = line[:400] + "…"
+    sys.stderr.write(_CONTROL.sub("?", line) + "\n")

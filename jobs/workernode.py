@@ -24,6 +24,7 @@ from briefwatch.crawler.cluster.frontier import (
     current_run,
     worker_name,
 )
+from briefwatch.crawler.masking import masked_text, masked_url
 
 POLL_SECONDS = 1.0
 # The claim on a worker's name outlives a missed beat or two, not a dead worker by much.
@@ -42,9 +43,9 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
     node = f"{PREFIX}:node:{name}"
     # Two workers of one name would take each other's requests for their own.
     if not server.set(node, os.getpid(), nx=True, px=NODE_TTL_MS):
-        raise ClusterError(f"a worker named {name!r} is already serving on {redis_url} (or "
-                           f"was killed less than {NODE_TTL_MS // 1000} s ago); give this one "
-                           f"another --name")
+        raise ClusterError(f"a worker named {name!r} is already serving on "
+                           f"{masked_url(redis_url)} (or was killed less than "
+                           f"{NODE_TTL_MS // 1000} s ago); give this one another --name")
     stop = {"asked": False, "child": None}
 
     def ask_stop(signum, frame):
@@ -55,7 +56,7 @@ def serve(redis_url: str, *, name: str | None = None, idle_timeout: float = 300.
 
     signal.signal(signal.SIGTERM, ask_stop)
     signal.signal(signal.SIGINT, ask_stop)
-    say(f"worker {name} waiting for runs on {redis_url}")
+    say(f"worker {name} waiting for runs on {masked_url(redis_url)}")
     try:
         return _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say,
                       stop)
@@ -75,7 +76,8 @@ def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say
             state = Frontier(server, run).state() if run is not None else None
         except redis.RedisError as exc:
             # A night's work should survive Redis restarting: wait for it.
-            say(f"worker {name}: cannot reach Redis ({exc}); trying again")
+            say(f"worker {name}: cannot reach Redis ({masked_text(str(exc), redis_url)}); "
+                f"trying again")
             time.sleep(POLL_SECONDS * 5)
             continue
         if run is not None and run not in joined and state == "running":

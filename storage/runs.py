@@ -38,14 +38,35 @@ def note_listing_reach(db, run: int, stats_json: str) -> None:
 
 
 def mark_abandoned(db: sqlite_utils.Database) -> int:
-    """Runs left 'running' by a process that no longer exists were interrupted."""
+    """Runs left 'running' by a process that no longer exists were interrupted; their counts
+    are those of the events they recorded."""
     stale = [
-        row["id"] for row in db.query("SELECT id, pid FROM runs WHERE status = 'running'")
+        row for row in db.query("SELECT id, pid, sources, stats FROM runs "
+                                "WHERE status = 'running'")
         if not _alive(row["pid"])
     ]
-    for run in stale:
-        db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", [run])
+    for row in stale:
+        stats = _with_event_counts(db, row["id"],
+                                   json.loads(row["stats"]) if row["stats"] else {})
+        db.execute("UPDATE runs SET status = 'interrupted', stats = ? WHERE id = ?",
+                   [json.dumps(stats, sort_keys=True), row["id"]])
     return len(stale)
+
+
+# What a run's events say it found; a run that died before recording its counts (kill -9, a
+# full disk) holds them in its events alone.
+EVENT_COUNTS = ("new", "edited", "removed", "restored")
+
+
+def _with_event_counts(db, run: int, stats: dict) -> dict:
+    """`stats` with each source's counts of EVENT_COUNTS at least what its events hold."""
+    stats = {name: dict(values) for name, values in stats.items()}
+    for row in db.query("SELECT d.source, e.kind, count(*) AS n FROM events e JOIN documents d "
+                        "ON d.id = e.document WHERE e.run = ? GROUP BY d.source, e.kind", [run]):
+        if row["kind"] in EVENT_COUNTS:
+            counts = stats.setdefault(row["source"], {})
+            counts[row["kind"]] = max(int(counts.get(row["kind"]) or 0), row["n"])
+    return stats
 
 
 def is_abandoned(db: sqlite_utils.Database, run: int) -> bool:
@@ -79,6 +100,12 @@ def list_runs(db: sqlite_utils.Database, limit: int | None = None) -> list[dict]
         row["sources"] = json.loads(row["sources"])
         row["options"] = json.loads(row["options"])
         row["stats"] = json.loads(row["stats"]) if row["stats"] else {}
+        # Told as it is, whoever looks (a reader cannot write): a run whose process died is
+        # interrupted, and one that did not complete found what its events hold.
+        if row["status"] == "running" and not _alive(row["pid"]):
+            row["status"] = "interrupted"
+        if row["status"] != "completed":
+            row["stats"] = _with_event_counts(db, row["id"], row["stats"])
     return rows[::-1]
 
 
@@ -102,9 +129,11 @@ def needs_full_walk(db: sqlite_utils.Database, source: str) -> bool:
 
 
 def never_crawled(db: sqlite_utils.Database, sources: list[str]) -> set[str]:
-    """The sources no run has crawled yet, whatever its outcome."""
+    """The sources no run has crawled to its end yet: a first backfill that was stopped
+    (SIGTERM, kill -9) or failed has not crawled them; an archive import crawls no listing."""
     crawled = {row["value"] for row in db.query(
-        "SELECT DISTINCT s.value FROM runs r, json_each(r.sources) s")}
+        "SELECT DISTINCT s.value FROM runs r, json_each(r.sources) s "
+        "WHERE r.status = 'completed' AND json_extract(r.options, '$.archive') IS NULL")}
     return set(sources) - crawled
 
 

@@ -172,6 +172,10 @@ def test_kill_9_in_the_middle_of_a_crawl(tmp_path, moment):
         assert integrity(db) == "ok"
         time.sleep(1.5)
         assert _count(db, "documents") == partial, "an orphaned crawl went on writing"
+        # Whoever looks next (a reader, before any crawl relabels it) is told the truth: the
+        # run was interrupted, and found what its events hold.
+        killed = run_cli("runs", "--json", config=config).jsonl()[-1]
+        assert killed["status"] == "interrupted" and killed["counts"]["new"] == partial, killed
 
         site.always.clear()
         summary = crawl(config)
@@ -181,8 +185,10 @@ def test_kill_9_in_the_middle_of_a_crawl(tmp_path, moment):
         assert len(rows) == 60
         new_events = run_cli("changes", "--json", "--kind", "new", config=config).jsonl()
         assert sorted(e["url"] for e in new_events) == sorted(rows)
-        statuses = [r["status"] for r in run_cli("runs", "--json", config=config).jsonl()]
-        assert statuses == ["interrupted", "completed"]
+        history = run_cli("runs", "--json", config=config).jsonl()
+        assert [r["status"] for r in history] == ["interrupted", "completed"]
+        assert history[0]["counts"]["new"] == partial  # as the next crawl recorded it
+        assert history[0]["counts"]["new"] + history[1]["counts"]["new"] == 60
 
 
 def _settled_count(db: Path) -> int:

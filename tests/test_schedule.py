@@ -116,6 +116,27 @@ def test_a_first_start_crawls_at_once_and_a_missed_run_runs_once_at_start(tmp_pa
     assert runs(tmp_path / "bw.db") == [(1, "completed"), (2, "completed")]
 
 
+def test_a_first_backfill_that_was_stopped_is_resumed_at_the_next_start(tmp_path, site):
+    # The daemon was stopped (SIGTERM) during its first crawl: that run is `interrupted`, and
+    # the next start carries on at once rather than wait for 04:30 with half an archive.
+    from briefwatch.storage import runs as stored_runs
+    from briefwatch.storage.db import open_db
+
+    config = write(tmp_path, site, "30 4 * * *")
+    db = open_db(tmp_path / "bw.db")
+    stored_runs.finish(db, stored_runs.start(db, ["mfa-en"], {"revisit": "recent"}),
+                       "interrupted", {})
+    db.close()
+    daemon = Daemon(config, tmp_path / "resumed.log")
+    try:
+        wait_for(lambda: len(runs(tmp_path / "bw.db")) == 2 and runs(tmp_path / "bw.db")[-1][1]
+                 != "running", 120, "the first crawl carried on at once")
+        assert daemon.stop() == 0
+    finally:
+        daemon.kill()
+    assert runs(tmp_path / "bw.db") == [(1, "interrupted"), (2, "completed")]
+
+
 def overdue(db: Path, job_id: str, late: dt.timedelta) -> None:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler

@@ -18,6 +18,7 @@ from briefwatch.crawler import crawlstats
 from briefwatch.crawler.cluster.frontier import ClusterError, Frontier, connect, current_run
 from briefwatch.crawler.crawlstats import CrawlResult
 from briefwatch.crawler.handover import page_from
+from briefwatch.crawler.masking import masked_text, masked_url
 
 # Results stored per transaction.
 BATCH = 200
@@ -123,9 +124,10 @@ class Coordinator:
         try:
             return self._wait()
         except redis.RedisError as exc:
-            raise ClusterError(f"lost Redis at {self.options.redis_url} during run {self.run}: "
-                               f"{exc}; what was stored is kept, and the next crawl walks "
-                               f"every listing page") from None
+            raise ClusterError(f"lost Redis at {masked_url(self.options.redis_url)} during run "
+                               f"{self.run}: {masked_text(str(exc), self.options.redis_url)}; "
+                               f"what was stored is kept, and the next crawl walks every "
+                               f"listing page") from None
 
     def _wait(self) -> CrawlResult:
         self._source_of = {self.frontier.queue_key(n): n for n in self.names}
@@ -147,7 +149,8 @@ class Coordinator:
                         raise ClusterError(
                             f"no worker took part for {self.options.wait_for_workers:.0f} s; "
                             f"start `briefwatch worker` on a machine that reaches Redis "
-                            f"({self.options.redis_url}), or raise [cluster] wait_for_workers")
+                            f"({masked_url(self.options.redis_url)}), or raise [cluster] "
+                            f"wait_for_workers")
                 if stored:
                     continue
                 state = self.frontier.finish_if_drained(self.names)
@@ -156,8 +159,8 @@ class Coordinator:
                     # not done.
                     self._leave("stopping")
                     raise ClusterError(
-                        f"Redis at {self.options.redis_url} lost run {self.run} (restarted "
-                        f"without persistence?); what was stored is kept, and the next "
+                        f"Redis at {masked_url(self.options.redis_url)} lost run {self.run} "
+                        f"(restarted without persistence?); what was stored is kept, and the next "
                         f"crawl walks every listing page")
                 if state == "done":
                     break

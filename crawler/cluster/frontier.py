@@ -31,6 +31,8 @@ import os
 import socket
 import zlib
 
+from briefwatch.crawler.masking import masked_text, masked_url
+
 PREFIX = "briefwatch"
 CURRENT = f"{PREFIX}:current"
 
@@ -118,7 +120,8 @@ def connect(url: str):
                                       health_check_interval=30)
         server.ping()
     except (redis.RedisError, ValueError) as exc:
-        raise ClusterError(f"cannot reach Redis at {url}: {exc}; start redis-server there or "
+        raise ClusterError(f"cannot reach Redis at {masked_url(url)}: "
+                           f"{masked_text(str(exc), url)}; start redis-server there or "
                            f"fix [cluster] redis_url") from None
     return server
 

@@ -310,15 +310,16 @@ def serve(obj: Context, host, port) -> None:
     """
     import ipaddress
 
-    from briefwatch.jobs.web import make
+    from briefwatch.jobs.webserver import make
 
     obj.read()  # a clear error when there is no database yet, and the schema is current
     obj.close()  # each request opens its own
     try:
-        server = make(obj.config.storage_path, host, port, obj.config.names_file, obj.zone)
+        server = make(obj.config.storage_path, host, port, obj.config.names_file, obj.zone,
+                      obj.config.base_url)
     except OSError as exc:
         raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = server.effective_host, server.effective_port
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     try:
         loopback = ipaddress.ip_address(bound_host).is_loopback
@@ -330,8 +331,8 @@ def serve(obj: Context, host, port) -> None:
     click.echo(f"serving http://{shown}:{bound_port}/ (read-only; Ctrl-C to stop)")
     sys.stdout.flush()
     try:
-        server.serve_forever()
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.close()

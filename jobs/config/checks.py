@@ -7,9 +7,14 @@ Each raises ConfigError with a message naming the file (`where`), the section or
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from briefwatch.crawler.masking import masked_url
 from briefwatch.jobs.config.model import Channel, ConfigError
+
+# a channel's tag ("desk" of "desk=mailto://…"), as apprise's text config has them
+TAG = re.compile(r"^[\w-]+$")
 
 
 def section(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
@@ -60,6 +65,11 @@ def validate_routes(routes: tuple[str, ...], channels: tuple[Channel, ...], wher
     validate_apprise_urls(urls, where, f"{label}: 'notify'")
     known_tags = {tag for channel in channels for tag in channel.tags}
     for tag in (r for r in routes if "://" not in r):
+        if not TAG.match(tag):
+            # a URL typed without its "://" (json:/user:pass@host): named masked, never whole
+            raise ConfigError(
+                f"{where}: {label}: 'notify' entry {masked_url(tag)!r} is neither a tag nor an "
+                f"apprise URL (scheme://…)")
         if tag not in known_tags:
             raise ConfigError(
                 f"{where}: {label}: 'notify' names tag {tag!r}, which no [notify] url has "
@@ -95,9 +105,8 @@ def validate_apprise_urls(urls: tuple[str, ...], where: str, label: str) -> None
 
     for url in urls:
         if not apprise.Apprise().add(url):
-            scheme = url.split("://", 1)[0]
             raise ConfigError(
-                f"{where}: {label}: {scheme}://… is not a valid apprise URL "
+                f"{where}: {label}: {masked_url(url)} is not a valid apprise URL "
                 f"(see https://github.com/caronc/apprise/wiki)"
             )
 

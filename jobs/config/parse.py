@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from briefwatch.crawler.masking import masked_url
 from briefwatch.jobs.config.checks import (
     only_keys,
     section,
@@ -156,8 +157,8 @@ def _base_url(table: dict[str, Any], where: str) -> str | None:
     url = typed(table, "base_url", str, where, "[serve]", "")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise ConfigError(f"{where}: [serve] base_url {url!r} must be the http(s) address "
-                          f"where 'briefwatch serve' is reached, e.g. "
+        raise ConfigError(f"{where}: [serve] base_url {masked_url(url)!r} must be the http(s) "
+                          f"address where 'briefwatch serve' is reached, e.g. "
                           f"\"http://briefings.example.org:8080\"")
     return url.rstrip("/")
 
@@ -216,7 +217,7 @@ def _archive(table: dict[str, Any], where: str) -> ArchiveSettings:
         value = typed(table, key, str, where, label, getattr(defaults, key))
         if not re.match(r"^https?://[^/\s]+", value):
             raise ConfigError(f"{where}: {label} {key} must be an http:// or https:// URL "
-                              f"(got {value!r})")
+                              f"(got {masked_url(value)!r})")
         urls[key] = value
     delay = float(typed(table, "download_delay", (int, float), where, label,
                         defaults.download_delay))
@@ -234,7 +235,7 @@ def _cluster(table: dict[str, Any], where: str) -> ClusterSettings:
     url = typed(table, "redis_url", str, where, "[cluster]", "") or None
     if url is not None and not re.match(r"^(redis|rediss|unix)://", url):
         raise ConfigError(f"{where}: [cluster] redis_url must start with redis://, rediss:// "
-                          f"or unix:// (got {url!r})")
+                          f"or unix:// (got {masked_url(url)!r})")
     settings = ClusterSettings(
         redis_url=url,
         worker_timeout=float(typed(table, "worker_timeout", (int, float), where, "[cluster]",

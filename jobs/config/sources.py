@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from briefwatch.crawler.masking import masked_url
 from briefwatch.jobs.config.checks import string_list, type_name, validate_cron, validate_routes
 from briefwatch.jobs.config.model import Channel, ConfigError, CrawlSettings, Source
 from briefwatch.spiders.registry import SPIDERS
@@ -46,7 +47,13 @@ def parse_source(raw: Any, index: int, where: str, crawl: CrawlSettings,
     for url in start_urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"{where}: {label}: start URL {url!r} is not an http(s) URL")
+            raise ConfigError(f"{where}: {label}: start URL {masked_url(url)!r} is not an "
+                              f"http(s) URL")
+        if "@" in parts.netloc:
+            # Scrapy cannot send a user part (it takes it for the host name), and every log
+            # line would carry the password
+            raise ConfigError(f"{where}: {label}: start URL {masked_url(url)!r} carries a user "
+                              f"name or password, which briefwatch cannot send; remove it")
     schedule = raw.get("schedule")
     if schedule is not None:
         if not isinstance(schedule, str):

@@ -29,7 +29,7 @@ def environment():
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=jinja2.StrictUndefined, finalize=without_bidi_controls,
     )
     env.filters["link"] = safe_link
     env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
@@ -39,6 +39,17 @@ def environment():
     env.filters["lang"] = language
     env.filters["when"] = local  # a stored UTC time in the view's time zone: `x|when(tz)`
     return env
+
+
+# Bidi embeddings, overrides and isolates: a scraped U+202E would show "evil" as "live". Marks
+# (U+200E, U+200F) only set the direction of what is next to them and stay.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(value):
+    """Every value a template prints, without the bidi controls that reorder what is shown
+    (the markup the diff cells and snippets carry stays markup)."""
+    return value.translate(_BIDI_CONTROLS) if isinstance(value, str) else value
 
 
 # The time zone of the page being rendered: the web view sets it for each request.
