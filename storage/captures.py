@@ -5,7 +5,10 @@ the earliest text known, so a capture older than stored versions becomes a versi
 and renumbers the later ones (their `id`, `fetched_at` and `sha256` never change). A capture
 whose text is the text of the version just before it, or just after it, adds nothing: the same
 text was there then. Every capture imported is noted in `captures`, whatever became of it, so
-that an import run again fetches only what it has not seen.
+that an import run again fetches only what it has not seen; and every capture fetched is
+remembered by its transcript's URL and CDX digest (`capture_digests`), even of a URL never
+stored, so that no capture is fetched twice. A capture whose digest is the SHA-1 of a stored
+version's raw bytes is recorded from that version, never fetched (`record_known_capture`).
 
 An edit found this way is an `edited` event dated when the edit was first visible: the
 capture's time, or the fetch time of the live version that first shows it.
@@ -105,6 +108,54 @@ def record_rejected_capture(db: sqlite_utils.Database, run: int | None, url: str
             return False
         _note(db, row[0], capture_url, captured_at, run, "rejected", None, reason)
         return True
+
+
+def record_known_capture(db: sqlite_utils.Database, run: int | None, url: str,
+                         capture_url: str, captured_at: str, digest: str) -> Outcome | None:
+    """A capture not fetched: its digest is the SHA-1 of a stored version of `url`, so its
+    bytes, and what they say, are that version's. Placed like a fetched capture (the same
+    text as the version beside it, most often; else an earlier version of its own). None
+    when no version of `url` has those bytes."""
+    row = next(db.query(
+        "SELECT v.id, v.title, v.published, v.text, v.text_hash, v.canonical_hash, v.extractor, "
+        "v.turns, v.meta, d.source, d.conference FROM versions v JOIN documents d ON "
+        "d.id = v.document WHERE d.url = ? AND v.sha1 = ? ORDER BY v.n LIMIT 1",
+        [url, digest]), None)
+    if row is None:
+        return None
+    page = Fetched(source=row["source"], url=url, title=row["title"],
+                   published=row["published"], text=row["text"], text_hash=row["text_hash"],
+                   canonical_hash=row["canonical_hash"], extractor=row["extractor"],
+                   raw_html=raw_html(db, row["id"]), turns=unpack_turns(row["turns"]),
+                   conference=row["conference"],
+                   meta=json.loads(row["meta"]) if row["meta"] else None,
+                   capture_url=capture_url)
+    return record_capture(db, run, page, captured_at)
+
+
+def remember(db: sqlite_utils.Database, source: str, url: str, digest: str | None,
+             captured_at: str, outcome: str) -> None:
+    """A capture fetched, whatever it turned out to be: its digest is never fetched again
+    for `url`."""
+    if digest:
+        db.execute("INSERT OR IGNORE INTO capture_digests (url, digest, source, captured_at, "
+                   "outcome) VALUES (?, ?, ?, ?, ?)", [url, digest, source, captured_at, outcome])
+
+
+def known_digests(db: sqlite_utils.Database, source: str
+                  ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Of `source`: url -> the SHA-1s of its versions' raw bytes, and url -> the digests of
+    the captures fetched before."""
+    versions: dict[str, list[str]] = {}
+    for url, sha1 in db.execute(
+            "SELECT d.url, v.sha1 FROM versions v JOIN documents d ON d.id = v.document "
+            "WHERE d.source = ? AND v.sha1 IS NOT NULL", [source]):
+        versions.setdefault(url, []).append(sha1)
+    remembered: dict[str, list[str]] = {}
+    for url, digest in db.execute("SELECT url, digest FROM capture_digests WHERE source = ?",
+                                  [source]):
+        remembered.setdefault(url, []).append(digest)
+    return versions, remembered
 
 
 def imported(db: sqlite_utils.Database, source: str) -> list[str]:
