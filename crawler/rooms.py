@@ -312,9 +312,17 @@ def room(name: str) -> Room:
 
 def archive_prefixes(spider: str, start_urls, name: str = "") -> tuple[tuple[str, str], ...]:
     """The archive prefixes of the room a source follows: the room of its family that shares
-    a start URL with it, else the room of its name."""
+    a start URL with it, else the room of its name on one of its hosts (never a room's old
+    trees for a copy of a site elsewhere)."""
+    from urllib.parse import urlsplit
+
     urls = set(start_urls)
+    hosts = {urlsplit(u).hostname for u in urls}
     for candidate in ROOMS:
         if candidate.spider == spider and urls & set(candidate.start_urls):
             return candidate.archive
-    return next((r.archive for r in ROOMS if r.spider == spider and r.name == name), ())
+    for candidate in ROOMS:
+        if candidate.spider == spider and candidate.name == name and hosts & {
+                urlsplit(u).hostname for u in candidate.start_urls}:
+            return candidate.archive
+    return ()

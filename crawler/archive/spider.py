@@ -59,6 +59,10 @@ class ArchiveSpider(scrapy.Spider):
         self.prefixes = [Prefix(**p) for p in self.options.get("prefixes", [])]
         self.looked_up: set[str] = set()  # transcripts whose captures were asked for
         self.found: set[str] = set()  # transcripts discovered
+        # Of a family that splits a transcript over pages: url key -> the capture times of
+        # URLs listed that are not transcripts (later pages among them), so that a later page
+        # is asked for at a time the archive has it (no redirect to the nearest).
+        self.page_times: dict[str, list[str]] = {}
         self.schemes = {urlsplit(u).hostname: urlsplit(u).scheme for u in context.start_urls}
         for p in self.prefixes:  # a room's old hosts
             host = urlsplit(f"http://{p.prefix}").hostname
@@ -71,6 +75,9 @@ class ArchiveSpider(scrapy.Spider):
         own = SpiderLoader.from_settings(crawler.settings).load(spider.options["spider"])
         # The source's own spider says what a transcript URL looks like.
         spider.own = own(context=spider.context)
+        # (as its from_crawler would: the hosts its URLs may be on, a room's old ones too)
+        spider.own.hosts = set(spider.schemes)
+        spider.splits_pages = hasattr(spider.own, "further_pages")
         return spider
 
     async def start(self):
@@ -105,6 +112,8 @@ class ArchiveSpider(scrapy.Spider):
                     self.found.add(_key(url))
                     self.crawler.stats.inc_value("briefwatch/discovered")
                 yield from self._capture(url, row)
+            elif self.splits_pages:
+                self.page_times.setdefault(_key(url), []).append(row["timestamp"])
         self._progress(f"{len(found)} captures listed under {prefix.prefix}")
         if resume:
             yield self._prefix_request(response.meta["prefix"], resume)
@@ -207,9 +216,12 @@ class ArchiveSpider(scrapy.Spider):
 
     def _later_page(self, page: FetchedPage, timestamp: str, remaining: list[str],
                     fetched: list) -> scrapy.Request:
-        # The capture of the later page nearest the first page's: the archive redirects there.
+        # The capture of the later page nearest the first page's (listed under the prefix, or
+        # else the archive redirects there).
+        times = self.page_times.get(_key(remaining[0]))
+        at = min(times, key=lambda t: abs(int(t) - int(timestamp))) if times else timestamp
         return scrapy.Request(
-            cdx.replay_url(self.options["replay_url"], timestamp, remaining[0]),
+            cdx.replay_url(self.options["replay_url"], at, remaining[0]),
             callback=self._parse_later, errback=self.capture_failed, dont_filter=True,
             priority=11, meta={"page": page, "timestamp": timestamp,
                                "remaining": remaining[1:], "fetched": fetched,
