@@ -63,6 +63,7 @@ class ArchiveSpider(scrapy.Spider):
         # URLs listed that are not transcripts (later pages among them), so that a later page
         # is asked for at a time the archive has it (no redirect to the nearest).
         self.page_times: dict[str, list[str]] = {}
+        self.fetched = 0
         self.schemes = {urlsplit(u).hostname: urlsplit(u).scheme for u in context.start_urls}
         for p in self.prefixes:  # a room's old hosts
             host = urlsplit(f"http://{p.prefix}").hostname
@@ -198,6 +199,9 @@ class ArchiveSpider(scrapy.Spider):
             page.rejected = f"the capture redirects to {landed[1]}"
         elif not isinstance(response, scrapy.http.TextResponse):
             page.rejected = "not an HTML page"
+        self.fetched += 1
+        if self.fetched % 25 == 0:
+            self._progress(f"{self.fetched} captures fetched")
         more = self._later_pages(response, url) if not page.rejected else []
         if more:
             yield self._later_page(page, timestamp, more, [(page.body, page.content_type)])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 import http.server
 import json
@@ -41,14 +42,18 @@ class Capture:
     headers: list[tuple[str, str]] = field(default_factory=list)
     location: str | None = None  # where a captured redirect pointed
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         return base64.b32encode(hashlib.sha1(self.body).digest()).decode()
 
-    def row(self) -> dict:
+    @functools.cached_property
+    def _row(self) -> dict:
         return {"urlkey": surt(self.url), "timestamp": self.timestamp, "original": self.url,
                 "mimetype": self.mimetype, "statuscode": str(self.status),
                 "digest": self.digest, "length": str(len(self.body))}
+
+    def row(self) -> dict:
+        return self._row
 
 
 def surt(url: str) -> str:
