@@ -283,3 +283,27 @@ def test_each_rooms_old_trees_are_read_for_its_transcripts(name, url, expected):
     loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["briefwatch.spiders"]}))
     own = loader.load(chosen.spider)(context=CrawlContext(name, chosen.start_urls))
     assert discovered(under[0], url, own) is expected
+
+
+def test_since_and_until_limit_the_transcripts_looked_up_by_conference_date(tmp_path):
+    from briefwatch.storage import runs
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.documents import source_urls
+    from briefwatch.storage.text.normalize import canonical_hash, text_hash
+    from briefwatch.storage.versions import Fetched, record
+
+    db = open_db(tmp_path / "briefwatch.db")
+    run = runs.start(db, ["mfa-en"], {})
+    for k, published in enumerate(("2019-05-02", "2021-07-01", "2023-01-09", None)):
+        text = f"Q: question {k}?\nA: answer {k}."
+        record(db, run, Fetched(source="mfa-en", url=f"http://x.example/eng/t{k}.html",
+                                title=f"Press conference {k}", published=published, text=text,
+                                text_hash=text_hash(text),
+                                canonical_hash=canonical_hash(f"Press conference {k}", text),
+                                extractor="test", raw_html=text.encode()))
+    assert source_urls(db, "mfa-en", since="2020-01-01", until="2022-12-31") == [
+        "http://x.example/eng/t1.html", "http://x.example/eng/t3.html"]  # no date: kept
+    assert len(source_urls(db, "mfa-en", since="2021-07-01")) == 3
+    assert len(source_urls(db, "mfa-en", until="2021-07-01")) == 3
+    assert len(source_urls(db, "mfa-en")) == 4
+    db.close()
