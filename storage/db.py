@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefwatch.storage.errors import StorageError  # noqa: F401 (imported from here too)
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -19,8 +21,6 @@ SCHEMA = ("m001_initial", "m002_version_turns", "m003_notifications", "m004_revi
           "m013_capture_digests")
 
 
-class StorageError(Exception):
-    """The database cannot be used; the message is one line meant for the user."""
 
 
 class Reader:
