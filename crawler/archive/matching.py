@@ -25,11 +25,13 @@ def url_key(url: str) -> str:
 class Prefix:
     """A folder the archive is asked about: `prefix` (host and path, as the CDX API takes
     it); with `listing` (a source's listing URL) or `article` (a regex of the room's
-    transcript paths), URLs under it that look like transcripts are discovered."""
+    transcript paths), URLs under it that look like transcripts are discovered. `scheme`:
+    the one its transcripts' URLs have (archives keep http and https captures alike)."""
 
     prefix: str
     listing: str | None = None
     article: str | None = None
+    scheme: str = "http"
 
     @property
     def discovers(self) -> bool:
@@ -100,11 +102,13 @@ def prefixes_for(listings: list[str], room: list[tuple[str, str]], targets: list
     for listing in listings:
         parts = urlsplit(listing)
         folder = parts.path.rsplit("/", 1)[0] + "/"
-        found.append(Prefix(f"{parts.netloc}{folder}", listing if discover else None))
+        found.append(Prefix(f"{parts.netloc}{folder}", listing if discover else None,
+                            scheme=parts.scheme))
     for url, article in room:
         parts = urlsplit(url)
         prefix = parts.netloc + parts.path + (f"?{parts.query}" if parts.query else "")
-        found.append(Prefix(prefix, None, (article or None) if discover else None))
+        found.append(Prefix(prefix, None, (article or None) if discover else None,
+                            scheme=parts.scheme))
         if discover and not article:
             found[-1].listing = url
     one_by_one = []
@@ -117,7 +121,7 @@ def prefixes_for(listings: list[str], room: list[tuple[str, str]], targets: list
         if folder == "/":
             one_by_one.append(url)
         else:
-            found.append(Prefix(f"{parts.netloc}{folder}"))
+            found.append(Prefix(f"{parts.netloc}{folder}", scheme=parts.scheme))
     kept = _outermost(found)
     if not discover:  # only the folders that hold a transcript asked for
         keys = [_bare(url) for url in targets]

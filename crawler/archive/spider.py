@@ -66,9 +66,7 @@ class ArchiveSpider(scrapy.Spider):
         self.fetched = 0
         self.schemes = {urlsplit(u).hostname: urlsplit(u).scheme for u in context.start_urls}
         for p in self.prefixes:  # a room's old hosts
-            host = urlsplit(f"http://{p.prefix}").hostname
-            self.schemes.setdefault(host, urlsplit(p.listing or "").scheme or "http")
-        self.schemes.update(self.options.get("schemes", {}))
+            self.schemes.setdefault(urlsplit(f"http://{p.prefix}").hostname, p.scheme)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -95,7 +93,7 @@ class ArchiveSpider(scrapy.Spider):
         url = cdx.prefix_captures_query(
             self.options["cdx_url"], self.prefixes[number].prefix,
             since=self.options.get("since"), until=self.options.get("until"),
-            resume_key=resume_key, limit=self.options.get("page_rows", cdx.PREFIX_PAGE))
+            resume_key=resume_key)
         return scrapy.Request(url, callback=self.parse_prefix, errback=self.cdx_failed,
                               meta={"prefix": number}, dont_filter=True)
 
