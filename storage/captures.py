@@ -59,14 +59,8 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
         before, after = _neighbours(db, doc["id"], captured_at)
         for near in (before, after):
             if near is not None and near["canonical_hash"] == page.canonical_hash:
-                _noted(db, doc["id"], page, captured_at, run, "same", near["id"])
-                if near is after:
-                    # The later text was there already: its edit happened by this capture.
-                    db.execute("UPDATE events SET detected_at = ? WHERE version = ? AND "
-                               "kind = 'edited' AND detected_at > ?",
-                               [captured_at, after["id"], captured_at])
-                _seen_in_archive(db, doc["id"], captured_at)
-                return Outcome("same", doc["id"], near["n"])
+                return _same(db, run, doc["id"], page.capture_url, captured_at, near,
+                             near is after)
         near = before or after
         doubt = _doubt(near["text"], doc["conference"], page) if near else None
         if doubt:
@@ -97,6 +91,18 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
         return Outcome("earlier", doc["id"], n, event)
 
 
+def _same(db, run, doc_id: int, capture_url: str, captured_at: str, near: dict,
+          is_after: bool) -> Outcome:
+    """A capture with the text of the version `near` it, just before or just after it."""
+    _note(db, doc_id, capture_url, captured_at, run, "same", near["id"], None)
+    if is_after:
+        # The later text was there already: its edit happened by this capture.
+        db.execute("UPDATE events SET detected_at = ? WHERE version = ? AND "
+                   "kind = 'edited' AND detected_at > ?", [captured_at, near["id"], captured_at])
+    _seen_in_archive(db, doc_id, captured_at)
+    return Outcome("same", doc_id, near["n"])
+
+
 def record_rejected_capture(db: sqlite_utils.Database, run: int | None, url: str,
                             capture_url: str, captured_at: str, reason: str) -> bool:
     """A capture that is not the transcript (the site's error page, a soft 404, a redirect
@@ -117,12 +123,19 @@ def record_known_capture(db: sqlite_utils.Database, run: int | None, url: str,
     text as the version beside it, most often; else an earlier version of its own). None
     when no version of `url` has those bytes."""
     row = next(db.query(
-        "SELECT v.id, v.title, v.published, v.text, v.text_hash, v.canonical_hash, v.extractor, "
-        "v.turns, v.meta, d.source, d.conference FROM versions v JOIN documents d ON "
+        "SELECT v.id, v.document, v.title, v.published, v.text, v.text_hash, v.canonical_hash, "
+        "v.extractor, v.turns, v.meta, d.source, d.conference FROM versions v JOIN documents d ON "
         "d.id = v.document WHERE d.url = ? AND v.sha1 = ? ORDER BY v.n LIMIT 1",
         [url, digest]), None)
     if row is None:
         return None
+    # Most often the version just before or after the capture has its text: noted as the
+    # same, with no page to read back (the path a fetched capture of that text takes).
+    with db.atomic():
+        for is_after, near in enumerate(_hashes_beside(db, row["document"], captured_at)):
+            if near is not None and near["canonical_hash"] == row["canonical_hash"]:
+                return _same(db, run, row["document"], capture_url, captured_at, near,
+                             bool(is_after))
     page = Fetched(source=row["source"], url=url, title=row["title"],
                    published=row["published"], text=row["text"], text_hash=row["text_hash"],
                    canonical_hash=row["canonical_hash"], extractor=row["extractor"],
@@ -184,6 +197,16 @@ def _neighbours(db, doc_id: int, at: str) -> tuple[dict | None, dict | None]:
     for row in (before, after):
         if row is not None:
             row["turns"] = unpack_turns(row["turns"])
+    return before, after
+
+
+def _hashes_beside(db, doc_id: int, at: str) -> tuple[dict | None, dict | None]:
+    """_neighbours, their ids, numbers and canonical hashes only."""
+    before = next(db.query("SELECT id, n, canonical_hash FROM versions WHERE document = ? AND "
+                           "fetched_at <= ? ORDER BY fetched_at DESC, n DESC LIMIT 1",
+                           [doc_id, at]), None)
+    after = next(db.query("SELECT id, n, canonical_hash FROM versions WHERE document = ? AND "
+                          "fetched_at > ? ORDER BY fetched_at, n LIMIT 1", [doc_id, at]), None)
     return before, after
 
 
