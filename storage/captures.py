@@ -97,8 +97,10 @@ def _same(db, run, doc_id: int, capture_url: str, captured_at: str, near: dict,
     _note(db, doc_id, capture_url, captured_at, run, "same", near["id"], None)
     if is_after:
         # The later text was there already: its edit happened by this capture.
-        db.execute("UPDATE events SET detected_at = ? WHERE version = ? AND "
-                   "kind = 'edited' AND detected_at > ?", [captured_at, near["id"], captured_at])
+        # (by document first: events_document is the index, not a scan of every event)
+        db.execute("UPDATE events SET detected_at = ? WHERE document = ? AND version = ? AND "
+                   "kind = 'edited' AND detected_at > ?",
+                   [captured_at, doc_id, near["id"], captured_at])
     _seen_in_archive(db, doc_id, captured_at)
     return Outcome("same", doc_id, near["n"])
 
