@@ -27,6 +27,10 @@ class FetchedPage:
     # A web archive's capture (crawler.archive): its replay URL and time (ISO 8601, UTC).
     capture_url: str | None = None
     captured_at: str | None = None
+    # Its CDX digest (hex SHA-1 of the payload), remembered once fetched; `capture_known`: not
+    # fetched, the digest is a stored version's SHA-1 (storage.captures.record_known_capture).
+    capture_digest: str | None = None
+    capture_known: bool = False
     # Set by the ExtractPipeline: a crawler.prepare.Prepared, or why the page is not one.
     transcript: Any = None
     rejected: str = ""

@@ -47,7 +47,7 @@ class Recorder:
     def record(self, item: FetchedPage) -> str:
         from briefwatch.storage.db import WriteBatch
 
-        if item.transcript is None:
+        if item.transcript is None and not item.capture_known:
             prepare_fetched(item, self.templates.get(item.source))
         if self._batch is None:
             self._batch = WriteBatch(self.db, self.size if self.autocommit else 1 << 62,
@@ -75,12 +75,17 @@ class Recorder:
                 return "unknown"
             self.count(item.source, "not_modified")
             return self._done(item, outcome.verb, "304 Not Modified")
+        if item.capture_known:
+            return self._known_capture(item)
         if item.capture_url and (item.status != 200 or item.rejected):
-            from briefwatch.storage.captures import record_rejected_capture
+            from briefwatch.storage.captures import record_rejected_capture, remember
 
             reason = item.rejected or f"HTTP {item.status}"
             record_rejected_capture(self.db, self.run, item.url, item.capture_url,
                                     item.captured_at, reason)
+            # (a URL never stored too: --discover does not fetch it again)
+            remember(self.db, item.source, item.url, item.capture_digest, item.captured_at,
+                     "rejected")
             return self._done(item, "rejected", reason)
         if item.status != 200 or item.rejected:
             reason = item.rejected or f"HTTP {item.status}"
@@ -95,13 +100,25 @@ class Recorder:
                           status_line=item.status_line, headers=item.headers,
                           capture_url=item.capture_url, **vars(prepared))
         if item.capture_url:
-            from briefwatch.storage.captures import record_capture
+            from briefwatch.storage.captures import record_capture, remember
 
             outcome = record_capture(self.db, self.run, fetched, item.captured_at)
+            remember(self.db, item.source, item.url, item.capture_digest, item.captured_at,
+                     outcome.verb)
         else:
             outcome = record(self.db, self.run, fetched, rehash_previous=functools.partial(
                 _rehash, template=self.templates.get(item.source)))
         return self._done(item, outcome.verb, prepared.title)
+
+    def _known_capture(self, item: FetchedPage) -> str:
+        """A capture not fetched: its digest names a stored version's bytes."""
+        from briefwatch.storage.captures import record_known_capture
+
+        outcome = record_known_capture(self.db, self.run, item.url, item.capture_url,
+                                       item.captured_at, item.capture_digest)
+        if outcome is None:
+            return self._done(item, "unknown", "no version has the capture's digest")
+        return self._done(item, outcome.verb, item.capture_url)
 
     def _done(self, item: FetchedPage, verb: str, detail: str) -> str:
         self.count(item.source, verb)

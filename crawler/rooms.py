@@ -45,6 +45,10 @@ class Room:
     # Shown by `init --list`; False: another series of a seed spider that init's file offers
     # as an example.
     listed: bool = True
+    # Where a web archive holds the room's transcripts beyond the live listing: old hosts and
+    # folders, as (CDX prefix URL, a regex of its transcripts' paths, or "" for the family's
+    # own URL pattern). `briefwatch archive` lists each (crawler.archive).
+    archive: tuple[tuple[str, str], ...] = ()
 
 
 FAMILIES: dict[str, Family] = {family.name: family for family in (
@@ -198,6 +202,11 @@ _MEA = ("https://www.mea.gov.in/FrontEnd/FetchPublicationListingData?publication
 # names a PEM file holding it.
 _MID_CA = {"ca_bundle": "russian-trusted-ca.pem"}
 
+# Old trees of the Defence Ministry: `…/YYYY-MM/DD/content_<n>.htm` (pre-2023), and the
+# 2023-25 English spokesperson section's `<digits>.html` (briefing-rooms.md, §1).
+_MND_OLD = r"/\d{4}-\d{2}/\d{2}/content_\d+\.html?$"
+_MND_ANY = r"/(?:\d{6,9}\.html|\d{4}-\d{2}/\d{2}/content_\d+\.html?)$"
+
 # In the order init's file and `init --list` give them.
 ROOMS: tuple[Room, ...] = (
     Room("mfa-en", "mfa", "en", ("https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/",),
@@ -206,10 +215,16 @@ ROOMS: tuple[Room, ...] = (
          "to a 'system' page (removed after two runs)",
          about="The Foreign Ministry's regular press conferences in English (site generation of "
                "2024 on).",
-         keys={"pair": "mfa-zh"}, followed=True),
+         keys={"pair": "mfa-zh"}, followed=True,
+         archive=(("https://www.fmprc.gov.cn/eng/xw/fyrbt/lxjzh/", ""),
+                  ("https://www.fmprc.gov.cn/mfa_eng/xwfw_665399/s2510_665401/2511_665403/", ""),
+                  ("https://www.fmprc.gov.cn/eng/xwfw/s2510/2511/", ""))),
     Room("mfa-zh", "mfa", "zh", ("https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/",),
          "29 listing pages × 20, back to 2022-07", "the same 'system' page for deleted pages",
-         about="The same conferences in Chinese: 外交部发言人例行记者会.", followed=True),
+         about="The same conferences in Chinese: 外交部发言人例行记者会.", followed=True,
+         archive=(("https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/", ""),
+                  ("https://www.fmprc.gov.cn/web/fyrbt_673021/jzhsl_673025/", ""),
+                  ("https://www.fmprc.gov.cn/chn/gxh/tyb/fyrbt/jzhsl/", ""))),
     Room("mfa-en-2014", "mfa", "en",
          ("https://www.fmprc.gov.cn/mfa_eng/xwfw_665399/s2510_665401/2511_665403/default.shtml",),
          about="The archive of 2014–2020 (English); uncomment to collect it too.", listed=False),
@@ -231,40 +246,56 @@ ROOMS: tuple[Room, ...] = (
                "conference (its full\n"
                "文字实录 and an item per question) and the spokesperson's statements. http: over "
                "https the\n"
-               "site presents a certificate for another name."),
+               "site presents a certificate for another name.",
+         archive=(("http://www.mod.gov.cn/jzhzt/", _MND_OLD),
+                  ("http://www.mod.gov.cn/xwfyr/", _MND_OLD),
+                  ("http://www.mod.gov.cn/gfbw/xwfyr/", _MND_ANY))),
     Room("mnd-en", "mnd", "en", ("http://eng.mod.gov.cn/2025xb/P/index.html",),
          "about 10 pages, back to 2026-06",
          "http only; the 'for reference' disclaimer is stripped",
-         about="The Ministry of National Defense in English (the 2025 site's Press section)."),
+         about="The Ministry of National Defense in English (the 2025 site's Press section).",
+         archive=(("http://eng.mod.gov.cn/xb/News_213114/NewsRelease/", r"/\d{6,9}\.html$"),
+                  ("http://eng.mod.gov.cn/news/", _MND_OLD))),
     Room("tao", "tao", "zh", ("https://www.gwytb.gov.cn/xwdt/xwfb/xwfbh/",
                               "https://www.gwytb.gov.cn/xwdt/xwfb/wyly/"),
          "600-900 items a section (answers back to 2023-10)",
          "GBK pages; questions labelled by outlet (…记者：)",
          about="The Taiwan Affairs Office (国台办): press conferences and spokesperson answers, "
-               "Chinese only."),
+               "Chinese only.",
+         # wyly's listing reaches back to 2023-10; 2020-2023 is in the archive only.
+         archive=(("https://www.gwytb.gov.cn/xwdt/xwfb/xwfbh/", ""),
+                  ("https://www.gwytb.gov.cn/xwdt/xwfb/wyly/", ""))),
     Room("state", "state", "en", ("https://2021-2025.state.gov/state_briefing-sitemap.xml",),
          "the 2021-2025 archive whole (about 510 briefings, 2021-01 to 2025-01)",
          "read through its sitemap",
          about="The US State Department's press briefings of 2021-2025, from the archive site's "
-               "sitemap."),
+               "sitemap.",
+         archive=(("https://2021-2025.state.gov/briefings/", ""),)),
     Room("state-live", "state", "en", ("https://www.state.gov/department-press-briefings/",),
          "-", "answers bots 403: reported as blocked (its briefings: briefwatch archive)",
          about="The State Department's live site answers bots 403: a crawl reports it as "
-               "blocked."),
+               "blocked.",
+         archive=(("https://www.state.gov/briefings/", ""),)),
     Room("mea", "mea", "en", (_MEA,), "none seen",
          "listing and detail endpoints; the listing's date is the posting date",
-         about="India's Ministry of External Affairs: media briefings (its listing endpoint)."),
+         about="India's Ministry of External Affairs: media briefings (its listing endpoint).",
+         # The public pages the detail endpoint stands for, as the archive captured them.
+         archive=(("https://www.mea.gov.in/media-briefings.htm?dtl/", ""),)),
     Room("mofa-tw-en", "mofa-tw", "en",
          ("https://en.mofa.gov.tw/News.aspx?n=1329&sms=272&page=1&PageSize=100",
           "https://en.mofa.gov.tw/News.aspx?n=1330&sms=274&page=1&PageSize=100"),
          "none seen", "press releases and statements; no speakers",
          about="Taiwan's Ministry of Foreign Affairs: press releases, statements and responses, "
-               "in English…"),
+               "in English…",
+         archive=(("https://en.mofa.gov.tw/News_Content.aspx?n=1329&", ""),
+                  ("https://en.mofa.gov.tw/News_Content.aspx?n=1330&", ""))),
     Room("mofa-tw-zh", "mofa-tw", "zh",
          ("https://www.mofa.gov.tw/News.aspx?n=96&sms=74&page=1&PageSize=100",
           "https://www.mofa.gov.tw/News.aspx?n=97&sms=75&page=1&PageSize=100"),
          "none seen", "新聞稿 and 聲明及回應; no speakers",
-         about="… and in Chinese (新聞稿, 聲明及回應)."),
+         about="… and in Chinese (新聞稿, 聲明及回應).",
+         archive=(("https://www.mofa.gov.tw/News_Content.aspx?n=96&", ""),
+                  ("https://www.mofa.gov.tw/News_Content.aspx?n=97&", ""))),
     Room("mid-ru", "mid", "ru", ("https://mid.ru/ru/press_service/spokesman/briefings/",),
          "page 1 only (robots.txt forbids the pager)",
          f"{FAMILIES['mid'].delay_floor:g} s between requests; its certificate needs ca_bundle "
@@ -284,3 +315,21 @@ ROOMS: tuple[Room, ...] = (
 def room(name: str) -> Room:
     """The room of that name."""
     return next(r for r in ROOMS if r.name == name)
+
+
+def archive_prefixes(spider: str, start_urls, name: str = "") -> tuple[tuple[str, str], ...]:
+    """The archive prefixes of the room a source follows: the room of its family that shares
+    a start URL with it, else the room of its name on one of its hosts (never a room's old
+    trees for a copy of a site elsewhere)."""
+    from urllib.parse import urlsplit
+
+    urls = set(start_urls)
+    hosts = {urlsplit(u).hostname for u in urls}
+    for candidate in ROOMS:
+        if candidate.spider == spider and urls & set(candidate.start_urls):
+            return candidate.archive
+    for candidate in ROOMS:
+        if candidate.spider == spider and candidate.name == name and hosts & {
+                urlsplit(u).hostname for u in candidate.start_urls}:
+            return candidate.archive
+    return ()

@@ -25,17 +25,27 @@ class ImportSummary(Summary):
     def line(self, name: str) -> str:
         stats = self.sources[name]
         parts = [f"{stats.get('captures', 0)} distinct captures"]
+        if stats.get("skipped_by_digest"):
+            parts.append(f"{stats['skipped_by_digest']} matched by digest, not fetched")
         if stats.get("captures_known"):
             parts.append(f"{stats['captures_known']} imported before")
         parts += [f"{stats.get(key, 0)} {_LABELS[key]}" for key in FOUND if stats.get(key)]
         if stats.get("failed") or stats.get("cdx_failed"):
             parts.append(f"{stats.get('failed', 0) + stats.get('cdx_failed', 0)} failed "
                          f"(tried again next import)")
+        parts.append(f"{stats.get('requests', 0)} archive requests "
+                     f"({_duration(stats.get('paced_seconds', 0))} at the archive's pace)")
         return f"{name}: " + ", ".join(parts)
 
     def unreachable(self) -> str | None:
         """The first failure, when no query to the archive was answered at all."""
         return _unreachable(self.sources)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:g} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
 _LABELS = {"earlier": "earlier versions", "edits": "edits", "discovered":
@@ -66,7 +76,8 @@ class _Import(Work):
                         **({"url": url} if url else {})}
 
     def prepare(self, db) -> None:
-        self.names, self.targets = _targets(self.config, db, self.source_names, self.url)
+        self.names, self.targets = _targets(self.config, db, self.source_names, self.url,
+                                            self.since, self.until)
 
     def do(self, db, run_id: int, outcome: Outcome) -> None:
         from briefwatch.crawler import localcrawl
@@ -77,9 +88,14 @@ class _Import(Work):
         level = "INFO" if self.verbose else "WARNING"
         result = localcrawl.crawl(
             archive_plan(config, db, run_id, names, self.targets, since=self.since,
-                         until=self.until, discover=self.discover), db, log_level=level,
+                         until=self.until, discover=self.discover, one_by_one=bool(self.url)),
+            db, log_level=level,
             log_file=log_file, on_page=self.on_page)
         stats = outcome.sources = result.sources
+        for mine in stats.values():
+            # Each request to the archive waits `download_delay` after the one before.
+            mine["paced_seconds"] = round(mine.get("requests", 0)
+                                          * config.archive.download_delay, 1)
         if not result.interrupted and _unreachable(stats):
             outcome.status = "failed"
         elif not result.interrupted:
@@ -105,8 +121,10 @@ def _unreachable(stats: dict[str, dict]) -> str | None:
     return None
 
 
-def _targets(config: Config, db, source_names, url) -> tuple[list[str], dict[str, list[str]]]:
-    """The sources and, for each, the transcript URLs to look up."""
+def _targets(config: Config, db, source_names, url, since=None, until=None
+             ) -> tuple[list[str], dict[str, list[str]]]:
+    """The sources and, for each, the transcript URLs to look up: with --since/--until, those
+    whose conference date is in the period (one without a date is kept)."""
     from briefwatch.storage.documents import NotFound, find, source_urls
 
     if url:
@@ -122,14 +140,19 @@ def _targets(config: Config, db, source_names, url) -> tuple[list[str], dict[str
     names = source_names or [s.name for s in config.sources]
     for name in names:
         config.source(name)
-    return names, {name: source_urls(db, name) for name in names}
+    return names, {name: source_urls(db, name, since=since, until=until) for name in names}
 
 
 def archive_plan(config: Config, db, run_id: int, names: list[str],
-                 targets: dict[str, list[str]], *, since, until, discover: bool) -> dict:
-    """A crawl plan (crawler.plan) whose spider is the archive's, for each source."""
+                 targets: dict[str, list[str]], *, since, until, discover: bool,
+                 one_by_one: bool = False) -> dict:
+    """A crawl plan (crawler.plan) whose spider is the archive's, for each source: the
+    folders to list (crawler.archive.matching.prefixes_for; with `one_by_one`, the one
+    transcript of --url is asked about alone) and what is known of each capture."""
+    from briefwatch.crawler.archive.matching import prefixes_for
     from briefwatch.crawler.plan import crawl_table
-    from briefwatch.storage.captures import imported
+    from briefwatch.crawler.rooms import archive_prefixes
+    from briefwatch.storage.captures import imported, known_digests
 
     crawl = crawl_table(config.crawl)
     crawl["download_delay"] = config.archive.download_delay
@@ -140,11 +163,21 @@ def archive_plan(config: Config, db, run_id: int, names: list[str],
         source = config.source(name)
         sources.append({"name": name, "spider": source.spider, "spider_class": ARCHIVE_SPIDER,
                         "start_urls": list(source.start_urls), "options": dict(source.options)})
+        if one_by_one:
+            prefixes, alone = [], list(targets[name])
+        else:
+            room = archive_prefixes(source.spider, source.start_urls, name)
+            prefixes, alone = prefixes_for(list(source.start_urls), list(room), targets[name],
+                                           discover=discover)
+        digests, remembered = known_digests(db, name)
         contexts[name] = {"known": [], "revisit": [], "backfill": False, "validators": {},
                           "archive": {"cdx_url": config.archive.cdx_url,
                                       "replay_url": config.archive.replay_url,
                                       "spider": source.spider, "targets": targets[name],
-                                      "discover": discover, "since": since, "until": until,
+                                      "prefixes": [vars(p) for p in prefixes],
+                                      "one_by_one": alone, "discover": discover,
+                                      "since": since, "until": until,
+                                      "digests": digests, "remembered": remembered,
                                       "imported": imported(db, name)}}
     return {"run": run_id, "sources": sources, "crawl": crawl, "contexts": contexts}
 

@@ -236,14 +236,23 @@ def crawl_record(summary) -> dict:
 # What one import found, per source, in the order the summary line gives them.
 FOUND = ("earlier", "edits", "discovered", "same", "rejected", "doubtful", "removed")
 ARCHIVE_COUNTS = ("captures", *FOUND, "failed")
-ARCHIVE_FIELDS = ("run", "status", "seconds", "unreachable", *ARCHIVE_COUNTS, "sources")
+# What an import cost: requests to the archive, captures not fetched because their digest is a
+# stored version's, and the seconds those requests wait at the archive's pace.
+ARCHIVE_COST = ("requests", "skipped_by_digest", "paced_seconds")
+ARCHIVE_FIELDS = ("run", "status", "seconds", "unreachable", *ARCHIVE_COUNTS, *ARCHIVE_COST,
+                  "sources")
 
 
 def archive_record(summary) -> dict:
     """`archive --json`: an archive import's summary (jobs.archiveimport.ImportSummary)."""
     return {"run": summary.run, "status": summary.status, "seconds": round(summary.seconds, 2),
             "unreachable": summary.unreachable(),
-            **{k: summary.total(k) for k in ARCHIVE_COUNTS}, "sources": summary.sources}
+            **{k: summary.total(k) for k in ARCHIVE_COUNTS},
+            "requests": summary.total("requests"),
+            "skipped_by_digest": summary.total("skipped_by_digest"),
+            "paced_seconds": round(sum(float(s.get("paced_seconds", 0) or 0)
+                                       for s in summary.sources.values()), 1),
+            "sources": summary.sources}
 
 
 RUN_FIELDS = ("id", "started", "finished", "status", "sources", "options", "counts", "stats",

@@ -5,7 +5,10 @@ the earliest text known, so a capture older than stored versions becomes a versi
 and renumbers the later ones (their `id`, `fetched_at` and `sha256` never change). A capture
 whose text is the text of the version just before it, or just after it, adds nothing: the same
 text was there then. Every capture imported is noted in `captures`, whatever became of it, so
-that an import run again fetches only what it has not seen.
+that an import run again fetches only what it has not seen; and every capture fetched is
+remembered by its transcript's URL and CDX digest (`capture_digests`), even of a URL never
+stored, so that no capture is fetched twice. A capture whose digest is the SHA-1 of a stored
+version's raw bytes is recorded from that version, never fetched (`record_known_capture`).
 
 An edit found this way is an `edited` event dated when the edit was first visible: the
 capture's time, or the fetch time of the live version that first shows it.
@@ -57,14 +60,8 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
         before, after = _neighbours(db, doc["id"], captured_at)
         for near in (before, after):
             if near is not None and near["canonical_hash"] == page.canonical_hash:
-                _noted(db, doc["id"], page, captured_at, run, "same", near["id"])
-                if near is after:
-                    # The later text was there already: its edit happened by this capture.
-                    db.execute("UPDATE events SET detected_at = ? WHERE version = ? AND "
-                               "kind = 'edited' AND detected_at > ?",
-                               [captured_at, after["id"], captured_at])
-                _seen_in_archive(db, doc["id"], captured_at)
-                return Outcome("same", doc["id"], near["n"])
+                return _same(db, run, doc["id"], page.capture_url, captured_at, near,
+                             near is after)
         near = before or after
         doubt = _doubt(near["text"], doc["conference"], page) if near else None
         if doubt:
@@ -95,6 +92,20 @@ def record_capture(db: sqlite_utils.Database, run: int | None, page: Fetched,
         return Outcome("earlier", doc["id"], n, event)
 
 
+def _same(db, run, doc_id: int, capture_url: str, captured_at: str, near: dict,
+          is_after: bool) -> Outcome:
+    """A capture with the text of the version `near` it, just before or just after it."""
+    _note(db, doc_id, capture_url, captured_at, run, "same", near["id"], None)
+    if is_after:
+        # The later text was there already: its edit happened by this capture.
+        # (by document first: events_document is the index, not a scan of every event)
+        db.execute("UPDATE events SET detected_at = ? WHERE document = ? AND version = ? AND "
+                   "kind = 'edited' AND detected_at > ?",
+                   [captured_at, doc_id, near["id"], captured_at])
+    _seen_in_archive(db, doc_id, captured_at)
+    return Outcome("same", doc_id, near["n"])
+
+
 def record_rejected_capture(db: sqlite_utils.Database, run: int | None, url: str,
                             capture_url: str, captured_at: str, reason: str) -> bool:
     """A capture that is not the transcript (the site's error page, a soft 404, a redirect
@@ -106,6 +117,61 @@ def record_rejected_capture(db: sqlite_utils.Database, run: int | None, url: str
             return False
         _note(db, row[0], capture_url, captured_at, run, "rejected", None, reason)
         return True
+
+
+def record_known_capture(db: sqlite_utils.Database, run: int | None, url: str,
+                         capture_url: str, captured_at: str, digest: str) -> Outcome | None:
+    """A capture not fetched: its digest is the SHA-1 of a stored version of `url`, so its
+    bytes, and what they say, are that version's. Placed like a fetched capture (the same
+    text as the version beside it, most often; else an earlier version of its own). None
+    when no version of `url` has those bytes."""
+    row = next(db.query(
+        "SELECT v.id, v.document, v.title, v.published, v.text, v.text_hash, v.canonical_hash, "
+        "v.extractor, v.turns, v.meta, d.source, d.conference FROM versions v JOIN documents d ON "
+        "d.id = v.document WHERE d.url = ? AND v.sha1 = ? ORDER BY v.n LIMIT 1",
+        [url, digest]), None)
+    if row is None:
+        return None
+    # Most often the version just before or after the capture has its text: noted as the
+    # same, with no page to read back (the path a fetched capture of that text takes).
+    with db.atomic():
+        for is_after, near in enumerate(_hashes_beside(db, row["document"], captured_at)):
+            if near is not None and near["canonical_hash"] == row["canonical_hash"]:
+                return _same(db, run, row["document"], capture_url, captured_at, near,
+                             bool(is_after))
+    page = Fetched(source=row["source"], url=url, title=row["title"],
+                   published=row["published"], text=row["text"], text_hash=row["text_hash"],
+                   canonical_hash=row["canonical_hash"], extractor=row["extractor"],
+                   raw_html=raw_html(db, row["id"]), turns=unpack_turns(row["turns"]),
+                   conference=row["conference"],
+                   meta=json.loads(row["meta"]) if row["meta"] else None,
+                   capture_url=capture_url)
+    return record_capture(db, run, page, captured_at)
+
+
+def remember(db: sqlite_utils.Database, source: str, url: str, digest: str | None,
+             captured_at: str, outcome: str) -> None:
+    """A capture fetched, whatever it turned out to be: its digest is never fetched again
+    for `url`."""
+    if digest:
+        db.execute("INSERT OR IGNORE INTO capture_digests (url, digest, source, captured_at, "
+                   "outcome) VALUES (?, ?, ?, ?, ?)", [url, digest, source, captured_at, outcome])
+
+
+def known_digests(db: sqlite_utils.Database, source: str
+                  ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Of `source`: url -> the SHA-1s of its versions' raw bytes, and url -> the digests of
+    the captures fetched before."""
+    versions: dict[str, list[str]] = {}
+    for url, sha1 in db.execute(
+            "SELECT d.url, v.sha1 FROM versions v JOIN documents d ON d.id = v.document "
+            "WHERE d.source = ? AND v.sha1 IS NOT NULL", [source]):
+        versions.setdefault(url, []).append(sha1)
+    remembered: dict[str, list[str]] = {}
+    for url, digest in db.execute("SELECT url, digest FROM capture_digests WHERE source = ?",
+                                  [source]):
+        remembered.setdefault(url, []).append(digest)
+    return versions, remembered
 
 
 def imported(db: sqlite_utils.Database, source: str) -> list[str]:
@@ -134,6 +200,16 @@ def _neighbours(db, doc_id: int, at: str) -> tuple[dict | None, dict | None]:
     for row in (before, after):
         if row is not None:
             row["turns"] = unpack_turns(row["turns"])
+    return before, after
+
+
+def _hashes_beside(db, doc_id: int, at: str) -> tuple[dict | None, dict | None]:
+    """_neighbours, their ids, numbers and canonical hashes only."""
+    before = next(db.query("SELECT id, n, canonical_hash FROM versions WHERE document = ? AND "
+                           "fetched_at <= ? ORDER BY fetched_at DESC, n DESC LIMIT 1",
+                           [doc_id, at]), None)
+    after = next(db.query("SELECT id, n, canonical_hash FROM versions WHERE document = ? AND "
+                          "fetched_at > ? ORDER BY fetched_at, n LIMIT 1", [doc_id, at]), None)
     return before, after
 
 

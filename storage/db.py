@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefwatch.storage.errors import StorageError  # noqa: F401 (imported from here too)
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -16,11 +18,9 @@ SCHEMA = ("m001_initial", "m002_version_turns", "m003_notifications", "m004_revi
           "m005_suspect_fetches", "m006_word_search", "m007_pairings",
           "m008_evidence_and_archive", "m009_compact_raw_pages",
           "m010_read_indexes", "m011_listing_reach", "m012_turns_and_pairings_anew",
-          "m014_edit_classes")
+          "m013_capture_digests", "m014_edit_classes")
 
 
-class StorageError(Exception):
-    """The database cannot be used; the message is one line meant for the user."""
 
 
 class Reader:

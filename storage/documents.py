@@ -95,11 +95,14 @@ def has_source(db: sqlite_utils.Database, name: str) -> bool:
                 None) is not None
 
 
-def source_urls(db: sqlite_utils.Database, source: str) -> list[str]:
-    """The URLs of every stored transcript of `source`, newest conference first."""
+def source_urls(db: sqlite_utils.Database, source: str, *, since: str | None = None,
+                until: str | None = None) -> list[str]:
+    """The URLs of every stored transcript of `source`, newest conference first; with
+    `since`/`until` (YYYY-MM-DD), those whose conference date is in the period, or unknown."""
     return [row[0] for row in db.execute(
-        "SELECT url FROM documents WHERE source = ? ORDER BY published DESC, id DESC",
-        [source])]
+        "SELECT url FROM documents WHERE source = ? AND (published IS NULL OR "
+        "(published >= coalesce(?, '') AND published <= coalesce(?, '9999'))) "
+        "ORDER BY published DESC, id DESC", [source, since, until])]
 
 
 def versions(db: sqlite_utils.Database, document: int) -> list[dict]:

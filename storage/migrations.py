@@ -305,6 +305,53 @@ def m012_turns_and_pairings_anew(db) -> None:
 
 
 @migrations()
+def m013_capture_digests(db) -> None:
+    # An archive import asks the CDX API for each capture's `digest` (the SHA-1 of its
+    # payload) and replays only the captures it cannot match: the SHA-1 of each version's raw
+    # bytes (hex) stands beside its SHA-256, computed here for the versions stored before.
+    db.execute("ALTER TABLE versions ADD COLUMN sha1 TEXT")
+    # Every capture fetched, by its transcript's URL and digest, whatever it turned out to be
+    # (a version, the same text, a rejected page, a redirect; of a URL stored or not): a
+    # digest that cannot match a version (a payload the archive kept compressed) is fetched
+    # once in the life of a database.
+    db.execute("""
+        CREATE TABLE capture_digests (
+            url TEXT NOT NULL,              -- the transcript's URL as briefwatch knows it
+            digest TEXT NOT NULL,           -- the CDX digest, as hex
+            source TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            outcome TEXT NOT NULL,          -- version | same | rejected | doubtful | new
+            PRIMARY KEY (url, digest)
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX capture_digests_source ON capture_digests(source)")
+    _sha1_stored_pages(db)
+
+
+def _sha1_stored_pages(db, batch: int = 500) -> None:
+    """The SHA-1 of every raw page already stored, read once, a batch at a time; a version
+    stored against the one before it is restored from that one's bytes, kept from the row
+    before (versions are walked by document, in the order they were written)."""
+    import hashlib
+
+    from briefwatch.storage.rawstore import unpack_with
+
+    last = (0, 0)
+    previous: tuple[int, bytes] | None = None
+    while True:
+        rows = db.execute("SELECT document, id, raw_html, raw_base FROM versions WHERE "
+                          "(document, id) > (?, ?) AND raw_html IS NOT NULL ORDER BY document, "
+                          "id LIMIT ?", [*last, batch]).fetchall()
+        if not rows:
+            return
+        for _document, version_id, blob, base in rows:
+            raw = unpack_with(db, blob, base, previous)
+            previous = (version_id, raw)
+            db.execute("UPDATE versions SET sha1 = ? WHERE id = ?",
+                       [hashlib.sha1(raw).hexdigest(), version_id])
+        last = rows[-1][:2]
+
+
+@migrations()
 def m014_edit_classes(db) -> None:
     # Each event's edit class and significance (storage.text.editclass), stored so that
     # `changes --min-significance`, the notifications' thresholds and the web timeline's sort

@@ -57,7 +57,7 @@ def unpack(db, blob: bytes | None, base: int | None) -> bytes:
         row = db.execute("SELECT data FROM raw_dictionaries WHERE dict_id = ?",
                          [dict_id]).fetchone()
         if row is None:
-            from briefwatch.storage.db import StorageError
+            from briefwatch.storage.errors import StorageError
 
             raise StorageError(f"a raw page needs dictionary {dict_id}, which the database "
                                f"does not hold: the file is damaged")
@@ -134,7 +134,7 @@ def compact(db, *, batch: int = 200, progress=None) -> dict:
     transcripts, versions, bytes before and after, turns packed."""
     import hashlib
 
-    from briefwatch.storage.db import StorageError
+    from briefwatch.storage.errors import StorageError
 
     done = {"transcripts": 0, "versions": 0, "before": 0, "after": 0}
     sources = [r[0] for r in db.execute("SELECT DISTINCT source FROM documents")]

@@ -241,8 +241,8 @@ def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fet
     version_id = db.execute(
         "INSERT INTO versions (document, n, run, fetched_at, title, published, text, text_hash, "
         "canonical_hash, extractor, http_status, etag, last_modified, raw_html, turns, meta, "
-        "sha256, status_line, headers, origin, capture_url, raw_base) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sha256, status_line, headers, origin, capture_url, raw_base, sha1) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc_id, n, run, at, page.title, page.published, page.text, page.text_hash,
          page.canonical_hash, page.extractor, page.http_status, page.etag, page.last_modified,
          blob,
@@ -251,7 +251,9 @@ def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fet
          hashlib.sha256(page.raw_html).hexdigest() if page.raw_html else None,
          page.status_line,
          json.dumps(page.headers, ensure_ascii=False) if page.headers is not None else None,
-         "archive" if page.capture_url else "live", page.capture_url, raw_base],
+         "archive" if page.capture_url else "live", page.capture_url, raw_base,
+         # beside the SHA-256: the CDX digest is a SHA-1 (an archive import matches it)
+         hashlib.sha1(page.raw_html).hexdigest() if page.raw_html else None],
     ).lastrowid
     db.execute("INSERT INTO versions_fts (rowid, title, text) VALUES (?, ?, ?)",
                [version_id, index_form(page.title), index_form(page.text)])

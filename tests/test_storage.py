@@ -34,7 +34,7 @@ def test_schema(db):
     assert [c.name for c in db["versions"].columns] == [
         "id", "document", "n", "run", "fetched_at", "title", "published", "text", "text_hash",
         "canonical_hash", "extractor", "http_status", "etag", "last_modified", "raw_html", "turns",
-        "meta", "sha256", "status_line", "headers", "origin", "capture_url", "raw_base"]
+        "meta", "sha256", "status_line", "headers", "origin", "capture_url", "raw_base", "sha1"]
     assert [c.name for c in db["documents"].columns] == [
         "id", "source", "url", "title", "published", "first_seen", "last_seen", "status",
         "versions", "etag", "last_modified", "conference", "suspect_runs", "suspect_last_run",
@@ -47,12 +47,14 @@ def test_schema(db):
     assert [c.name for c in db["channels"].columns] == [
         "key", "label", "since_event", "added", "last_attempt", "last_error"]
     assert [c.name for c in db["deliveries"].columns] == ["event", "channel", "sent_at"]
+    assert [c.name for c in db["capture_digests"].columns] == [
+        "url", "digest", "source", "captured_at", "outcome"]
     assert [m["name"] for m in db["_sqlite_migrations"].rows] == [
         "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
         "m005_suspect_fetches", "m006_word_search", "m007_pairings",
         "m008_evidence_and_archive", "m009_compact_raw_pages",
         "m010_read_indexes", "m011_listing_reach", "m012_turns_and_pairings_anew",
-        "m014_edit_classes"]
+        "m013_capture_digests", "m014_edit_classes"]
 
 
 def test_new_unchanged_edited(db):

@@ -10,6 +10,8 @@ raw bytes, without the archive's toolbar or rewritten links, are at
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import gzip
 import re
@@ -17,7 +19,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 CAPTURE_FIELDS = ("timestamp", "original", "digest")
 _HTML_OK = (("filter", "statuscode:200"), ("filter", "mimetype:text/html"))
-PREFIX_PAGE = 5000  # rows per page of a prefix query
+# Rows per page of a prefix query. Requests are what the archive's pace makes dear: 25,000 rows
+# (about 3 MB of JSON) a page lists 50,000 transcripts captured twice each in 4 requests; the
+# Internet Archive answers pages of 20,000-50,000 rows (../shared/briefing-rooms.md).
+PREFIX_PAGE = 25000
 _REPLAY = re.compile(r"/(\d{14})(?:[a-z]{2}_)?/(.+)$")
 
 
@@ -39,6 +44,39 @@ def prefix_query(cdx_url: str, prefix: str, *, since: str | None = None,
     if resume_key:
         params.append(("resumeKey", resume_key))
     return f"{cdx_url}?{urlencode(params + _period(since, until))}"
+
+
+def prefix_captures_query(cdx_url: str, prefix: str, *, since: str | None = None,
+                          until: str | None = None, resume_key: str | None = None,
+                          limit: int = PREFIX_PAGE) -> str:
+    """Every 200 HTML capture under `prefix` with its digest, `limit` rows at a time, sorted
+    by URL then time. Not collapsed: `collapse=digest` compares neighbouring rows, and the
+    last capture of one URL may have the bytes of the first of the next (an error page)."""
+    params = [("url", prefix), ("matchType", "prefix"), ("output", "json"),
+              ("fl", ",".join(CAPTURE_FIELDS)), *_HTML_OK,
+              ("limit", str(limit)), ("showResumeKey", "true")]
+    if resume_key:
+        params.append(("resumeKey", resume_key))
+    return f"{cdx_url}?{urlencode(params + _period(since, until))}"
+
+
+def digest_hex(digest: str | None) -> str | None:
+    """A CDX digest as hex: the Wayback Machine gives the payload's SHA-1 in base 32, pywb
+    may prefix it `sha1:`, some archives give hex. None when it is no SHA-1 at all."""
+    if not digest:
+        return None
+    value = digest.split(":", 1)[1] if digest.lower().startswith("sha1:") else digest
+    if len(value) == 40:
+        try:
+            return bytes.fromhex(value).hex()
+        except ValueError:
+            return None
+    if len(value) == 32:
+        try:
+            return base64.b32decode(value.upper()).hex()
+        except (binascii.Error, ValueError):
+            return None
+    return None
 
 
 def _period(since: str | None, until: str | None) -> list[tuple[str, str]]:

@@ -1,11 +1,16 @@
 """The archive import's spider: for one source, the captures of each transcript in a web
 archive, fetched raw, handed over like live pages (with where and when they were captured).
 
-Asked for `targets` (transcript URLs), it queries the CDX API for each; with `discover`, it
-first lists every URL the archive holds under the source's listing folders, keeps those its
-own spider takes for transcripts, and looks up those too. Captures already imported
-(`imported`) are not fetched again; one that fails to download is not recorded, so the next
-import tries it again. Politeness is Scrapy's: the archive's delay, retries of 429 and 5xx.
+The archive answers about one request a second, so requests are what an import costs. It
+lists every capture under the folders that hold the transcripts asked for (`prefixes`: CDX
+prefix queries, paged with resumeKey, each row with its digest) and matches them here
+(crawler.archive.matching); only a transcript at a host's root, or the one `--url` names, is
+asked about alone. With `discover`, the URLs under a listing's folder or a room's old trees
+that look like transcripts are taken too. A capture whose digest is the SHA-1 of a stored
+version's bytes is handed over without being fetched (the recorder takes the version's);
+one imported or fetched before is not fetched again; one that fails to download is not
+recorded, so the next import tries it again. A SCIO briefing's later pages are fetched
+with its first. Politeness is Scrapy's: the archive's delay, retries of 429 and 5xx.
 """
 
 from __future__ import annotations
@@ -15,7 +20,16 @@ from urllib.parse import urlsplit
 
 import scrapy
 from briefwatch.crawler.archive import cdx
+from briefwatch.crawler.archive.matching import (
+    KNOWN,
+    MATCHED,
+    SKIP,
+    CaptureIndex,
+    Prefix,
+    discovered,
+)
 from briefwatch.crawler.context import CrawlContext
+from briefwatch.crawler.extract import PAGE_SEPARATOR
 from briefwatch.crawler.items import FetchedPage
 from briefwatch.crawler.responses import count_failure, header, header_pairs, status_line
 from scrapy.spiderloader import SpiderLoader
@@ -38,9 +52,21 @@ class ArchiveSpider(scrapy.Spider):
             raise ValueError("the archive spider needs a crawl context (crawler.plan)")
         self.context = context
         self.options = context.archive
-        self.imported = frozenset(self.options.get("imported", ()))
+        self.index = CaptureIndex(self.options.get("targets", []),
+                                  self.options.get("digests", {}),
+                                  self.options.get("remembered", {}),
+                                  self.options.get("imported", []))
+        self.prefixes = [Prefix(**p) for p in self.options.get("prefixes", [])]
         self.looked_up: set[str] = set()  # transcripts whose captures were asked for
+        self.found: set[str] = set()  # transcripts discovered
+        # Of a family that splits a transcript over pages: url key -> the capture times of
+        # URLs listed that are not transcripts (later pages among them), so that a later page
+        # is asked for at a time the archive has it (no redirect to the nearest).
+        self.page_times: dict[str, list[str]] = {}
+        self.fetched = 0
         self.schemes = {urlsplit(u).hostname: urlsplit(u).scheme for u in context.start_urls}
+        for p in self.prefixes:  # a room's old hosts
+            self.schemes.setdefault(urlsplit(f"http://{p.prefix}").hostname, p.scheme)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -48,49 +74,53 @@ class ArchiveSpider(scrapy.Spider):
         own = SpiderLoader.from_settings(crawler.settings).load(spider.options["spider"])
         # The source's own spider says what a transcript URL looks like.
         spider.own = own(context=spider.context)
+        # (as its from_crawler would: the hosts its URLs may be on, a room's old ones too)
+        spider.own.hosts = set(spider.schemes)
+        spider.splits_pages = hasattr(spider.own, "further_pages")
         return spider
 
     async def start(self):
-        for url in self.options.get("targets", ()):
+        for url in self.options.get("one_by_one", ()):
             request = self._captures_request(url)
             if request:
                 yield request
-        if self.options.get("discover"):
-            for listing in self.context.start_urls:
-                yield self._prefix_request(listing)
+        for number, _ in enumerate(self.prefixes):
+            yield self._prefix_request(number)
 
-    # -- discovery -----------------------------------------------------------------------
+    # -- prefixes: every capture under a folder, matched here --------------------------------
 
-    def _prefix_request(self, listing: str, resume_key: str | None = None) -> scrapy.Request:
-        parts = urlsplit(listing)
-        folder = parts.path.rsplit("/", 1)[0] + "/"
-        prefix = f"{parts.netloc}{folder}"
-        url = cdx.prefix_query(self.options["cdx_url"], prefix, since=self.options.get("since"),
-                               until=self.options.get("until"), resume_key=resume_key)
+    def _prefix_request(self, number: int, resume_key: str | None = None) -> scrapy.Request:
+        url = cdx.prefix_captures_query(
+            self.options["cdx_url"], self.prefixes[number].prefix,
+            since=self.options.get("since"), until=self.options.get("until"),
+            resume_key=resume_key)
         return scrapy.Request(url, callback=self.parse_prefix, errback=self.cdx_failed,
-                              meta={"listing": listing}, dont_filter=True)
+                              meta={"prefix": number}, dont_filter=True)
 
     def parse_prefix(self, response):
         found, resume = cdx.rows(self._json(response))
         self.crawler.stats.inc_value("briefwatch/cdx_queries")
-        listing = response.meta["listing"]
+        prefix = self.prefixes[response.meta["prefix"]]
         for row in found:
             url = cdx.live_url(row["original"], self.schemes)
-            if urlsplit(url).hostname not in self.schemes:
-                continue
-            if not self.own.archived_article(url, listing):
-                continue
-            request = self._captures_request(url)
-            if request:
-                self.crawler.stats.inc_value("briefwatch/discovered")
-                yield request
+            if self.index.wanted(url):
+                yield from self._capture(url, row)
+            elif prefix.discovers and urlsplit(url).hostname in self.schemes \
+                    and discovered(prefix, url, self.own):
+                if _key(url) not in self.found:
+                    self.found.add(_key(url))
+                    self.crawler.stats.inc_value("briefwatch/discovered")
+                yield from self._capture(url, row)
+            elif self.splits_pages:
+                self.page_times.setdefault(_key(url), []).append(row["timestamp"])
+        self._progress(f"{len(found)} captures listed under {prefix.prefix}")
         if resume:
-            yield self._prefix_request(listing, resume)
+            yield self._prefix_request(response.meta["prefix"], resume)
 
-    # -- captures ------------------------------------------------------------------------
+    # -- one transcript's captures (one --url, or a transcript at a host's root) --------------
 
     def _captures_request(self, url: str) -> scrapy.Request | None:
-        key = canonicalize_url(url).split("://", 1)[-1]
+        key = _key(url)
         if key in self.looked_up:
             return None
         self.looked_up.add(key)
@@ -101,20 +131,40 @@ class ArchiveSpider(scrapy.Spider):
 
     def parse_captures(self, response):
         found, _ = cdx.rows(self._json(response))
-        stats = self.crawler.stats
-        stats.inc_value("briefwatch/cdx_queries")
-        url = response.meta["transcript_url"]
-        digests: set[str] = set()
+        self.crawler.stats.inc_value("briefwatch/cdx_queries")
         for row in found:
-            if row.get("digest") in digests:
-                continue  # identical to an earlier capture, not its neighbour
-            digests.add(row.get("digest"))
-            stats.inc_value("briefwatch/captures")
-            capture = cdx.replay_url(self.options["replay_url"], row["timestamp"], row["original"])
-            if capture in self.imported:
-                stats.inc_value("briefwatch/captures_known")
-                continue
-            yield self._capture_request(capture, url, row["timestamp"])
+            yield from self._capture(response.meta["transcript_url"], row)
+
+    def _capture(self, url: str, row: dict):
+        """A listed capture of `url`: skipped, counted as known, recorded from the version
+        whose bytes it has, or fetched."""
+        stats = self.crawler.stats
+        verdict = self.index.decide(url, row["timestamp"], row["original"], row.get("digest"))
+        if verdict == SKIP:
+            return
+        stats.inc_value("briefwatch/captures")
+        capture = cdx.replay_url(self.options["replay_url"], row["timestamp"], row["original"])
+        if verdict == KNOWN:
+            stats.inc_value("briefwatch/captures_known")
+        elif verdict == MATCHED:
+            stats.inc_value("briefwatch/skipped_by_digest")
+            yield FetchedPage(source=self.context.source, url=url, final_url=url, status=200,
+                              body=b"", html="", capture_url=capture,
+                              captured_at=cdx.iso(row["timestamp"]),
+                              capture_digest=cdx.digest_hex(row.get("digest")),
+                              capture_known=True)
+        else:
+            request = self._capture_request(capture, url, row["timestamp"])
+            request.meta["digest"] = cdx.digest_hex(row.get("digest"))
+            yield request
+
+    def _progress(self, what: str) -> None:
+        stats = self.crawler.stats
+        self.logger.info("%s: %s; %d captures, %d skipped by digest, %d known, %d requests",
+                         self.context.source, what, stats.get_value("briefwatch/captures", 0),
+                         stats.get_value("briefwatch/skipped_by_digest", 0),
+                         stats.get_value("briefwatch/captures_known", 0),
+                         stats.get_value("downloader/request_count", 0))
 
     def _capture_request(self, capture: str, url: str, timestamp: str) -> scrapy.Request:
         # Redirects are looked at, not followed: the archive redirects to the nearest capture
@@ -140,12 +190,61 @@ class ArchiveSpider(scrapy.Spider):
             status_line=status_line(response),
             headers=cdx.original_headers(header_pairs(response)),
             capture_url=meta["capture_url"], captured_at=cdx.iso(timestamp),
+            capture_digest=meta.get("digest"),
         )
         if landed and _key(cdx.live_url(landed[1], self.schemes)) != _key(url):
             # The archive recorded a redirect elsewhere: the site's error page, most often.
             page.rejected = f"the capture redirects to {landed[1]}"
         elif not isinstance(response, scrapy.http.TextResponse):
             page.rejected = "not an HTML page"
+        self.fetched += 1
+        if self.fetched % 25 == 0:
+            self._progress(f"{self.fetched} captures fetched")
+        more = self._later_pages(response, url) if not page.rejected else []
+        if more:
+            yield self._later_page(page, timestamp, more, [(page.body, page.content_type)])
+            return
+        yield page
+
+    # -- a briefing over several pages (SCIO) ---------------------------------------------
+
+    def _later_pages(self, response, url: str) -> list[str]:
+        """The later pages of a briefing split over several (the source's spider knows how
+        to find them, from the first page as the site served it)."""
+        further = getattr(self.own, "further_pages", None)
+        if further is None or response.status != 200:
+            return []
+        return further(response.replace(url=url))
+
+    def _later_page(self, page: FetchedPage, timestamp: str, remaining: list[str],
+                    fetched: list) -> scrapy.Request:
+        # The capture of the later page nearest the first page's (listed under the prefix, or
+        # else the archive redirects there).
+        times = self.page_times.get(_key(remaining[0]))
+        at = min(times, key=lambda t: abs(int(t) - int(timestamp))) if times else timestamp
+        return scrapy.Request(
+            cdx.replay_url(self.options["replay_url"], at, remaining[0]),
+            callback=self._parse_later, errback=self.capture_failed, dont_filter=True,
+            priority=11, meta={"page": page, "timestamp": timestamp,
+                               "remaining": remaining[1:], "fetched": fetched,
+                               "handle_httpstatus_list": [404]})
+
+    def _parse_later(self, response):
+        meta = response.meta
+        page = meta["page"]
+        if response.status == 404 or not isinstance(response, scrapy.http.TextResponse):
+            # The archive lacks a later page: the capture is not the whole briefing.
+            page.rejected = f"page {len(meta['fetched']) + 1} of the briefing is not archived"
+            page.body = b""
+            yield page
+            return
+        fetched = [*meta["fetched"], (cdx.ungzip(response.body),
+                                      header(response, b"Content-Type"))]
+        if meta["remaining"]:
+            yield self._later_page(page, meta["timestamp"], meta["remaining"], fetched)
+            return
+        # One transcript: the pages' HTML joined as the live spider joins them.
+        page.body = PAGE_SEPARATOR.encode().join(body for body, _ in fetched)
         yield page
 
     def _redirected(self, response):
@@ -157,12 +256,14 @@ class ArchiveSpider(scrapy.Spider):
             request = self._capture_request(location, meta["transcript_url"], target[0])
             request.meta["hops"] = meta.get("hops", 0) + 1
             request.meta["capture_url"] = meta["capture_url"]
+            request.meta["digest"] = meta.get("digest")
             yield request
             return
         yield FetchedPage(
             source=self.context.source, url=meta["transcript_url"],
             final_url=meta["transcript_url"], status=response.status, body=b"", html="",
             capture_url=meta["capture_url"], captured_at=cdx.iso(meta["timestamp"]),
+            capture_digest=meta.get("digest"),
             rejected=f"the capture is a redirect to {target[1] if target else location}")
 
     # -- failures ------------------------------------------------------------------------

@@ -157,15 +157,19 @@ def reindex(obj: Context) -> None:
               help="Only this source (repeatable) [default: every source].")
 @click.option("--url", metavar="URL|ID", help="Only this transcript.")
 @click.option("--since", metavar="DATE",
-              help="Only captures made on or after this day (or 1d, 2w, yesterday, monday).")
+              help="Only captures made on or after this day (or 1d, 2w, yesterday, monday), of "
+                   "transcripts whose conference was on or after it (or has no date).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-              help="Only captures made on or before this day.")
+              help="Only captures made on or before this day, of transcripts whose conference "
+                   "was on or before it (or has no date).")
 @click.option("--discover", is_flag=True,
               help="Also look for transcripts the listings no longer link (older than the "
-                   "listing reaches, or deleted), under the sources' listing folders.")
+                   "listing reaches, or deleted), under the sources' listing folders and their "
+                   "rooms' old hosts and folders.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import's summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True,
-              help="Show Scrapy's log (INFO) on stderr instead of logs/run-N.log.")
+              help="Show Scrapy's log (INFO) on stderr instead of logs/run-N.log, with the "
+                   "import's progress.")
 @pass_ctx
 def archive(obj: Context, source_names, url, since, until, discover, as_json, verbose) -> None:
     """Import earlier versions from a web archive ([archive], default the Internet

@@ -6,7 +6,11 @@ The CDX server is written from the archive's own documentation
 prefix, host, domain) or a trailing `*`; `output=json` (the first row names the fields) or
 plain lines; `fl`; `filter=[!]field:regex` (repeatable); `collapse=field[:N]` (adjacent rows
 only); `from` / `to` as timestamp prefixes; `limit` (negative: the last N);
-`showResumeKey` / `resumeKey`. Replay serves `/web/{timestamp}id_/{url}` with the captured
+`showResumeKey` / `resumeKey` (`page_cap`, when set, caps a page's rows as a server's
+configured limit does, so that paging is exercised with a few captures). `digest` is the base-32
+SHA-1 of the payload as captured: of a payload kept compressed (`Capture.body` gzipped), the
+compressed bytes'. Every request is counted (`counts()`: CDX queries, replays). Replay
+serves `/web/{timestamp}id_/{url}` with the captured
 status and body, the captured headers prefixed `X-Archive-Orig-` (Content-Type as it was),
 and `Memento-Datetime`; a timestamp with no capture redirects to the nearest one.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 import http.server
 import json
@@ -37,14 +42,18 @@ class Capture:
     headers: list[tuple[str, str]] = field(default_factory=list)
     location: str | None = None  # where a captured redirect pointed
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         return base64.b32encode(hashlib.sha1(self.body).digest()).decode()
 
-    def row(self) -> dict:
+    @functools.cached_property
+    def _row(self) -> dict:
         return {"urlkey": surt(self.url), "timestamp": self.timestamp, "original": self.url,
                 "mimetype": self.mimetype, "statuscode": str(self.status),
                 "digest": self.digest, "length": str(len(self.body))}
+
+    def row(self) -> dict:
+        return self._row
 
 
 def surt(url: str) -> str:
@@ -67,6 +76,7 @@ class Wayback:
         self.captures: list[Capture] = []
         self.refuse: dict[str, list[int]] = {}
         self.requests: list[str] = []
+        self.page_cap: int | None = None
         self._lock = threading.Lock()
         self._server = None
         self.base_url = ""
@@ -75,6 +85,17 @@ class Wayback:
         capture = Capture(url, timestamp, body.encode() if isinstance(body, str) else body, **kw)
         self.captures.append(capture)
         return capture
+
+    def counts(self) -> dict[str, int]:
+        """Requests answered so far: `cdx` queries, `replay`s, `all` (robots.txt too)."""
+        with self._lock:
+            paths = list(self.requests)
+        return {"cdx": sum(p.startswith("/cdx") for p in paths),
+                "replay": sum(p.startswith("/web/") for p in paths), "all": len(paths)}
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.requests.clear()
 
     @property
     def cdx_url(self) -> str:
@@ -142,8 +163,10 @@ class Wayback:
             after = args["resumeKey"]
             rows = [r for r in rows if f"{r['urlkey']} {r['timestamp']}" > after]
         more = None
-        if args.get("limit"):
-            limit = int(args["limit"])
+        if args.get("limit") or self.page_cap:
+            limit = int(args.get("limit") or self.page_cap)
+            if self.page_cap and limit > 0:
+                limit = min(limit, self.page_cap)
             if limit < 0:
                 rows = rows[limit:]
             else:
