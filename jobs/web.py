@@ -26,6 +26,8 @@ from briefwatch.storage.db import StorageError
 
 PAGE_SIZE = 100
 SEARCH_PAGE = 50
+# Seconds a /t/ID/diff page may spend aligning before the rest is compared coarsely.
+DIFF_SECONDS = 2.0
 # Scraped text is escaped by the templates; this header is a second line of defence.
 SECURITY_HEADERS = [
     ("Content-Security-Policy",
@@ -209,7 +211,13 @@ class App:
             raise HTTPError("404 Not Found", f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         context = None if params.get("context") == "all" else _int(params.get("context"), 1)
         by_n = {v["n"]: v for v in versions}
-        compared = compare_versions(by_n[old], by_n[new], self.names())
+        from briefwatch.storage.text.diff import Budget
+
+        # A page's comparison stops aligning when its budget is spent or its client has gone
+        # (a server that can tell, as waitress does, says so in the environ): the rest is
+        # compared coarsely, and the page says so.
+        budget = Budget(DIFF_SECONDS, gone=environ.get("waitress.client_disconnected"))
+        compared = compare_versions(by_n[old], by_n[new], self.names(), budget)
         a, b, comparison = compared.old, compared.new, compared.comparison
         return render("diff.html", doc=doc, old=a, new=b, comparison=comparison,
                       rows=diff_rows(comparison, context), numbers=numbers,

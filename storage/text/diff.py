@@ -39,14 +39,15 @@ def paragraphs(text: str) -> list[str]:
 
 
 def unified(old_text: str, new_text: str, old_label: str, new_label: str,
-            context: int = 1) -> list[str]:
+            context: int = 1, budget: Budget | None = None) -> list[str]:
     """A unified diff with one paragraph a line: '-' removed, '+' added; paragraphs aligned
-    as everywhere else (opcodes), in hunks as difflib.unified_diff makes them."""
+    as everywhere else (opcodes, within `budget`), in hunks as difflib.unified_diff makes
+    them."""
     old, new = paragraphs(old_text), paragraphs(new_text)
     if old == new:
         return []
     matcher = difflib.SequenceMatcher(None, old, new)
-    matcher.opcodes = opcodes(old, new)  # get_grouped_opcodes reads these, not its own
+    matcher.opcodes = opcodes(old, new, budget)  # get_grouped_opcodes reads these
     lines = [f"--- {old_label}", f"+++ {new_label}"]
     for group in matcher.get_grouped_opcodes(context):
         first, last = group[0], group[-1]
@@ -900,4 +901,11 @@ def describe(summary: dict | None, names: Names) -> str:
     ]
     if summary.get("words_changed"):
         parts.append(f"{_plural(summary['words_changed'], 'word')} changed")
+    if summary.get("coarse"):
+        parts.append(COARSE)
     return ", ".join(parts) or "no visible change"
+
+
+# How a comparison cut short by its budget says so (describe, the diff formats).
+COARSE = "compared coarsely (too large to align in time: some kept paragraphs may show as " \
+    "removed and added)"
