@@ -224,9 +224,16 @@ class App:
                       context=context), "text/html; charset=utf-8"
 
     def search(self, db, environ, params):
-        from briefwatch.storage.search import BadQuery, search
+        from briefwatch.storage.search import BadQuery, QueryTooLong, check_query, search
 
-        query = " ".join((params.get("q") or "").split())
+        query = params.get("q") or ""
+        try:
+            check_query(query)
+        except QueryTooLong as exc:  # refused at once, the query not repeated
+            raise HTTPError("400 Bad Request", f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
+        except BadQuery:
+            pass  # said on the page below, as before
+        query = " ".join(query.split())
         page = max(1, _int(params.get("page"), 1))
         hits, error = [], None
         if query:
