@@ -1,11 +1,11 @@
 """Comparing two versions of a transcript: pure functions over their paragraphs and turns.
 
-Paragraphs are aligned first (difflib over whole paragraphs, then, inside each run of
-differing paragraphs, pairs of similar paragraphs are matched), and words are compared only
-inside the pairs: two 150 KB transcripts that differ in a few paragraphs compare in
-milliseconds, and a rewritten answer shows as that answer reworded rather than as a removal and
-an insertion. Words are runs of letters and digits; Chinese, which has no spaces, is compared
-character by character.
+Paragraphs are aligned first (in work bounded by the size of the change: see "paragraphs"
+below; then, inside each run of differing paragraphs, pairs of similar paragraphs are matched),
+and words are compared only inside the pairs: two 150 KB transcripts that differ in a few
+paragraphs compare in milliseconds, and a rewritten answer shows as that answer reworded
+rather than as a removal and an insertion. Words are runs of letters and digits; Chinese,
+which has no spaces, is compared character by character.
 
 The turns (who speaks which paragraphs) come from the caller (storage.text.turns computes them);
 this module only maps the paragraph changes onto them (link_spans: which turn became which, and
