@@ -201,6 +201,7 @@ class App:
             choose_versions,
             compare_versions,
         )
+        from briefwatch.storage.text.diff import Budget
 
         doc, versions = self._document(db, doc_id)
         numbers = [v["n"] for v in versions]
@@ -211,8 +212,6 @@ class App:
             raise HTTPError("404 Not Found", f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         context = None if params.get("context") == "all" else _int(params.get("context"), 1)
         by_n = {v["n"]: v for v in versions}
-        from briefwatch.storage.text.diff import Budget
-
         # A page's comparison stops aligning when its budget is spent or its client has gone
         # (a server that can tell, as waitress does, says so in the environ): the rest is
         # compared coarsely, and the page says so.
