@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -222,8 +223,14 @@ def main() -> None:
         if args.before:
             sides["before"] = args.before
         sides["after"] = sys.executable
-        results = {name: measure(python, config, db, queries, args.cap)
-                   for name, python in sides.items()}
+        results = {}
+        for name, python in sides.items():
+            # each side its own copy: opening a database migrates it to that side's schema
+            (work / name).mkdir()
+            shutil.copy(db, work / name / db.name)
+            shutil.copy(config, work / name / config.name)
+            results[name] = measure(python, work / name / config.name, work / name / db.name,
+                                    queries, args.cap)
     text = report(results, args, args.transcripts)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
