@@ -296,16 +296,25 @@ def _meta(tree, name: str) -> str:
 
 
 def _title(tree, template: Template | None, listing_title: str) -> str:
+    """The template's title elements and meta tags (../shared/briefing-rooms.md gives each
+    room's), the ministries' ArticleTitle or og:title, the first <h1> that is not the site's
+    name (`h1.site-name`: the Defence Ministry's English pages), the listing's link text, and
+    last the page's <title> with the site's name cut off."""
     title = _first_text(tree, template.title) if template else ""
+    for name in template.title_meta if template else ():
+        title = title or _meta(tree, name)
     title = title or _meta(tree, "ArticleTitle") or _meta(tree, "og:title")
     if not title:
-        heading = tree.xpath("//h1")
+        heading = tree.xpath("//h1[not(contains(concat(' ', normalize-space(@class), ' '), "
+                             "' site-name '))]")
         title = " ".join(heading[0].text_content().split()) if heading else ""
     if not title:
         title = listing_title
     if not title:
         found = tree.xpath("//title")
         title = " ".join(found[0].text_content().split()) if found else ""
+        if template and template.title_cut:
+            title = template.title_cut.sub("", title)
     return TITLE_SUFFIX.sub("", title).strip()
 
 

@@ -106,3 +106,40 @@ class RefusingHostMiddleware:
         if isinstance(exception, _refused()) and \
                 request.meta.get("retry_times", 0) >= self.max_retries:
             self.refusing.add(urlsplit(request.url).netloc)
+
+
+def _unresolved() -> tuple[type, ...]:
+    """What a name that does not resolve raises: Twisted's error, which Scrapy 2.19 wraps."""
+    import scrapy.exceptions
+    from twisted.internet.error import DNSLookupError
+
+    wrapped = getattr(scrapy.exceptions, "CannotResolveHostError", None)
+    return (DNSLookupError, wrapped) if wrapped else (DNSLookupError,)
+
+
+class UnresolvedHostMiddleware:
+    """A host whose name does not resolve (offline, a typo, a retired name) is given up at its
+    first failure: that request is not retried (a DNS answer does not change in seconds) and
+    every other request to it fails at once, as failed fetches tried again at the next run.
+    Offline, a crawl of the real sources took 48 s to fail and `archive` 89 s, each lookup
+    retried with backoff."""
+
+    def __init__(self, crawler):
+        self.unresolved: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        from scrapy.exceptions import IgnoreRequest
+
+        host = urlsplit(request.url).hostname
+        if host in self.unresolved:
+            raise IgnoreRequest(f"DNS lookup failed: {host} does not resolve")
+
+    def process_exception(self, request, exception, spider=None):
+        # Called before the retry middleware's, which leaves a dont_retry request alone.
+        if isinstance(exception, _unresolved()):
+            self.unresolved.add(urlsplit(request.url).hostname)
+            request.meta["dont_retry"] = True

@@ -20,10 +20,7 @@ def make_plan(sources, crawl, db, *, run: int | None, backfill: bool, revisit: s
                                       revisit_days=revisit_days) for s in sources}
     plan = {
         "run": run,
-        "sources": [{"name": s.name, "spider": s.spider, "start_urls": list(s.start_urls),
-                     "options": dict(s.options),
-                     **({"delay": s.delay} if getattr(s, "delay", None) is not None else {})}
-                    for s in sources],
+        "sources": source_entries(sources),
         "crawl": crawl_table(crawl),
         "contexts": {
             name: {"known": sorted(c.known), "revisit": list(c.revisit),
@@ -35,6 +32,15 @@ def make_plan(sources, crawl, db, *, run: int | None, backfill: bool, revisit: s
     if worker_timeout is not None:
         plan["worker_timeout"] = worker_timeout
     return plan
+
+
+def source_entries(sources) -> list[dict]:
+    """The config's source entries as a plan carries them (what crawler.settings.source_slots
+    and tls_settings read)."""
+    return [{"name": s.name, "spider": s.spider, "start_urls": list(s.start_urls),
+             "options": dict(s.options),
+             **({"delay": s.delay} if getattr(s, "delay", None) is not None else {})}
+            for s in sources]
 
 
 def crawl_table(crawl) -> dict:

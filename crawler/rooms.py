@@ -87,13 +87,15 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
             Template(
                 "mission-table",
                 body=("td.font14",),
-                title=("td.title",),
+                title=("td.title", ".bigtitle", ".news-title"),
+                title_cut=re.compile(r"(?:_|——)[^_—]*$"),
                 date=("td.time",),
             ),
             Template(
                 "mission-2022",
                 body=("div.trs_editor_view",),
-                title=("div.title",),
+                title=("div.title", ".bigtitle", ".news-title"),
+                title_cut=re.compile(r"(?:_|——)[^_—]*$"),
                 date=("div.view-date",),
             ),
         )),
@@ -120,8 +122,12 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
             Template(
                 "mnd",
                 body=("#article-content",),
-                # On English pages an h1.site-name holds only "Ministry of National Defense".
+                # On English pages an h1.site-name holds only "Ministry of National Defense";
+                # then the apple-mobile-web-app-title meta, then <title> cut at " - " (old
+                # pages: at "_").
                 title=("h1:not(.site-name)",),
+                title_meta=("apple-mobile-web-app-title",),
+                title_cut=re.compile(r"\s+-\s+[^-]*$|_[^_]*$"),
                 date=("div.info",),
                 strip=("#mediaurl", "#cm-player", "#cmplayer"),
                 drop=re.compile(
@@ -140,6 +146,7 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
                 "tao",
                 body=("div#contentArea", "div.TRS_Editor"),
                 title=("h1",),
+                title_cut=re.compile(r"_国务院台湾事务办公室$"),
                 date=("div.info",),
                 drop=re.compile(
                     r"^\d{1,2}月\d{1,2}日[上下]午.{0,12}，国务院台办举行.{0,12}新闻发布会。$"),

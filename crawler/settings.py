@@ -37,6 +37,8 @@ DOWNLOADER_MIDDLEWARES = {
     "briefwatch.crawler.middlewares.PoliteRetryMiddleware": 550,
     # after the retries (its process_exception runs first), before everything else
     "briefwatch.crawler.middlewares.RefusingHostMiddleware": 560,
+    # a name that does not resolve: given up at once, not retried
+    "briefwatch.crawler.middlewares.UnresolvedHostMiddleware": 565,
 }
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 60

@@ -13,6 +13,11 @@ class Template:
     name: str
     body: tuple[str, ...]  # CSS, tried in order; the first that matches is the body container
     title: tuple[str, ...] = ()
+    # <meta name=…> holding the title, tried after `title`
+    title_meta: tuple[str, ...] = ()
+    # What to cut from the end of the page's <title> when it is the last resort (the site's
+    # name after " - " or "_")
+    title_cut: re.Pattern | None = None
     date: tuple[str, ...] = ()
     date_format: str = ""  # strptime format of the date element's text, when it is unusual
     # Labels of header paragraphs at the top of the body that are metadata, not transcript

@@ -12,7 +12,7 @@ from __future__ import annotations
 # -- changes ----------------------------------------------------------------------------------
 
 EVENT_FIELDS = ("kind", "url", "title", "source", "version", "detected_at", "run", "summary",
-                "transcript_kind")
+                "transcript_kind", "edit_class", "significance")
 
 
 def event_record(event: dict, names, passages: list[dict] | None = None) -> dict:
@@ -26,7 +26,8 @@ def event_record(event: dict, names, passages: list[dict] | None = None) -> dict
             "detected_at": event["detected_at"], "run": event["run"],
             "summary": named_summary(event["summary"], names),
             **({"passages": passages} if passages is not None else {}),
-            "transcript_kind": kind_of(event["title"] or "", event["url"])}
+            "transcript_kind": kind_of(event["title"] or "", event["url"]),
+            "edit_class": event.get("edit_class"), "significance": event.get("significance")}
 
 
 # -- transcripts --------------------------------------------------------------------------------

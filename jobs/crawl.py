@@ -19,13 +19,24 @@ class RunSummary(Summary):
     log_file: Path | None = None
     # the fetches held back as not the transcript: url, source, title, reason, http_status
     suspects: list[dict] = field(default_factory=list)
+    # why the search index cannot be read (storage.searchindex.damage), or None
+    index_damage: str | None = None
 
     def line(self) -> str:
+        listings = self.total("listing_failed")
         counts = ", ".join([f"{self.total(k)} {k}" for k in COUNTERS]
-                           + [f"{self.total(k)} {k}" for k in RARE_COUNTERS if self.total(k)])
-        return (f"run {self.run} {self.status}: {counts} "
+                           + [f"{self.total(k)} {k}" for k in RARE_COUNTERS if self.total(k)]
+                           # listing pages that could not be fetched are failed fetches too
+                           + ([f"{listings} listing page{'s' if listings != 1 else ''} failed"]
+                              if listings else []))
+        line = (f"run {self.run} {self.status}: {counts} "
                 f"({len(self.sources)} source{'s' if len(self.sources) != 1 else ''}, "
                 f"{self.total('requests')} requests, {self.seconds:.1f}s)")
+        unreachable = self.unreachable()
+        if self.status == "failed" and unreachable and len(unreachable) == len(self.sources):
+            # the cause in the line itself: cron mail and the scheduler's log show only this
+            line += f": no source could be reached, e.g. {next(iter(unreachable.values()))}"
+        return line
 
     def blocked(self) -> list[str]:
         return [name for name, stats in self.sources.items() if stats.get("blocked")]
@@ -104,9 +115,12 @@ class _Crawl(Work):
 
     def summary(self, db, run_id: int, outcome: Outcome, seconds: float) -> RunSummary:
         from briefwatch.storage import runs
+        from briefwatch.storage.searchindex import damage
 
+        # a crawl with nothing new to store never writes the index: it is looked at here
         return RunSummary(run_id, outcome.status, outcome.sources, seconds, self.log_file,
-                          suspects=runs.suspects(db, [run_id])[run_id])
+                          suspects=runs.suspects(db, [run_id])[run_id],
+                          index_damage=damage(db))
 
 
 def _nothing_reached(sources: dict[str, dict]) -> bool:

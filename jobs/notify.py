@@ -81,10 +81,9 @@ def routes(config: Config) -> list[Route]:
             for channel, names, watches in by_url.values() if names or watches]
 
 
-
-
-
-
+def significant(event: dict, threshold: float | None) -> bool:
+    """At least `threshold` significant ([notify] or a [[watch]]'s min_significance)."""
+    return threshold is None or (event.get("significance") or 0.0) >= threshold
 
 
 class _Told:
@@ -126,8 +125,15 @@ class _Told:
 
     def lines(self, event: dict) -> list[str]:
         from briefwatch.jobs.render.digest import event_lines
+        from briefwatch.storage.pairings import in_english
 
-        return event_lines(event, self.comparison(event), self.base_url)
+        comparison = self.comparison(event)
+        english = []
+        if comparison is not None:  # a Chinese edit says which English exchange it concerns
+            spans = [r["new"] for r in comparison.turns if r["new"]]
+            english = in_english(self.db, event["document"], event["version"], spans,
+                                 self.names)
+        return event_lines(event, comparison, self.base_url, english)
 
 
 def register_channels(config: Config, db) -> None:
@@ -153,8 +159,10 @@ def send_pending(config: Config, db) -> list[Delivery]:
         key, label = channel_key(route.channel.url), masked(route.channel.url)
         events, other = [], []
         for event in outbox.pending(db, key, None):
-            event["quoted"] = told.quoted(event, route.watches) if route.watches else []
-            if event["source"] in route.sources or event["quoted"]:
+            watches = tuple(w for w in route.watches if significant(event, w.min_significance))
+            event["quoted"] = told.quoted(event, watches) if watches else []
+            if (event["source"] in route.sources and significant(
+                    event, config.min_significance)) or event["quoted"]:
                 events.append(event)
             else:
                 other.append(event["id"])

@@ -15,14 +15,20 @@ ITEM_PIPELINES = {"briefwatch.crawler.pipelines.StorePipeline": 800}
 
 
 def apply_crawl_settings(settings) -> None:
-    from briefwatch.crawler.plan import crawl_table
-    from briefwatch.crawler.settings import crawl_overrides
+    """The config file's [crawl] table, and the politeness `briefwatch crawl` gives each
+    source's host (its delay floor, crawler.settings.source_slots) and its `ca_bundle`
+    (tls_settings): a spider run by `scrapy crawl` is as polite and as careful. Every
+    configured source's hosts get theirs (the spider's source is known only later)."""
+    from briefwatch.crawler.plan import crawl_table, source_entries
+    from briefwatch.crawler.settings import crawl_overrides, source_slots, tls_settings
     from briefwatch.jobs.config import load_config, resolve_config_path
 
     path = resolve_config_path(settings.get("BRIEFWATCH_CONFIG"))
     if path.exists():
         config = load_config(path)
+        entries = source_entries(config.sources)
         settings.setdict({**crawl_overrides(crawl_table(config.crawl)),
+                          "DOWNLOAD_SLOTS": source_slots(entries), **tls_settings(entries),
                           "BRIEFWATCH_DB": str(config.storage_path)}, priority="spider")
 
 

@@ -25,6 +25,8 @@ from briefwatch.jobs.render.pages import MARK_CLOSE, MARK_OPEN, ZONE, diff_rows,
 from briefwatch.storage.db import StorageError
 
 PAGE_SIZE = 100
+# A page number times PAGE_SIZE is an SQL offset: SQLite's integers are 64-bit.
+MAX_NUMBER = (2**63 - 1) // PAGE_SIZE
 SEARCH_PAGE = 50
 # Seconds a /t/ID/diff page may spend aligning before the rest is compared coarsely.
 DIFF_SECONDS = 2.0
@@ -144,9 +146,12 @@ class App:
             raise HTTPError("400 Bad Request",
                             "kind is one of new, edited, removed, restored, divergent.")
         page = max(1, _int(params.get("page"), 1))
-        events = self._events(db, PAGE_SIZE + 1, kind, skip=(page - 1) * PAGE_SIZE)
+        sort, least = _ranking(params)
+        events = self._events(db, PAGE_SIZE + 1, kind, skip=(page - 1) * PAGE_SIZE,
+                              min_significance=least, by_significance=sort == "significance")
         return render("changes.html", kind=kind, events=events[:PAGE_SIZE], page=page,
-                      more=len(events) > PAGE_SIZE), "text/html; charset=utf-8"
+                      more=len(events) > PAGE_SIZE, sort=sort, least=params.get("min") or "",
+                      query=_query(kind, sort, params.get("min"))), "text/html; charset=utf-8"
 
     def transcript(self, db, environ, params, doc_id):
         from briefwatch.storage.documents import history, removed_since, status_changes
@@ -186,7 +191,8 @@ class App:
         """A conference in both languages, exchange by exchange."""
         from briefwatch.storage.pairings import conference
 
-        shown = conference(db, int(doc_id), self.names())
+        doc, _ = self._document(db, doc_id)
+        shown = conference(db, doc["id"], self.names())
         if shown is None:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} is not paired with the "
                                              f"other language.")
@@ -278,11 +284,17 @@ class App:
             raise HTTPError("404 Not Found", f"Transcript {doc_id} has no stored version.")
         return doc, rows
 
-    def _events(self, db, limit: int, kind: str | None = None, skip: int = 0) -> list[dict]:
+    def _events(self, db, limit: int, kind: str | None = None, skip: int = 0,
+                min_significance: float | None = None,
+                by_significance: bool = False) -> list[dict]:
         from briefwatch.storage.documents import events as stored_events
         from briefwatch.storage.text.diff import describe
 
-        events = stored_events(db, kind=kind, newest=limit, skip=skip)[::-1]
+        events = stored_events(db, kind=kind, newest=limit, skip=skip,
+                               min_significance=min_significance,
+                               by_significance=by_significance)
+        if not by_significance:
+            events.reverse()
         names = self.names()
         for event in events:
             event["described"] = describe(event["summary"], names) if event["summary"] else ""
@@ -308,8 +320,35 @@ def _int(value: str | None, default: int | None) -> int | None:
         return default
     if not value.isdigit() or int(value) < 0:
         raise HTTPError("400 Bad Request", "A version, page or context is a whole number.")
+    if int(value) > MAX_NUMBER:
+        raise HTTPError("400 Bad Request", f"A version, page or context is at most {MAX_NUMBER}.")
     return int(value)
 
+
+
+def _ranking(params: dict) -> tuple[str, float | None]:
+    """The timeline's `sort` (`newest`|`significance`) and `min` (a significance, 0 to 1)."""
+    sort = params.get("sort") or "newest"
+    if sort not in ("newest", "significance"):
+        raise HTTPError("400 Bad Request", "sort is newest or significance.")
+    least = params.get("min")
+    if not least:
+        return sort, None
+    try:
+        value = float(least)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:  # NaN too
+        raise HTTPError("400 Bad Request", "min is a significance from 0 to 1, e.g. 0.5.")
+    return sort, value
+
+
+def _query(kind: str | None, sort: str, least: str | None) -> str:
+    """The timeline's filters as a query string for its links (after the page number)."""
+    from urllib.parse import urlencode
+
+    chosen = {"kind": kind, "sort": None if sort == "newest" else sort, "min": least or None}
+    return urlencode({k: v for k, v in chosen.items() if v})
 
 
 class _Server(ThreadingMixIn, WSGIServer):

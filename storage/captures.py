@@ -18,6 +18,7 @@ import json
 from typing import TYPE_CHECKING
 
 from briefwatch.storage.text.diff import change_summary
+from briefwatch.storage.text.editclass import classify
 from briefwatch.storage.text.turns import split_turns, turns_of, unpack_turns
 from briefwatch.storage.versions import (
     Fetched,
@@ -156,7 +157,9 @@ def _edit_before(db, run, doc_id: int, after: dict, page: Fetched, captured_at: 
     event = db.execute("SELECT id FROM events WHERE version = ? AND kind IN ('edited', "
                        "'restored') AND summary IS NOT NULL", [after["id"]]).fetchone()
     if event is not None:
-        db.execute("UPDATE events SET summary = ? WHERE id = ?", [summary, event[0]])
+        edit_class, significance = classify("edited", json.loads(summary))
+        db.execute("UPDATE events SET summary = ?, edit_class = ?, significance = ? "
+                   "WHERE id = ?", [summary, edit_class, significance, event[0]])
     else:
         first = db.execute("SELECT min(captured_at) FROM captures WHERE version = ? AND "
                            "outcome = 'same' AND captured_at > ?",

@@ -22,8 +22,9 @@ class NoSuchVersion(Exception):
     `to`), or no end named for version 1, which has nothing before it (`end` is None)."""
 
     def __init__(self, document: int, end: str | None, version: int, last: int):
-        super().__init__(f"transcript {document} has versions 1 to {last}"
-                         if end else f"version 1 is the first of transcript {document}")
+        has = f"only version {last}" if last == 1 else f"versions 1 to {last}"
+        super().__init__(f"transcript {document} has {has}" if end
+                         else f"version 1 is the first of transcript {document}")
         self.document, self.end, self.version, self.last = document, end, version, last
 
 
@@ -31,6 +32,10 @@ def choose_versions(document: int, numbers: list[int], old: int | None,
                     new: int | None) -> tuple[int, int]:
     """(old, new): by default the two latest; `new` alone compares it with the one before;
     `old` alone compares it with the latest, or with the next when it is the latest."""
+    for end, n in (("to", new), ("from", old)):
+        # A version the transcript does not have is the reader's error, however many it has.
+        if n is not None and n not in numbers:
+            raise NoSuchVersion(document, end, n, numbers[-1])
     if len(numbers) < 2:
         raise NothingToCompare(document, numbers[-1])
     if new is None:

@@ -18,7 +18,8 @@ def find(db: sqlite_utils.Database, ref: str) -> dict:
     """A transcript by its URL or numeric ID. A URL is also found as people copy it: without
     its scheme (`www.fmprc.gov.cn/…`), with a trailing slash or without one."""
     row = None
-    if ref.isdigit():
+    # (an ID past SQLite's 64-bit integers is no stored one: an OverflowError otherwise)
+    if ref.isdigit() and int(ref) < 2**63:
         row = next(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]), None)
     if row is None:
         row = next(db.query("SELECT * FROM documents WHERE url = ?", [ref]), None)
@@ -131,10 +132,16 @@ def version(db: sqlite_utils.Database, document: int, n: int | None = None) -> d
 
 def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
            source: str | None = None, run: int | None = None,
-           newest: int | None = None, skip: int = 0) -> list[dict]:
+           newest: int | None = None, skip: int = 0, min_significance: float | None = None,
+           by_significance: bool = False) -> list[dict]:
     """Events oldest first; with `newest`, only that many of the latest (after skipping the
-    `skip` latest: the pages of a timeline)."""
+    `skip` latest: the pages of a timeline). `min_significance`: only events at least that
+    significant (storage.text.editclass); `by_significance`: the most significant first (the
+    latest first among equals), `newest` then counting from the top."""
     clauses, params = [], []
+    if min_significance is not None:
+        clauses.append("e.significance >= ?")
+        params.append(min_significance)
     if run is not None:
         clauses.append("e.run = ?")
         params.append(run)
@@ -150,10 +157,15 @@ def events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | N
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = (f"SELECT e.id, e.kind, d.url, COALESCE(v.title, d.title) AS title, d.source, "
            f"v.n AS version, e.detected_at, e.run, e.summary, d.id AS document, "
-           f"{PREVIOUS_TITLE} "
+           f"e.edit_class, e.significance, {PREVIOUS_TITLE} "
            f"FROM events e JOIN documents d ON d.id = e.document "
            f"LEFT JOIN versions v ON v.id = e.version {where}")
-    if newest is None:
+    if by_significance:
+        sql += " ORDER BY e.significance DESC, e.id DESC"
+        if newest is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(newest), int(skip)]
+    elif newest is None:
         sql += " ORDER BY e.id"
     else:
         sql = f"SELECT * FROM ({sql} ORDER BY e.id DESC LIMIT ? OFFSET ?) ORDER BY id"

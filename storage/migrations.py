@@ -302,3 +302,33 @@ def m012_turns_and_pairings_anew(db) -> None:
             if turns != stored:
                 db.execute("UPDATE versions SET turns = ? WHERE id = ?", [turns, version])
         last = rows[-1][0]
+
+
+@migrations()
+def m014_edit_classes(db) -> None:
+    # Each event's edit class and significance (storage.text.editclass), stored so that
+    # `changes --min-significance`, the notifications' thresholds and the web timeline's sort
+    # read them in SQL. Older events get theirs from their stored summary (and, for the share
+    # of the text changed, their version's word count).
+    import json
+
+    from briefwatch.storage.text.editclass import classify, words_total
+
+    db.execute("ALTER TABLE events ADD COLUMN edit_class TEXT")
+    db.execute("ALTER TABLE events ADD COLUMN significance REAL")
+    db.execute("CREATE INDEX events_significance ON events(significance, id)")
+    last = 0
+    while True:
+        rows = db.execute("SELECT e.id, e.kind, e.summary, v.text FROM events e LEFT JOIN "
+                          "versions v ON v.id = e.version WHERE e.id > ? ORDER BY e.id "
+                          "LIMIT 500", [last]).fetchall()
+        if not rows:
+            break
+        for event, kind, stored, text in rows:
+            summary = json.loads(stored) if stored else None
+            if summary and "words_changed" in summary and "words_total" not in summary:
+                summary["words_total"] = words_total(text or "")
+            edit_class, significance = classify(kind, summary)
+            db.execute("UPDATE events SET edit_class = ?, significance = ? WHERE id = ?",
+                       [edit_class, significance, event])
+        last = rows[-1][0]

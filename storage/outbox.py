@@ -37,7 +37,7 @@ def pending(db: sqlite_utils.Database, key: str, sources: set[str] | None) -> li
         f"""
         SELECT e.id, e.kind, e.run, e.detected_at, e.summary, d.source, d.url,
                COALESCE(v.title, d.title) AS title, v.n AS version, d.id AS document,
-               {PREVIOUS_TITLE}
+               e.edit_class, e.significance, d.published, {PREVIOUS_TITLE}
         FROM events e
         JOIN documents d ON d.id = e.document
         LEFT JOIN versions v ON v.id = e.version

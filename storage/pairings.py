@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from briefwatch.storage.clock import now
+from briefwatch.storage.text.editclass import classify
 from briefwatch.storage.text.exchanges import build_exchanges
 from briefwatch.storage.text.pairing import pair_exchanges
 from briefwatch.storage.text.turns import turns_of, unpack_turns
@@ -133,11 +134,12 @@ def _pair(db, en: dict, zh: dict, names, run: int | None) -> list[int]:
         summary = {"language": language, "missing": gone, "present_again": back,
                    "other": {"url": other["url"], "source": other["source"],
                              "version": other["n"]}}
+        edit_class, significance = classify("divergent", summary)
         events.append(db.execute(
-            "INSERT INTO events (run, document, version, kind, detected_at, summary) "
-            "VALUES (?, ?, ?, 'divergent', ?, ?)",
+            "INSERT INTO events (run, document, version, kind, detected_at, summary, "
+            "edit_class, significance) VALUES (?, ?, ?, 'divergent', ?, ?, ?, ?)",
             [run, (en if language == "en" else zh)["id"], lacking["id"], at,
-             json.dumps(summary, ensure_ascii=False)]).lastrowid)
+             json.dumps(summary, ensure_ascii=False), edit_class, significance]).lastrowid)
     return events
 
 
@@ -270,3 +272,30 @@ def conference(db: sqlite_utils.Database, document: int, names) -> dict | None:
             "en": sides["en"], "zh": sides["zh"], "rows": rows,
             "missing_in_en": len(result.missing_in_en),
             "missing_in_zh": len(result.missing_in_zh)}
+
+
+def in_english(db: sqlite_utils.Database, document: int, version: int, spans: list[list[int]],
+               names) -> list[dict]:
+    """For an edit of a Chinese transcript (its version `version`): the paired English
+    exchanges of the Chinese exchanges that `spans` ([start, end) paragraphs of that version)
+    touch, each `outlet` (canonical) and `first_words`, once each, in reading order; [] when
+    the conference is not paired, or paired on other versions."""
+    stored, language = pairing_of(db, document)
+    if stored is None or language != "zh" or stored["zh_version"] != version:
+        return []
+    english = _latest(db, stored["en_document"])
+    if english["n"] != stored["en_version"]:
+        return []
+    zh = exchanges_of(_latest(db, document), names)
+    en = {e["index"]: e for e in exchanges_of(english, names)}
+    paired = counterparts(stored, "zh")
+    out: list[dict] = []
+    for start, end in spans:
+        for exchange in zh:
+            if exchange["index"] and exchange["start"] < end and start < exchange["end"]:
+                other = en.get(paired.get(exchange["index"], (None, ""))[0])
+                found = other and {"outlet": other["outlet"],
+                                   "first_words": other["first_words"]}
+                if found and found not in out:
+                    out.append(found)
+    return out

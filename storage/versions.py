@@ -17,6 +17,7 @@ from briefwatch.storage.clock import now
 from briefwatch.storage.rawstore import pack, unpack
 from briefwatch.storage.search import index_form
 from briefwatch.storage.text.diff import change_summary
+from briefwatch.storage.text.editclass import classify
 from briefwatch.storage.text.turns import pack_turns, split_turns, unpack_turns
 
 if TYPE_CHECKING:
@@ -259,10 +260,12 @@ def _insert_version(db, doc_id: int, n: int, run: int | None, at: str, page: Fet
 
 
 def _insert_event(db, run, doc_id, version_id, kind, at, summary) -> int:
+    edit_class, significance = classify(kind, summary)
     return db.execute(
-        "INSERT INTO events (run, document, version, kind, detected_at, summary) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [run, doc_id, version_id, kind, at, json.dumps(summary) if summary else None],
+        "INSERT INTO events (run, document, version, kind, detected_at, summary, edit_class, "
+        "significance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [run, doc_id, version_id, kind, at, json.dumps(summary) if summary else None,
+         edit_class, significance],
     ).lastrowid
 
 

@@ -9,7 +9,7 @@ from tests.helpers import CLI, run_cli, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
             "init", "demo", "sources", "schedule", "jobs", "notify", "serve", "worker",
-            "workers", "pairs", "exchanges", "compare", "archive", "compact"]
+            "workers", "pairs", "exchanges", "compare", "archive", "compact", "reindex"]
 
 
 def test_the_test_knows_every_command():
@@ -95,7 +95,7 @@ def test_unknown_option_is_one_line_usage_error(tmp_path):
 def test_bad_since(tmp_path):
     path = write_config(tmp_path / "c.toml", [])
     sqlite3.connect(tmp_path / "briefwatch.db").close()
-    one_line_error(run_cli("changes", "--since", "yesterday", config=path), 2, "ISO 8601")
+    one_line_error(run_cli("changes", "--since", "fortnight", config=path), 2, "ISO 8601")
 
 
 def test_not_a_database_is_left_untouched(tmp_path):

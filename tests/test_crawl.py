@@ -409,10 +409,17 @@ def test_scrapy_commands_work_from_the_repository_root(small, tmp_path):
 def test_demo_runs_offline():
     result = run_cli("demo", timeout=180)
     assert result.code == 0, result.err
-    assert re.search(r"run 1 completed: 12 new, 0 edited", result.out)
-    assert re.search(r"run 2 completed: 1 new, 1 edited, 11 unchanged", result.out)
+    assert re.search(r"run 1 completed: 24 new, 0 edited", result.out)
+    assert re.search(r"run 2 completed: 2 new, 2 edited, 22 unchanged", result.out)
     assert re.search(r"^-Wang|^-\w", result.out, re.M)
     assert re.search(r"^\+\w", result.out, re.M)
+    # issue 26: a Chinese series paired with the English one, a conference that now differs
+    # between its languages, and the edits told as a journalist reads them
+    assert re.search(r"^    \[exchange 0\.\d\d\] question from .+ removed", result.out, re.M)
+    assert re.search(r"divergent\n    \(?question from .+ not in the English transcript",
+                     result.out)
+    assert re.search(r"^Question from .+ removed, with its answers?$", result.out, re.M)
+    assert re.search(r"^Answer by .+ reworded: \d+ words? changed$", result.out, re.M)
 
 
 def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
@@ -426,10 +433,10 @@ def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
     for _ in range(2):
         again = run_cli("demo", "--dir", folder, timeout=180)
         assert again.code == 0, again.err
-        assert re.search(r"run 1 completed: 12 new, 0 edited, 0 unchanged, 0 rejected, "
+        assert re.search(r"run 1 completed: 24 new, 0 edited, 0 unchanged, 0 rejected, "
                          r"0 failed", again.out)
     listed = run_cli("list", "--json", config=folder / "briefwatch.toml").jsonl()
-    assert len(listed) == 13 and len({r["url"] for r in listed}) == 13
+    assert len(listed) == 26 and len({r["url"] for r in listed}) == 26
 
     proc = subprocess.Popen([*CLI, "demo", "--dir", str(folder),
                              "--serve"], cwd=REPO, stdout=subprocess.PIPE, text=True)
@@ -444,7 +451,7 @@ def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
         with urllib.request.urlopen(match[1] + "/", timeout=10) as response:
             assert response.status in (200, 404)
         crawled = run_cli("crawl", "--json", "--revisit", "all", config=config)
-        assert crawled.code == 0 and json.loads(crawled.out)["unchanged"] == 13
+        assert crawled.code == 0 and json.loads(crawled.out)["unchanged"] == 26
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0

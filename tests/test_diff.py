@@ -124,6 +124,10 @@ def test_summary_keeps_its_keys_and_names_the_removed_question():
         "words_changed": 19, "turns_added": 0, "turns_removed": 2, "turns_changed": 1,
         "questions_removed": [{"outlet": "Reuters", "outlet_as_written": "Reuters",
                                "first_words": "Will the minister visit Kenya next week?"}],
+        # what the edit class is read from: "is" -> "was a great" is two runs of changed words
+        "exchange_turns_added": 0, "exchange_turns_removed": 2, "sentences_added": 0,
+        "sentences_removed": 2, "edit_runs": 2, "typo_runs": 0, "key_terms": [],
+        "words_total": 16,
     }
     assert describe(summary, load_names()).startswith(
         "question from Reuters removed, 2 paragraphs removed")
@@ -462,3 +466,27 @@ def test_cli_search_says_a_passage_was_removed_later_and_whose_words_the_snippet
     assert lines[at - 1] == (f"    not in the latest version (v2): removed by a later edit; "
                              f"'briefwatch diff {hit['id']} --from 1 --to 2' shows it")
     assert lines[at + 1].startswith("    v1: ")
+
+
+def test_excerpts_end_at_word_boundaries_with_an_ellipsis():
+    from briefwatch.jobs.render.terminal import excerpts
+    from briefwatch.storage.text.diff import compare
+
+    long = ("The spokesperson said that the consultations on the code of conduct would "
+            "continue with the member states in a constructive atmosphere next month")
+    for width in range(20, 60):
+        (line,) = excerpts(compare(long, ""), 1, width)
+        cut = line[len("− “"):-len("…”")]
+        assert line.endswith("…”") and len(line) - 4 <= width
+        assert long.startswith(cut) and long[len(cut)] == " ", (width, line)
+    chinese = "中国外交部发言人汪文斌主持例行记者会，回答了关于南海问题的提问。" * 3
+    (line,) = excerpts(compare(chinese, ""), 1, 21)
+    assert line == f"− “{chinese[:20]}…”"
+    # a reworded paragraph: the excerpt starts at a word, and a mark cut short is closed
+    old = long + " and beyond."
+    new = long.replace("constructive", "friendly and very constructive") + " and beyond."
+    (line,) = excerpts(compare(old, new), 1, 40)
+    assert line.startswith("~ “…") and line.endswith("…”")
+    shown = line[len("~ “…"):-len("…”")]
+    assert long.find(shown.split(" ")[0]) in (0,) or f" {shown.split(' ')[0]}" in long
+    assert shown.count("{+") == shown.count("+}")

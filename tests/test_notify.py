@@ -260,7 +260,10 @@ def test_an_edit_is_told_in_sentences_an_excerpt_and_a_link_and_a_big_night_stay
             record(db, None, stored(CUT, url))
         db.close()
         assert run_cli("notify", config=config).code == 0
-    assert [p["title"] for p in hook.posts] == ["briefwatch: 13 new", "briefwatch: 13 edited"]
+    # The subject says the news: the biggest event, a removed question (and how many more).
+    assert [p["title"] for p in hook.posts] == [
+        "briefwatch: 13 new", "briefwatch: Reuters question removed from Jul 3 briefing "
+        "(+12 more)"]
     told = hook.posts[1]["message"].split("\n")
     first = told[:told.index(f"EDITED: {TITLE} [mfa-en]", 1)]
     assert first[1:] == [
@@ -303,9 +306,11 @@ def test_a_watch_hears_only_of_its_terms_with_the_passages_quoted(tmp_path):
         db.close()
         assert run_cli("notify", config=config).code == 0
         assert run_cli("notify", config=config).code == 0  # nothing owed twice
-    assert [p["title"] for p in everything.posts] == ["briefwatch: 4 new, 2 edited"]
+    assert [p["title"] for p in everything.posts] == [
+        "briefwatch: exchange added to Jul 3 briefing (+5 more)"]
     (post,) = desk.posts
-    assert post["title"] == "briefwatch: 2 new, 1 edited (watch taiwan)"
+    assert post["title"] == "briefwatch: exchange added to Jul 3 briefing (+2 more) " \
+        "(watch taiwan)"
     body = post["message"]
     assert "quiet.shtml" not in body and body.count("EDITED: ") == 1
     assert f"  taiwan: mentions “{TAIWAN}”" in body
@@ -357,3 +362,79 @@ def test_a_first_crawl_is_summed_up_for_a_watch_too(tmp_path):
     assert everything.posts[0]["message"] == "mfa-en: first crawl stored 3 transcripts"
     assert desk.posts[0]["message"] == ("mfa-en: first crawl: 2 transcripts concern watch "
                                         "taiwan ('briefwatch changes --watch NAME' lists them)")
+
+
+def test_thresholds_of_significance_for_channels_and_watches(tmp_path):
+    from briefwatch.storage.versions import record
+
+    watch = WATCH.format(hook="{hook}") + "min_significance = 0.5\n"
+    with Webhook() as everything, Webhook() as desk:
+        config, db = stored_world(tmp_path, [everything.url()],
+                                  watch.format(hook=desk.url("desk-token")))
+        text = config.read_text(encoding="utf-8").replace(
+            "[notify]\n", "[notify]\nmin_significance = 0.4\n")
+        config.write_text(text, encoding="utf-8")
+        taiwan = BRIEFING + "\n" + TAIWAN + "\nWang Wenbin: Taiwan is part of China."
+        record(db, None, stored(taiwan, "http://127.0.0.1/t.shtml"))
+        assert run_cli("notify", config=config).code == 0
+        assert [p["title"] for p in everything.posts] == ["briefwatch: 1 new"]
+        # a reworded answer on Taiwan: under both thresholds; then a removed question: over
+        # [notify]'s, and not the watch's business
+        reworded = taiwan.replace("is part of", "is an inalienable part of")
+        record(db, None, stored(reworded, "http://127.0.0.1/t.shtml"))
+        assert run_cli("notify", config=config).code == 0
+        assert len(everything.posts) == 1 and desk.posts[0]["title"] == \
+            "briefwatch: 1 new (watch taiwan)"
+        record(db, None, stored(reworded.replace(
+            "CCTV: How does China view the forum?\nWang Wenbin: It is a success.\n", ""),
+            "http://127.0.0.1/t.shtml"))
+        db.close()
+        assert run_cli("notify", config=config).code == 0
+    assert [p["title"] for p in everything.posts][1:] == [
+        "briefwatch: CCTV question removed from Jul 3 briefing"]
+    assert len(desk.posts) == 1
+    for bad, where in (("2", "[notify]"), ('"high"', "[notify]")):
+        config.write_text(text.replace("min_significance = 0.4", f"min_significance = {bad}"),
+                          encoding="utf-8")
+        result = run_cli("changes", config=config)
+        assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+        assert f"{where} min_significance must be a number from 0 to 1" in result.err
+    config.write_text(text.replace("min_significance = 0.5", "min_significance = -1"),
+                      encoding="utf-8")
+    result = run_cli("changes", config=config)
+    assert result.code == 2 and "watch 'taiwan' min_significance must be" in result.err
+
+
+ZH_TITLE = "2020年7月3日外交部发言人汪文斌主持例行记者会"
+ZH = ("肯尼亚外长将于3月3日至5日访华。\n路透社记者：部长下周会访问肯尼亚吗？\n"
+      "汪文斌：我们会适时发布消息。\n中央广播电视总台记者：中方如何看待论坛？\n汪文斌：论坛取得了成功。")
+
+
+def test_a_chinese_edit_says_which_english_exchange_it_concerns(tmp_path):
+    import dataclasses
+
+    from briefwatch.jobs.config import load_config
+    from briefwatch.storage.pairings import update_pairings
+    from briefwatch.storage.versions import record
+
+    def zh(text: str):
+        return dataclasses.replace(stored(text, "http://127.0.0.1/zh.shtml", ZH_TITLE),
+                                   source="mfa-zh")
+
+    with Webhook() as hook:
+        config, db = stored_world(tmp_path, [hook.url()], 'pair = "mfa-zh"\n[[sources]]\n'
+                                  'name = "mfa-zh"\nspider = "mfa"\n'
+                                  'start_urls = ["http://127.0.0.1:9/chn/"]\n')
+        series = [(s.name, s.pair) for s in load_config(config).sources if s.pair]
+        names = load_config(config).names()
+        record(db, None, stored(BRIEFING, "http://127.0.0.1/en.shtml"))
+        record(db, None, zh(ZH))
+        update_pairings(db, series, names, None)
+        assert run_cli("notify", config=config).code == 0
+        record(db, None, zh(ZH.replace("论坛取得了成功", "论坛取得了圆满成功")))
+        update_pairings(db, series, names, None)
+        db.close()
+        assert run_cli("notify", config=config).code == 0
+    told = hook.posts[1]["message"].split("\n")
+    assert "  in English: the question from CCTV (“How does China view the forum?”)" in told
+    assert sum("in English" in line for line in told) == 1

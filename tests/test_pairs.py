@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from briefwatch.jobs import demo as ds
 from briefwatch.storage.text.names import load_names
@@ -228,7 +229,9 @@ def test_divergence_reaches_the_webhook_and_the_feed_and_a_first_crawl_sums_it_u
                          per_page=10)
         _crawl(config, "--revisit", "all")
         second = hook.posts[-1]
-        assert "1 edited, 1 divergent" in second["title"]
+        # the subject says the news: the question cut, and the divergence it made (+1 more)
+        assert re.fullmatch(r"briefwatch: .+ question removed from \w{3} \d+ briefing "
+                            r"\(\+1 more\)", second["title"]), second["title"]
         assert "DIVERGENT:" in second["message"]
         assert "not in the English transcript" in second["message"]
     feed = (tmp_path / "feed.atom").read_text(encoding="utf-8")

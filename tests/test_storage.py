@@ -42,7 +42,8 @@ def test_schema(db):
     assert [c.name for c in db["suspects"].columns] == [
         "id", "run", "document", "detected_at", "reason", "http_status", "canonical_hash"]
     assert [c.name for c in db["events"].columns] == [
-        "id", "run", "document", "version", "kind", "detected_at", "summary", "notified_at"]
+        "id", "run", "document", "version", "kind", "detected_at", "summary", "notified_at",
+        "edit_class", "significance"]
     assert [c.name for c in db["channels"].columns] == [
         "key", "label", "since_event", "added", "last_attempt", "last_error"]
     assert [c.name for c in db["deliveries"].columns] == ["event", "channel", "sent_at"]
@@ -50,7 +51,8 @@ def test_schema(db):
         "m001_initial", "m002_version_turns", "m003_notifications", "m004_revisits_and_copies",
         "m005_suspect_fetches", "m006_word_search", "m007_pairings",
         "m008_evidence_and_archive", "m009_compact_raw_pages",
-        "m010_read_indexes", "m011_listing_reach", "m012_turns_and_pairings_anew"]
+        "m010_read_indexes", "m011_listing_reach", "m012_turns_and_pairings_anew",
+        "m014_edit_classes"]
 
 
 def test_new_unchanged_edited(db):
@@ -69,7 +71,9 @@ def test_new_unchanged_edited(db):
     assert events(db, kind="edited")[0]["summary"] == {
         "paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
         "words_changed": 1, "turns_added": 0, "turns_removed": 0, "turns_changed": 1,
-        "questions_removed": []}
+        "questions_removed": [], "exchange_turns_added": 0, "exchange_turns_removed": 0,
+        "sentences_added": 0, "sentences_removed": 0, "edit_runs": 1, "typo_runs": 0,
+        "key_terms": [], "words_total": 4}
 
 
 def test_extractor_change_is_not_an_edit_when_old_html_reextracts_the_same(db):

@@ -42,9 +42,10 @@ def test_a_retitled_transcript_says_so_in_every_summary(tmp_path):
 
         changes = run_cli("changes", config=config)
         assert changes.code == 0, changes.err
-        assert f"    {SAID}\n" in changes.out
+        # each summary line starts with the edit's class and significance
+        assert f"    [title 0.15] {SAID}\n" in changes.out
         back = f"title changed: “{NEW_TITLE}” → “{OLD_TITLE}”, 1 paragraph changed"
-        assert f"    {back}, 1 word changed" in changes.out
+        assert f"    [title 0.30] {back}, 1 word changed" in changes.out
         rows = run_cli("changes", "--json", "--kind", "edited", config=config).jsonl()
         assert [r["summary"]["title_changed"] for r in rows] == [
             {"from": OLD_TITLE, "to": NEW_TITLE}, {"from": NEW_TITLE, "to": OLD_TITLE}]

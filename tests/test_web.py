@@ -255,3 +255,21 @@ def test_help():
     diff = run_cli("diff", "--help")
     for fmt in ("unified", "words", "side-by-side", "html", "json", "turns"):
         assert fmt in diff.out
+
+
+def test_the_timeline_sorts_and_filters_by_significance(server, edited):
+    status, _, page = get(server + "/changes?sort=significance")
+    assert status == 200
+    shown = [float(s) for s in re.findall(r'class="meta edit-class"[^>]*>\w+ ([\d.]+)<', page)]
+    assert shown and shown == sorted(shown, reverse=True)
+    assert 'class="meta edit-class"' in page and ">exchange " in page
+    # the edit that removed a question is the most significant one
+    first = page.index('class="kind kind-edited"')
+    assert first < page.index('class="kind kind-new"')
+    _, _, filtered = get(server + "/changes?min=0.55&sort=significance")
+    assert 'class="kind kind-new"' not in filtered and 'class="kind kind-edited"' in filtered
+    assert all(float(s) >= 0.55 for s in re.findall(
+        r'class="meta edit-class"[^>]*>\w+ ([\d.]+)<', filtered))
+    for bad in ("min=2", "min=high", "min=nan", "sort=loudest"):
+        status, _, page = get(f"{server}/changes?{bad}")
+        assert status == 400, bad

@@ -2,7 +2,7 @@
 family of commands. Each command parses its options, calls a library function, and renders
 the result (the JSON records of jobs.contract, the drawings of jobs.render).
 
-- crawling.py: crawl, archive, compact
+- crawling.py: crawl, archive, compact, reindex
 - reading.py: changes, list, show, history, search, serve
 - diffing.py: diff
 - languages.py: pairs, compare, exchanges

@@ -15,6 +15,22 @@ from briefwatch.jobs.config import load_config, resolve_config_path
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EVENT_KINDS = ("new", "edited", "removed", "restored", "divergent")
+# SQLite's integers are 64-bit: a count, an ID or a version past this is nothing stored, and
+# must be refused as bad usage before it reaches a query (an OverflowError otherwise).
+SQLITE_MAX = 2**63 - 1
+
+
+class _Count(click.IntRange):
+    """click's IntRange whose help says only the bound a user means ([x>=1])."""
+
+    def _describe_range(self) -> str:
+        return "" if self.min == -SQLITE_MAX - 1 else f"x>={self.min}"
+
+
+def count(minimum: int | None = 1) -> click.IntRange:
+    """The type of a --limit (`minimum` 1), --run, --version, --from or --to (None: any): a
+    whole number SQLite holds."""
+    return _Count(-SQLITE_MAX - 1 if minimum is None else minimum, SQLITE_MAX)
 # On a terminal each kind of event has its colour (click drops colours when the output is not
 # a terminal; NO_COLOR=1 drops them everywhere).
 KIND_COLOURS = {"new": "green", "edited": "yellow", "removed": "red", "restored": "cyan",
@@ -120,18 +136,16 @@ def lookup(fn, *args):
         raise Failure(str(exc)) from None
 
 
-def iso(value: str) -> str:
-    """A --since given as an ISO 8601 date or time, in UTC."""
-    import datetime as dt
+def iso(value: str, zone: str = "UTC", *, day: bool = False) -> str:
+    """A --since as a moment in UTC: an ISO 8601 date or time, or as people say it (`1d`,
+    `12h`, `yesterday`, `monday`: jobs.when.since, days starting at midnight in `zone`);
+    `day`: the date it falls on, for the filters of conference dates."""
+    from briefwatch.jobs.when import BadSince, since
 
     try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise Failure(f"--since {value!r} is not an ISO 8601 date or time "
-                      f"(e.g. 2026-11-01 or 2026-11-01T08:00)", EXIT_USAGE) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC).isoformat(timespec="seconds")
+        return since(value, zone, day=day)
+    except BadSince as exc:
+        raise Failure(f"--since {value!r}: {exc}", EXIT_USAGE) from None
 
 
 def check_source(obj: Context, db, source: str | None) -> None:

@@ -1,5 +1,6 @@
 """Commands that fetch: `crawl` (the live sites), `archive` (a web archive's captures), and
-`compact`, which rewrites what was fetched into less space."""
+`compact`, which rewrites what was fetched into less space, and `reindex`, which rebuilds the
+search index."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from briefwatch.jobs.cli.common import (
     Failure,
     echo_suspects,
     emit_json,
+    iso,
     pass_ctx,
     require_sources,
     safe,
@@ -82,7 +84,7 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     if as_json:
         emit_json(contract.crawl_record(summary))
     else:
-        click.echo(summary.line())
+        click.echo(safe(summary.line()))
         echo_suspects(summary.suspects)
     warn_failed_deliveries(summary.deliveries)
     if summary.status == "interrupted":
@@ -113,9 +115,39 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     for name, failure in unreachable.items():
         click.echo(f"briefwatch: warning: source {name}: listing unreachable: {safe(failure)}",
                    err=True)
+    if summary.index_damage:
+        from briefwatch.storage.searchindex import REBUILD
+
+        click.echo(f"briefwatch: warning: the search index is damaged "
+                   f"({safe(summary.index_damage)}); '{REBUILD}' rebuilds it from the stored "
+                   f"versions", err=True)
     if unreachable and len(unreachable) == len(summary.sources):
         raise Failure(f"no source could be reached (run {summary.run}); check the start_urls "
                       f"and the network")
+
+
+@cli.command()
+@pass_ctx
+def reindex(obj: Context) -> None:
+    """Rebuild the full-text index of every stored version (what `search` reads), when it
+    is damaged: `search` and `crawl` say so. Takes the crawl lock; the file is rewritten.
+
+    \b
+    Example:
+      briefwatch reindex
+    """
+    from briefwatch.storage.db import open_db
+    from briefwatch.storage.lock import Locked, crawl_lock
+    from briefwatch.storage.searchindex import rebuild
+
+    path = obj.config.storage_path
+    open_db(path, create=False).close()  # a clear error when there is no database
+    try:
+        with crawl_lock(path):
+            indexed = rebuild(path)
+    except Locked as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"reindexed {indexed} versions")
 
 
 
@@ -124,8 +156,8 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
 @click.option("--source", "source_names", metavar="S", multiple=True,
               help="Only this source (repeatable) [default: every source].")
 @click.option("--url", metavar="URL|ID", help="Only this transcript.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-              help="Only captures made on or after this day.")
+@click.option("--since", metavar="DATE",
+              help="Only captures made on or after this day (or 1d, 2w, yesterday, monday).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               help="Only captures made on or before this day.")
 @click.option("--discover", is_flag=True,
@@ -152,12 +184,13 @@ def archive(obj: Context, source_names, url, since, until, discover, as_json, ve
 
     config = obj.config
     require_sources(config)
-    if since and until and since > until:
+    since = iso(since, obj.zone, day=True) if since else None
+    if since and until and since > until.date().isoformat():
         raise Failure("--since is after --until: no capture can be in that period", EXIT_USAGE)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         summary = run(config, list(source_names) or None, url=url,
-                      since=since.date().isoformat() if since else None,
+                      since=since,
                       until=until.date().isoformat() if until else None, discover=discover,
                       verbose=verbose)
     except (Locked, NotFound) as exc:

@@ -12,6 +12,7 @@ from briefwatch.jobs.cli.common import (
     EXIT_USAGE,
     Context,
     Failure,
+    count,
     emit_json,
     lookup,
     pass_ctx,
@@ -26,9 +27,10 @@ DIFF_FORMATS = ("unified", "words", "side-by-side", "html", "json", "turns")
 @cli.command()
 @utc_option
 @click.argument("ref", metavar="URL|ID")
-@click.option("--from", "old", type=int, metavar="N", help="Old version [default: next to last].")
-@click.option("--to", "new", type=int, metavar="M", help="New version [default: latest].")
-@click.option("-U", "--context", "context_lines", type=click.IntRange(0), default=1,
+@click.option("--from", "old", type=count(None), metavar="N",
+              help="Old version [default: next to last].")
+@click.option("--to", "new", type=count(None), metavar="M", help="New version [default: latest].")
+@click.option("-U", "--context", "context_lines", type=count(0), default=1,
               show_default=True, help="Unchanged paragraphs shown around each change.")
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="unified",
               show_default=True, help="How to show the changes (see above).")

@@ -46,18 +46,27 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
     if source:
         config.source(source)
     if since:
-        since = iso(since)[:10]
+        since = iso(since, obj.zone, day=True)
     db = obj.read()
+    if not series and not as_json:
+        click.echo("no series configured: pair two sources with `pair` (see the README)",
+                   err=True)
+        return
+    shown_any = False
     if unpaired:
         for row in pairings.unpaired(db, series, source=source, since=since):
+            shown_any = True
             if as_json:
                 emit_json(contract.unpaired_record(row))
             else:
                 click.echo(f"{row['published'] or '?':<10}  {safe(row['source'])}  "
                            f"{safe(row['title'])}\n    {safe(row['url'])}")
+        if not shown_any and not as_json:
+            click.echo("no unpaired transcripts", err=True)
         return
     names = config.names()
     for row in pairings.pairings(db, source=source, since=since, divergent=divergent):
+        shown_any = True
         for language in ("en", "zh"):
             row[f"missing_in_{language}"] = [names.named_outlet(e)
                                              for e in row[f"missing_in_{language}"]]
@@ -76,6 +85,9 @@ def pairs(obj: Context, source, since, divergent, unpaired, as_json) -> None:
                 who = f"from {outlet} " if outlet else ""
                 click.echo(f"    question {safe(who)}(“{safe(entry['first_words'])}”) "
                            f"not in the {where} transcript")
+    if not shown_any and not as_json:
+        click.echo(f"no {'divergent ' if divergent else ''}conferences in both languages"
+                   + (" match" if source or since else " yet"), err=True)
 
 
 @cli.command()
@@ -166,9 +178,11 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, removed, with_o
     from briefwatch.storage.text.names import shown
 
     if since:
-        since = iso(since)[:10]
+        since = iso(since, obj.zone, day=True)
+    shown_any = False
     for row, exchange in exchange_rows(obj, source, outlet, spokesperson, since,
                                         removed=removed, opening=with_opening):
+        shown_any = True
         if as_json:
             emit_json(row)
             continue
@@ -189,6 +203,8 @@ def exchanges(obj: Context, source, outlet, spokesperson, since, removed, with_o
                    + f"\n    {safe(opening)}"
                    + (f"\n    {safe(row['url'])}  (briefwatch diff {row['id']} --from {last} "
                       f"--to {last + 1} --format turns)" if last is not None else ""))
+    if not shown_any and not as_json:
+        click.echo(f"no {'removed ' if removed else ''}exchanges match", err=True)
 
 
 def _first_line(text: str, width: int = 80) -> str:

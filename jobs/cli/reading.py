@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -14,6 +15,7 @@ from briefwatch.jobs.cli.common import (
     Failure,
     check_source,
     coloured,
+    count,
     emit_json,
     iso,
     lookup,
@@ -29,16 +31,19 @@ from briefwatch.jobs.cli.group import cli
 @click.option("--since", metavar="ISO", help="Only events detected at or after this time.")
 @click.option("--kind", type=click.Choice(EVENT_KINDS), help="Only events of this kind.")
 @click.option("--source", metavar="S", help="Only events of this source.")
-@click.option("--run", "run_id", type=int, metavar="N", help="Only events found by run N.")
+@click.option("--run", "run_id", type=count(None), metavar="N", help="Only events found by run N.")
 @click.option("--watch", "watch_name", metavar="NAME",
               help="Only events concerning the terms of [[watch]] NAME, the passages quoted.")
-@click.option("--limit", type=click.IntRange(1), metavar="N", help="Only the N latest events.")
-@click.option("--order", type=click.Choice(["newest", "oldest"]),
-              help="Which come first [default: newest; with --json, oldest].")
+@click.option("--limit", type=count(), metavar="N", help="Only the N latest events.")
+@click.option("--order", type=click.Choice(["newest", "oldest", "significance"]),
+              help="Which come first [default: newest; with --json, oldest; significance: "
+                   "the most significant].")
+@click.option("--min-significance", type=click.FloatRange(0, 1), metavar="X",
+              help="Only events at least this significant (0 to 1; see the README).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @pass_ctx
 def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
-            as_json) -> None:
+            min_significance, as_json) -> None:
     """What was new, edited, removed or restored, newest first (with --json, oldest first,
     as a log is read).
 
@@ -48,6 +53,7 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
       briefwatch changes --run 12
       briefwatch changes --watch taiwan
       briefwatch changes --since 2026-11-01 --json | jq .url
+      briefwatch changes --min-significance 0.5 --order significance
     """
     from briefwatch.storage.documents import events
     from briefwatch.storage.text.diff import describe
@@ -55,16 +61,18 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
     watch = obj.config.watch(watch_name) if watch_name else None
     names = obj.config.names()
     if since:
-        since = iso(since)
+        since = iso(since, obj.zone)
     db = obj.read()
     check_source(obj, db, source)
+    ranked = order == "significance"
+    chosen = {"since": since, "kind": kind, "source": source, "run": run_id,
+              "min_significance": min_significance, "by_significance": ranked}
     if watch:
-        found = _concerning(db, events(db, since=since, kind=kind, source=source, run=run_id),
-                            watch)
-        found = found[-limit:] if limit else found
+        found = _concerning(db, events(db, **chosen), watch)
+        found = (found[:limit] if ranked else found[-limit:]) if limit else found
     else:
-        found = events(db, since=since, kind=kind, source=source, run=run_id, newest=limit)
-    if (order or ("oldest" if as_json else "newest")) == "newest":
+        found = events(db, newest=limit, **chosen)
+    if not ranked and (order or ("oldest" if as_json else "newest")) == "newest":
         found.reverse()
     for event in found:
         record = contract.event_record(event, names, event["passages"] if watch else None)
@@ -72,6 +80,8 @@ def changes(obj: Context, since, kind, source, run_id, watch_name, limit, order,
             emit_json(record)
         else:
             detail = safe(describe(event["summary"], names))
+            if event.get("edit_class"):
+                detail = f"[{event['edit_class']} {event['significance']:.2f}] {detail}".rstrip()
             what = record["transcript_kind"]
             click.echo(f"{obj.when(event['detected_at'])}  {coloured(event['kind'], 8)} "
                        f"{safe(event['source'])}  "
@@ -102,7 +112,7 @@ def _concerning(db, found: list[dict], watch) -> list[dict]:
 @click.option("--since", metavar="DATE", help="Only conferences on or after this date.")
 @click.option("--status", type=click.Choice(["active", "removed"]),
               help="Only transcripts still on the site, or only those removed from it.")
-@click.option("--limit", type=click.IntRange(1), metavar="N",
+@click.option("--limit", type=count(), metavar="N",
               help="Only the N newest conferences.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one transcript per line.")
 @pass_ctx
@@ -117,10 +127,13 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
     from briefwatch.storage.documents import list_documents
 
     if since:
-        since = iso(since)[:10]
+        since = iso(since, obj.zone, day=True)
     db = obj.read()
     check_source(obj, db, source)
     rows = list_documents(db, source, since=since, status=status, limit=limit)
+    if not rows and not as_json:
+        click.echo("no transcripts match" if source or since or status
+                   else "no transcripts stored yet: run 'briefwatch crawl'", err=True)
     if rows and not as_json:
         click.echo(f"{'ID':>6}  {'CONFERENCE':<10}  {'VER':<4} {'STATUS':<7} SOURCE  TITLE")
     for doc in map(contract.transcript_record, rows):
@@ -136,7 +149,8 @@ def list_(obj: Context, source, since, status, limit, as_json) -> None:
 @cli.command()
 @utc_option
 @click.argument("ref", metavar="URL|ID")
-@click.option("--version", "n", type=int, metavar="N", help="Show version N [default: latest].")
+@click.option("--version", "n", type=count(None), metavar="N",
+              help="Show version N [default: latest].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @pass_ctx
 def show(obj: Context, ref, n, as_json) -> None:
@@ -221,7 +235,7 @@ def history(obj: Context, ref, as_json) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one transcript per line.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=count(), default=50, show_default=True)
 @click.option("--outlet", metavar="NAME",
               help="Only where the passage is in an exchange asked by this outlet (any form).")
 @click.option("--spokesperson", metavar="NAME",
@@ -252,6 +266,13 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
                           else None, names=names)
     except BadQuery as exc:
         raise Failure(str(exc), EXIT_USAGE) from None
+    except sqlite3.DatabaseError as exc:
+        from briefwatch.storage.searchindex import REBUILD, is_damage
+
+        if not is_damage(exc):
+            raise
+        raise Failure(f"the search index is damaged ({exc}); '{REBUILD}' rebuilds it from "
+                      f"the stored versions") from None
     for hit in map(contract.search_record, hits):
         if as_json:
             emit_json(hit)

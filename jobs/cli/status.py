@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import click
 from briefwatch.jobs import contract
-from briefwatch.jobs.cli.common import Context, echo_suspects, emit_json, pass_ctx, safe, utc_option
+from briefwatch.jobs.cli.common import (
+    Context,
+    count,
+    echo_suspects,
+    emit_json,
+    pass_ctx,
+    safe,
+    utc_option,
+)
 from briefwatch.jobs.cli.group import cli
 
 
 @cli.command()
 @utc_option
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one run per line.")
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--limit", type=count(), default=20, show_default=True)
 @pass_ctx
 def runs(obj: Context, as_json, limit) -> None:
     """Past crawl runs: when, how they ended, and what they found.

@@ -100,3 +100,14 @@ def validate_apprise_urls(urls: tuple[str, ...], where: str, label: str) -> None
                 f"{where}: {label}: {scheme}://… is not a valid apprise URL "
                 f"(see https://github.com/caronc/apprise/wiki)"
             )
+
+
+def significance(table: dict[str, Any], where: str, label: str) -> float | None:
+    """`min_significance` of [notify] or a [[watch]]: a number from 0 to 1, or None."""
+    value = table.get("min_significance")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"{where}: {label} min_significance must be a number from 0 to 1 "
+                          f"(e.g. 0.5: edits that remove an exchange, removals), not {value!r}")
+    return float(value)

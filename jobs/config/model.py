@@ -72,6 +72,8 @@ class Watch:
     name: str
     terms: tuple[str, ...]
     notify: tuple[str, ...] = ()  # apprise URLs or tags of [notify] urls; none: changes only
+    # Only events at least this significant (storage.text.editclass) concern it; None: all.
+    min_significance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class Config:
     watches: tuple[Watch, ...] = ()
     base_url: str | None = None  # [serve] base_url: where `briefwatch serve` is reached
     archive: ArchiveSettings = ArchiveSettings()
+    # [notify] min_significance: channels hear only of events at least this significant.
+    min_significance: float | None = None
 
     @property
     def notify_urls(self) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from briefwatch.jobs.config.checks import (
     only_keys,
     section,
+    significance,
     string_list,
     typed,
     validate_apprise_urls,
@@ -112,7 +113,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         validate_cron(crawl.full_revisit, crawl.timezone, where, "[crawl] full_revisit")
 
     notify = section(data, "notify", where)
-    only_keys(notify, {"urls"}, where, "[notify]")
+    only_keys(notify, {"urls", "min_significance"}, where, "[notify]")
+    min_significance = significance(notify, where, "[notify]")
     channels = tuple(_channel(url) for url in string_list(notify, "urls", where, "[notify]"))
     validate_apprise_urls(tuple(c.url for c in channels), where, "[notify] urls")
 
@@ -143,7 +145,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     check_pairs(sources, where)
     watches = _watches(data.get("watch", []), where, channels)
     return Config(path, storage_path, crawl, channels, sources, feed_path, cluster, names_file,
-                  watches, _base_url(section(data, "serve", where), where), archive)
+                  watches, _base_url(section(data, "serve", where), where), archive,
+                  min_significance)
 
 
 def _base_url(table: dict[str, Any], where: str) -> str | None:
@@ -168,7 +171,7 @@ def _watches(raw: Any, where: str, channels: tuple[Channel, ...]) -> tuple[Watch
             raise ConfigError(f"{where}: watch[{index}] must be a table")
         name = table.get("name")
         label = f"watch {name!r}" if isinstance(name, str) else f"watch[{index}]"
-        only_keys(table, {"name", "terms", "notify"}, where, label)
+        only_keys(table, {"name", "terms", "notify", "min_significance"}, where, label)
         if not isinstance(name, str) or not SOURCE_NAME.match(name):
             raise ConfigError(f"{where}: {label}: 'name' must be lower-case letters, digits, "
                               f"'-' or '_' (e.g. name = \"taiwan\")")
@@ -184,7 +187,7 @@ def _watches(raw: Any, where: str, channels: tuple[Channel, ...]) -> tuple[Watch
                                   f"look for")
         notify = tuple(string_list(table, "notify", where, label))
         validate_routes(notify, channels, where, label)
-        watches.append(Watch(name, terms, notify))
+        watches.append(Watch(name, terms, notify, significance(table, where, label)))
     return tuple(watches)
 
 

@@ -28,6 +28,7 @@ from briefwatch.jobs.demo.briefings import (
     drop_exchange,
     invent_briefing,
     invent_briefings,
+    polish,
     question_indices,
     reword,
 )
@@ -41,6 +42,6 @@ __all__ = [
     "ANNOUNCEMENTS", "ANSWERS", "CITIES", "COUNTRIES", "GENERATIONS", "MONTHS", "OUTLETS",
     "Q_ASK", "Q_CONTEXT", "SPOKESPERSONS", "SWAPS", "TOPICS", "Archive", "Briefing",
     "Generation", "LocalSite", "SiteHandler", "article_body", "drop_exchange", "invent_briefing",
-    "invent_briefings", "question_indices", "render_article", "render_body", "render_listing",
-    "reword", "run_demo", "write_archive", "write_error_page",
+    "invent_briefings", "question_indices", "polish", "render_article", "render_body",
+    "render_listing", "reword", "run_demo", "write_archive", "write_error_page",
 ]

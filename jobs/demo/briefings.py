@@ -227,3 +227,20 @@ def drop_exchange(b: Briefing, index: int = 0) -> Briefing:
     index = range(len(questions))[index]
     end = questions[index + 1] if index + 1 < len(questions) else len(b.paragraphs)
     return replace(b, paragraphs=b.paragraphs[:questions[index]] + b.paragraphs[end:])
+
+
+def polish(b: Briefing) -> Briefing:
+    """The same briefing with one phrase of its first answer that has one polished, as the
+    real site does ("in due course" -> "in a timely manner"): an edit that reads naturally."""
+    i = _li(b.lang)
+    questions = question_indices(b)
+    paras = list(b.paragraphs)
+    for k in range(questions[0], len(paras)) if questions else ():
+        if k in questions:
+            continue
+        for swap in SWAPS:
+            old, new = swap[2 * i], swap[2 * i + 1]
+            if old in paras[k]:
+                paras[k] = paras[k].replace(old, new, 1)
+                return replace(b, paragraphs=tuple(paras))
+    return reword(b)

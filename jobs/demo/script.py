@@ -1,8 +1,11 @@
 """`briefwatch demo`: the whole loop, offline, in well under a minute.
 
-A local copy of the Foreign Ministry's English archive (invented transcripts in the real
-template) is served on 127.0.0.1 and crawled; then a new briefing is published and an older one
-reworded, the way the ministry does, and a second crawl flags both and shows the diff.
+A local copy of the Foreign Ministry's English and Chinese archives (invented transcripts in
+the real templates, the same conferences in both languages) is served on 127.0.0.1 and crawled
+as one series; then a new briefing is published, an older one polished, and a question cut
+from the English transcript of another while the Chinese keeps it, the way the ministry does.
+A second crawl flags them, tells which conference now differs between its languages, and shows
+the edit as a journalist reads it (`diff --format turns`) beside the unified diff.
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ concurrency_per_domain = 8
 name = "mfa-en"
 spider = "mfa"
 start_urls = ["{start_url}"]
+pair = "mfa-zh"
+
+[[sources]]
+name = "mfa-zh"
+spider = "mfa"
+start_urls = ["{zh_start_url}"]
 """
 
 
@@ -68,7 +77,7 @@ def _wait_for_stop() -> None:
 def _demo(base: Path, echo: Callable[[str], None],
           command: Callable[[list[str]], None], *, serve: bool) -> None:
     from briefwatch.jobs.crawl import run
-    from briefwatch.jobs.demo.briefings import invent_briefings, reword
+    from briefwatch.jobs.demo.briefings import drop_exchange, invent_briefings, polish
     from briefwatch.jobs.demo.server import LocalSite
     from briefwatch.jobs.demo.site import write_archive
 
@@ -78,35 +87,56 @@ def _demo(base: Path, echo: Callable[[str], None],
         old.unlink()
     site_root = base / "site"
     # The generator skips weekends: the newest briefing is the last weekday up to today, and
-    # the archive the demo starts from ends the weekday before it.
-    newest = invent_briefings("en", dt.date.today(), count=1, seed=8)[0]
-    briefings = invent_briefings("en", newest.date - dt.timedelta(days=1), count=12, seed=7)
+    # the archive the demo starts from ends the weekday before it. The same seeds in both
+    # languages: a day's Chinese briefing is its English one's original, exchange for exchange.
+    def archive_of(lang: str) -> tuple[object, list]:
+        newest = invent_briefings(lang, dt.date.today(), count=1, seed=8)[0]
+        return newest, invent_briefings(lang, newest.date - dt.timedelta(days=1), count=12,
+                                        seed=7)
+
+    newest, briefings = archive_of("en")
+    zh_newest, zh_briefings = archive_of("zh")
+    generations = {"en": "en-2024", "zh": "zh-2024"}
     archive = write_archive(site_root, "en-2024", briefings, per_page=5, visits=1200)
+    zh_archive = write_archive(site_root, "zh-2024", zh_briefings, per_page=5, visits=1200)
     with LocalSite(site_root) as site:
         config_path = base / "briefwatch.toml"
-        config_path.write_text(DEMO_CONFIG.format(start_url=site.url(archive.listing_path)),
-                               encoding="utf-8")
+        config_path.write_text(DEMO_CONFIG.format(
+            start_url=site.url(archive.listing_path),
+            zh_start_url=site.url(zh_archive.listing_path)), encoding="utf-8")
         config = load_config(config_path)
 
-        echo(f"1. A local copy of the Foreign Ministry's English archive is served at "
-             f"{site.base_url}\n   ({len(briefings)} briefings on {archive.pages} listing "
-             f"pages). First crawl, which walks the whole archive:")
+        echo(f"1. A local copy of the Foreign Ministry's English and Chinese archives is served "
+             f"at\n   {site.base_url} ({len(briefings)} conferences in each language, "
+             f"{archive.pages} listing pages each),\n   followed as one series. First crawl, "
+             f"which walks the whole archive and pairs each\n   conference's two transcripts:")
         first = run(config)
         echo("   " + first.line())
 
-        edited = reword(briefings[1], seed=3)
-        published = [newest, briefings[0], edited, *briefings[2:]]
-        write_archive(site_root, "en-2024", published, per_page=5, visits=1733)
-        echo(f"\n2. The site publishes a new briefing ({newest.date}) and quietly rewords the "
-             f"one of {edited.date};\n   its visit counter and sidebars change too. "
+        edited = polish(briefings[1])
+        cut = drop_exchange(briefings[2], 1)
+        write_archive(site_root, generations["en"], [newest, briefings[0], edited, cut,
+                                                     *briefings[3:]], per_page=5, visits=1733)
+        write_archive(site_root, generations["zh"], [zh_newest, *zh_briefings], per_page=5,
+                      visits=1733)
+        echo(f"\n2. The site publishes a new briefing ({newest.date}) in both languages, "
+             f"polishes the English\n   of {edited.date}, and cuts a question from the English "
+             f"of {cut.date} (the Chinese keeps it);\n   visit counters and sidebars change too. "
              f"Second crawl:")
         second = run(config)
         echo("   " + second.line())
 
-        echo(f"\n3. briefwatch changes --run {second.run}")
-        command(["--config", str(config_path), "changes", "--run", str(second.run)])
+        echo(f"\n3. briefwatch changes --run {second.run} --order significance")
+        command(["--config", str(config_path), "changes", "--run", str(second.run), "--order",
+                 "significance"])
+        echo("\n4. briefwatch pairs --divergent")
+        command(["--config", str(config_path), "pairs", "--divergent"])
+        cut_url = site.url(archive.article_paths[cut.number])
+        echo(f"\n5. briefwatch diff {cut_url} --format turns")
+        command(["--config", str(config_path), "diff", cut_url, "--format", "turns"])
         url = site.url(archive.article_paths[edited.number])
-        echo(f"\n4. briefwatch diff {url}")
+        echo(f"\n6. briefwatch diff {url} --format turns, and the unified diff")
+        command(["--config", str(config_path), "diff", url, "--format", "turns"])
         command(["--config", str(config_path), "diff", url])
         if serve:
             echo(f"\nThe demo site stays up at {site.base_url}/ (its pages are in "

@@ -42,7 +42,8 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
     from briefwatch.storage.text.diff import describe
 
     counts = Counter(e["kind"] for e in events)
-    title = "briefwatch: " + ", ".join(f"{counts[k]} {k}" for k in KIND_ORDER if counts[k])
+    title = "briefwatch: " + (headline(events, names) or ", ".join(
+        f"{counts[k]} {k}" for k in KIND_ORDER if counts[k]))
     if watches:
         title += f" (watch {', '.join(w.name for w in watches)})"
     lines: list[str] = []
@@ -95,6 +96,71 @@ def digest(events: list[dict], first_crawls: set[tuple[int, str]],
     return title, "\n".join(lines)
 
 
+# The subject says the news when the digest's most significant event is at least this
+# significant (an exchange removed, a transcript removed or restored); else it counts.
+HEADLINE_SIGNIFICANCE = 0.5
+
+
+def headline(events: list[dict], names) -> str | None:
+    """The digest's subject when its biggest event is news in itself: `EFE question removed
+    from Nov 27 briefing (+2 more)`; None otherwise. The biggest: the most significant
+    (storage.text.editclass), the first among equals; a new transcript is never one."""
+    from briefwatch.storage.text.diff import LANGUAGES, named_summary
+    from briefwatch.storage.text.names import shown
+
+    told = [e for e in events if e["kind"] != "new"
+            and (e.get("significance") or 0) >= HEADLINE_SIGNIFICANCE]
+    if not told:
+        return None
+    event = max(told, key=lambda e: e["significance"])
+    which = f"{_day(event)}{_kind(event)}"
+    summary = named_summary(event["summary"], names) or {}
+    kind = event["kind"]
+
+    def asked(entries: list[dict]) -> str:
+        outlets = [shown(q.get("outlet"), None) for q in entries if q.get("outlet")]
+        if not outlets:
+            return "question" if len(entries) == 1 else f"{len(entries)} questions"
+        listed = outlets[0] if len(outlets) == 1 else (
+            ", ".join(outlets[:-1]) + " and " + outlets[-1])
+        return f"{listed} question{'s' if len(entries) > 1 else ''}"
+
+    if kind == "removed":
+        said = f"{which} removed from the site"
+    elif kind == "restored":
+        said = f"{which} restored"
+    elif kind == "divergent" and summary.get("missing"):
+        language = LANGUAGES.get(summary["language"], summary["language"])
+        said = f"{asked(summary['missing'])} missing from the {language} {which}"
+    elif summary.get("questions_removed"):
+        said = f"{asked(summary['questions_removed'])} removed from {which}"
+    elif summary.get("exchange_turns_added") or summary.get("turns_added"):
+        said = f"exchange added to {which}"
+    elif summary.get("title_changed"):
+        said = f"{which} retitled"
+    else:
+        said = f"{which} edited"
+    more = len(events) - 1
+    return said + (f" (+{more} more)" if more else "")
+
+
+def _day(event: dict) -> str:
+    """`Nov 27 `: the conference's day, from its date (else none)."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(event.get("published") or "")
+    except ValueError:
+        return ""
+    return f"{day:%b} {day.day} "
+
+
+def _kind(event: dict) -> str:
+    from briefwatch.storage.text.kinds import kind_of
+
+    return kind_of(event["title"] or "", event["url"])
+
+
 def import_line(stats: dict, run: int) -> str:
     """`archive import found 12 earlier versions, 3 edits`, from an import's counts."""
     def many(n: int, word: str) -> str:
@@ -108,10 +174,13 @@ def import_line(stats: dict, run: int) -> str:
     return f"archive import found {', '.join(found)} ('briefwatch changes --run {run}')"
 
 
-def event_lines(event: dict, comparison, base_url: str | None) -> list[str]:
+def event_lines(event: dict, comparison, base_url: str | None,
+                english: list[dict] | None = None) -> list[str]:
     """What a digest says of an event beyond its one-line summary: for an edit (`comparison`,
-    storage.text.diff.Comparison) its turn sentences and excerpts, the passages its watches
-    quoted (`event["quoted"]`), and a link to the web view where [serve] base_url says."""
+    storage.text.diff.Comparison) its turn sentences and excerpts, for a Chinese edit the
+    paired English exchanges it concerns (`english`: storage.pairings.in_english), the
+    passages its watches quoted (`event["quoted"]`), and a link to the web view where
+    [serve] base_url says."""
     from briefwatch.jobs.render.terminal import excerpts
     from briefwatch.storage.text.diff import turn_sentence
 
@@ -122,6 +191,9 @@ def event_lines(event: dict, comparison, base_url: str | None) -> list[str]:
         if len(sentences) > MAX_SENTENCES:
             out.append(f"… and {len(sentences) - MAX_SENTENCES} more changes")
         out += excerpts(comparison, MAX_EXCERPTS)
+    for exchange in (english or [])[:MAX_SENTENCES]:
+        who = f"from {exchange['outlet']} " if exchange["outlet"] else ""
+        out.append(f"in English: the question {who}(“{exchange['first_words']}”)")
     quoted = event.get("quoted") or []
     out += [f"{q['watch']}: {q['change']} “{q['text']}”" for q in quoted[:MAX_QUOTED]]
     if len(quoted) > MAX_QUOTED:

@@ -62,7 +62,17 @@ def write(config: Config, db) -> Path | None:
     config.feed_path.parent.mkdir(parents=True, exist_ok=True)
     # Readers polling the file never see half of it.
     fd, tmp = tempfile.mkstemp(dir=config.feed_path.parent, prefix=".feed-")
+    # mkstemp makes the file 0600; a feed is for a web server to publish: give it the mode
+    # open() would have, 0666 less the umask.
+    os.fchmod(fd, 0o666 & ~_umask())
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.replace(tmp, config.feed_path)
     return config.feed_path
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

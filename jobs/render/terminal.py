@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
+from briefwatch.storage.text.cjk import CHARACTER as CJK_CHARACTER
 from briefwatch.storage.text.diff import Block, Comparison, turn_sentence
 
 # Without colour, inline marks in the style of wdiff and `git diff --word-diff=plain`.
@@ -245,15 +246,48 @@ def excerpts(comparison: Comparison, limit: int, width: int = 160) -> list[str]:
             marked = "".join(text if op == "=" else
                              f"{DEL_OPEN}{text}{DEL_CLOSE}" if op == "-" else
                              f"{INS_OPEN}{text}{INS_CLOSE}" for op, text in block.words)
+            marked = " ".join(marked.split())
             first = min((i for i in (marked.find(DEL_OPEN), marked.find(INS_OPEN)) if i >= 0),
                         default=0)
-            start = max(0, first - width // 4)
+            start = _word_start(marked, max(0, first - width // 4), first)
             head = "…" if start else ""
             out.append(f"~ “{head}{_cut(marked[start:], width - len(head))}”")
     return out
 
 
 def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters, cut at a word's end (or between two Chinese
+    characters), never inside a word, with `…`; a change mark left open is closed."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    if len(text) <= width:
+        return text
+    end = width - 1
+    while end > 0 and _inside_word(text, end):
+        end -= 1
+    if end == 0:  # one word longer than the line: cut it rather than say nothing
+        end = width - 1
+    head = text[:end].rstrip()
+    for opening, closing in ((DEL_OPEN, DEL_CLOSE), (INS_OPEN, INS_CLOSE)):
+        if head.rfind(opening) > head.rfind(closing):
+            head += closing
+    return head + "…"
+
+
+def _word_start(text: str, start: int, limit: int) -> int:
+    """The first word boundary at or after `start` (and not past `limit`)."""
+    while start < limit and _inside_word(text, start):
+        start += 1
+    return start
+
+
+def _inside_word(text: str, k: int) -> bool:
+    """Whether a cut before text[k] falls inside a word (letters or digits on both sides, not
+    Chinese, whose characters are each a word), or splits a surrogate pair."""
+    if not 0 < k < len(text):
+        return False
+    before, after = text[k - 1], text[k]
+    if "\ud800" <= before <= "\udbff":
+        return True
+    return (before.isalnum() and after.isalnum()
+            and not (CJK_CHARACTER.match(before) or CJK_CHARACTER.match(after)))
 

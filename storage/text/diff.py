@@ -759,6 +759,10 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
     def turns_with(change: str) -> int:
         return sum(1 + len(r.get("answers", ())) for r in changes if r["change"] == change)
 
+    def exchange_turns(change: str) -> int:
+        return sum(1 + len(r.get("answers", ())) for r in changes
+                   if r["change"] == change and r["role"] in ("question", "answer"))
+
     return {
         "paragraphs_added": counts["insert"], "paragraphs_removed": counts["delete"],
         "paragraphs_changed": counts["replace"], "words_changed": words,
@@ -768,7 +772,92 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
                                "first_words": r["first_words"]}
                               for r in changes
                               if r["change"] == "removed" and r["role"] == "question"],
+        # What the edit class and significance are read from (storage.text.editclass).
+        "exchange_turns_added": exchange_turns("added"),
+        "exchange_turns_removed": exchange_turns("removed"),
+        **edit_counts(blocks),
     }
+
+
+# -- what the edit class is read from (storage.text.editclass) ------------------------------
+
+# Terms whose appearance in removed or added text makes an edit matter more: what watchers of
+# the briefing rooms follow most (a user's own terms are [[watch]] terms, told apart there).
+KEY_TERMS = ("Taiwan", "Hong Kong", "Xinjiang", "Tibet", "Uyghur", "South China Sea",
+             "sanction", "human rights", "Ukraine", "Russia", "United States", "Japan",
+             "Philippines", "COVID", "台湾", "香港", "新疆", "西藏", "维吾尔", "南海", "制裁",
+             "人权", "乌克兰", "俄罗斯", "美国", "日本", "菲律宾", "新冠")
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])")
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def edit_counts(blocks: list[Block]) -> dict:
+    """The summary's keys for the edit class: `sentences_added`, `sentences_removed` (in
+    paragraphs added or removed, and within reworded ones: where one side has more sentences
+    in a run of differing ones), `edit_runs` (runs of changed words in reworded paragraphs),
+    `typo_runs` (those that only correct a few characters of one word, or punctuation),
+    `key_terms` (KEY_TERMS in the text removed or added, any case, also inside a longer word:
+    `Taiwanese`) and `words_total` (the new text's words). Cheap beside the comparison
+    itself (bench/EDITCLASS.md)."""
+    added = removed = runs = typos = total = 0
+    changed_text: list[str] = []
+    for block in blocks:
+        if block.new_text is not None:  # words split at spaces, unless Chinese: a share's base
+            text = block.new_text
+            total += count_words(text) if _CJK_CHAR.search(text) else len(text.split())
+        if block.op == "delete":
+            removed += len(sentences(block.old_text))
+            changed_text.append(block.old_text)
+        elif block.op == "insert":
+            added += len(sentences(block.new_text))
+            changed_text.append(block.new_text)
+        elif block.op == "replace":
+            old, new = sentences(block.old_text), sentences(block.new_text)
+            if len(old) > 1 or len(new) > 1:
+                matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+                for op, i1, i2, j1, j2 in matcher.get_opcodes():
+                    if op != "equal":  # as many as both sides have are reworded
+                        removed += max(0, (i2 - i1) - (j2 - j1))
+                        added += max(0, (j2 - j1) - (i2 - i1))
+            for gone, came in _runs(block.words):
+                runs += 1
+                typos += _typo(gone, came)
+                changed_text += [gone, came]
+    changed = "\n".join(changed_text).lower()
+    terms = sorted(term for term in KEY_TERMS if term.lower() in changed)
+    return {"sentences_added": added, "sentences_removed": removed, "edit_runs": runs,
+            "typo_runs": typos, "key_terms": terms, "words_total": total}
+
+
+def _runs(ops) -> list[tuple[str, str]]:
+    """Each run of changed words: (the text removed, the text added)."""
+    out, gone, came = [], "", ""
+    for op, text in [*ops, ("=", "")]:
+        if op == "=":
+            if gone or came:
+                out.append((gone, came))
+            gone = came = ""
+        elif op == "-":
+            gone += text
+        else:
+            came += text
+    return out
+
+
+def _typo(gone: str, came: str) -> bool:
+    """A few characters within one word (`Beijng` → `Beijing`), or punctuation alone."""
+    words_gone, words_came = count_words(gone), count_words(came)
+    if words_gone == 0 and words_came == 0:
+        return True
+    if words_gone != 1 or words_came != 1:
+        return False
+    a, b = gone.strip(), came.strip()
+    matched = sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+    return max(len(a), len(b)) - matched <= max(1, max(len(a), len(b)) // 4)
 
 
 # -- names -----------------------------------------------------------------------------------
