@@ -151,7 +151,7 @@ def compare(old_text: str, new_text: str, old_turns: list[dict] | None = None,
     new = old if new_text == old_text else paragraphs(new_text)
     if old == new:  # the same paragraphs: nothing to align, no turn changed
         blocks = [Block("equal", k, k, p, p) for k, p in enumerate(old)]
-        return Comparison(blocks, [], _summary([], []))
+        return Comparison(blocks, [], _summary(blocks, []))
     blocks = align(old, new, budget=budget)
     old_turns = old_turns if old_turns is not None else _one_block(old)
     new_turns = new_turns if new_turns is not None else _one_block(new)
@@ -803,12 +803,17 @@ def edit_counts(blocks: list[Block]) -> dict:
     `key_terms` (KEY_TERMS in the text removed or added, any case, also inside a longer word:
     `Taiwanese`) and `words_total` (the new text's words). Cheap beside the comparison
     itself (bench/EDITCLASS.md)."""
-    added = removed = runs = typos = total = 0
+    added = removed = runs = typos = 0
+    # words split at spaces, unless Chinese: a share's base. Text without Chinese is counted
+    # whole, in C: a 70,000-paragraph transcript is not looped over paragraph by paragraph.
+    new_text = "\n".join(b.new_text for b in blocks if b.new_text is not None)
+    if _CJK_CHAR.search(new_text):
+        total = sum(count_words(text) if _CJK_CHAR.search(text) else len(text.split())
+                    for text in new_text.split("\n"))
+    else:
+        total = len(new_text.split())
     changed_text: list[str] = []
-    for block in blocks:
-        if block.new_text is not None:  # words split at spaces, unless Chinese: a share's base
-            text = block.new_text
-            total += count_words(text) if _CJK_CHAR.search(text) else len(text.split())
+    for block in [b for b in blocks if b.op != "equal"]:
         if block.op == "delete":
             removed += len(sentences(block.old_text))
             changed_text.append(block.old_text)
