@@ -29,6 +29,8 @@ PAGE_SIZE = 100
 # A page number times PAGE_SIZE is an SQL offset: SQLite's integers are 64-bit.
 MAX_NUMBER = (2**63 - 1) // PAGE_SIZE
 SEARCH_PAGE = 50
+# Seconds a /t/ID/diff page may spend aligning before the rest is compared coarsely.
+DIFF_SECONDS = 2.0
 # Scraped text is escaped by the templates; this header is a second line of defence.
 SECURITY_HEADERS = [
     ("Content-Security-Policy",
@@ -244,6 +246,7 @@ class App:
             choose_versions,
             compare_versions,
         )
+        from briefwatch.storage.text.diff import Budget
 
         doc, versions = self._document(db, doc_id)
         numbers = [v["n"] for v in versions]
@@ -254,16 +257,27 @@ class App:
             raise HTTPError("404 Not Found", f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         context = None if params.get("context") == "all" else _int(params.get("context"), 1)
         by_n = {v["n"]: v for v in versions}
-        compared = compare_versions(by_n[old], by_n[new], self.names())
+        # A page's comparison stops aligning when its budget is spent or its client has gone
+        # (a server that can tell, as waitress does, says so in the environ): the rest is
+        # compared coarsely, and the page says so.
+        budget = Budget(DIFF_SECONDS, gone=environ.get("waitress.client_disconnected"))
+        compared = compare_versions(by_n[old], by_n[new], self.names(), budget)
         a, b, comparison = compared.old, compared.new, compared.comparison
         return render("diff.html", doc=doc, old=a, new=b, comparison=comparison,
                       rows=diff_rows(comparison, context), numbers=numbers,
                       context=context), "text/html; charset=utf-8"
 
     def search(self, db, environ, params):
-        from briefwatch.storage.search import BadQuery, search
+        from briefwatch.storage.search import BadQuery, QueryTooLong, check_query, search
 
-        query = " ".join((params.get("q") or "").split())
+        query = params.get("q") or ""
+        try:
+            check_query(query)
+        except QueryTooLong as exc:  # refused at once, the query not repeated
+            raise HTTPError("400 Bad Request", f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
+        except BadQuery:
+            pass  # said on the page below, as before
+        query = " ".join(query.split())
         page = max(1, _int(params.get("page"), 1))
         hits, error = [], None
         if query:

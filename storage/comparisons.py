@@ -62,18 +62,22 @@ class Compared:
         return not any(block.op != "equal" for block in self.comparison.blocks)
 
 
-def compare_versions(old: dict, new: dict, names) -> Compared:
+def compare_versions(old: dict, new: dict, names, budget=None) -> Compared:
     """Two stored versions compared: paragraphs aligned, words inside changed ones, and the
-    speaker turns (questions and answers) by `names`, the config's names table."""
+    speaker turns (questions and answers) by `names`, the config's names table. Work bounded
+    by the size of the change; past `budget` (storage.text.diff.Budget: by default
+    BUDGET_SECONDS; a web request's also ends when its client leaves) the rest is compared
+    coarsely and the comparison says so (`coarse`)."""
     from briefwatch.storage.text.diff import compare
     from briefwatch.storage.text.turns import turns_of
 
     return Compared(old, new, compare(old["text"], new["text"], turns_of(old), turns_of(new),
-                                      names=names))
+                                      names=names, budget=budget))
 
 
-def compare_stored(db, document: int, old: int, new: int, names) -> Compared:
-    """Versions `old` and `new` of a stored transcript, compared."""
+def compare_stored(db, document: int, old: int, new: int, names, budget=None) -> Compared:
+    """Versions `old` and `new` of a stored transcript, compared (within `budget`)."""
     from briefwatch.storage.documents import version
 
-    return compare_versions(version(db, document, old), version(db, document, new), names)
+    return compare_versions(version(db, document, old), version(db, document, new), names,
+                            budget)

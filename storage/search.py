@@ -19,8 +19,52 @@ _CJK = re.compile(f"([{cjk.LETTERS}])")
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
+# The longest query searched: a phrase is matched word by word in the index and in the text of
+# every version found, so a 16,000-word query cost minutes (issue 27). A quoted passage of a
+# few sentences fits.
+MAX_QUERY_WORDS = 100
+MAX_QUERY_CHARS = 1000
+# The longest match a snippet shows whole: past it, its start and end around an ellipsis (a
+# word of a megabyte matched by its first letters would otherwise be the snippet).
+SNIPPET_MATCH = 200
+
+
+# Of a longer query, only this many characters are read to say how long it is.
+_COUNTED = 1_000_000
+_INDEX_WORD = re.compile(r"[^\W_]+")
+
+
 class BadQuery(ValueError):
     pass
+
+
+class QueryTooLong(BadQuery):
+    """A query past MAX_QUERY_WORDS or MAX_QUERY_CHARS: refused before any search."""
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """A query as an error message or a page repeats it: its first `limit` characters."""
+    text = " ".join(text.split()) if len(text) <= 4 * limit else " ".join(
+        text[:4 * limit].split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def check_query(query: str) -> str:
+    """The passage a query searches for (spaces folded, a final `*` dropped), or BadQuery:
+    QueryTooLong past MAX_QUERY_CHARS characters or MAX_QUERY_WORDS words (each Chinese
+    character a word), checked before anything else is done with it."""
+    passage = " ".join(query[:_COUNTED].split()).rstrip("*").strip()
+    words = len(_INDEX_WORD.findall(index_form(passage)))
+    if words > MAX_QUERY_WORDS or len(passage) > MAX_QUERY_CHARS:
+        counted = "" if len(query) <= _COUNTED else "over "
+        plural = "s" if words != 1 else ""
+        raise QueryTooLong(f"the query has {counted}{words:,} word{plural} and {counted}"
+                           f"{len(passage):,} characters: search takes at most "
+                           f"{MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS:,} characters; "
+                           f"search for a shorter passage")
+    if not _WORD.search(passage):
+        raise BadQuery("search for a word or a phrase (letters or digits)")
+    return passage
 
 
 def index_form(text: str) -> str:
@@ -48,9 +92,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     person count. Best match: SQLite's bm25 over the newest CANDIDATES versions holding the
     passage.
     """
-    passage = " ".join(query.split()).rstrip("*").strip()
-    if not _WORD.search(passage):
-        raise BadQuery("search for a word or a phrase (letters or digits)")
+    passage = check_query(query)
     phrase = '"' + index_form(passage).replace('"', '""') + '"*'
     try:
         rows = list(db.query(
@@ -59,7 +101,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
             " ORDER BY rowid DESC LIMIT ?) f JOIN versions v ON v.id = f.rowid",
             [phrase, CANDIDATES]))
     except sqlite3.OperationalError as exc:
-        raise BadQuery(f"cannot search for {query!r}: {exc}") from None
+        raise BadQuery(f"cannot search for {shortened(query)!r}: {exc}") from None
     best: dict[int, tuple[float, int]] = {}  # document -> (rank, version id) of its best match
     for row in rows:
         if row["document"] not in best or row["rank"] < best[row["document"]][0]:
@@ -145,9 +187,11 @@ def excerpt(text: str, start: int, end: int, marks: tuple[str, str] = ("", ""),
         end = space if space > end - 20 else end
     before = text[start:match_start].replace("\n", " ")
     after = text[match_end:end].replace("\n", " ")
-    return ("…" if start > 0 else "") + before + marks[0] + \
-        text[match_start:match_end].replace("\n", " ") + marks[1] + after + \
-        ("…" if end < len(text) else "")
+    match = text[match_start:match_end]
+    if len(match) > SNIPPET_MATCH:  # a snippet stays a snippet, however long the match
+        match = match[:SNIPPET_MATCH // 2] + "…" + match[-SNIPPET_MATCH // 2:]
+    return ("…" if start > 0 else "") + before + marks[0] + match.replace("\n", " ") + \
+        marks[1] + after + ("…" if end < len(text) else "")
 
 
 def _pattern(passage: str) -> str | None:

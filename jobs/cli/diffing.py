@@ -58,7 +58,7 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
     """
     from briefwatch.storage.comparisons import NoSuchVersion, NothingToCompare, choose_versions
     from briefwatch.storage.documents import find, version, versions
-    from briefwatch.storage.text.diff import unified
+    from briefwatch.storage.text.diff import COARSE, Budget, unified
 
     db = obj.read()
     doc = lookup(find, db, ref)
@@ -81,8 +81,11 @@ def diff(obj: Context, ref, old, new, context_lines, fmt) -> None:
     title_a, title_b = safe(a["title"]), safe(b["title"])
     if title_a != title_b:
         click.echo(click.style(f"title: - {title_a}\n       + {title_b}", bold=True))
+    budget = Budget()
     lines = unified(safe(a["text"]), safe(b["text"]), _label(a, obj), _label(b, obj),
-                    context=context_lines)
+                    context=context_lines, budget=budget)
+    if budget.coarse:
+        click.echo(f"briefwatch: note: v{old} and v{new} were {COARSE}", err=True)
     if not lines:
         click.echo(f"v{old} and v{new} have the same text", err=True)
     colours = {"-": "red", "+": "green", "@": "cyan"}
@@ -105,6 +108,10 @@ def _diff_formatted(fmt: str, doc: dict, a: dict, b: dict, context: int, obj: Co
 
     compared = compare_versions(a, b, obj.config.names())
     comparison, same = compared.comparison, compared.same
+    if comparison.coarse:
+        from briefwatch.storage.text.diff import COARSE
+
+        click.echo(f"briefwatch: note: v{a['n']} and v{b['n']} were {COARSE}", err=True)
     labels = _label(a, obj), _label(b, obj)
     colour = sys.stdout.isatty()
     if fmt == "json":

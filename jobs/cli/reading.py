@@ -254,11 +254,12 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
       briefwatch search 钓鱼岛 --json
       briefwatch search "Taiwan" --outlet Reuters --spokesperson 毛宁
     """
-    from briefwatch.storage.search import BadQuery
+    from briefwatch.storage.search import BadQuery, check_query, shortened
     from briefwatch.storage.search import search as run_search
 
-    names = obj.config.names() if outlet or spokesperson else None
     try:
+        check_query(query)  # a query past the caps is refused before the database is opened
+        names = obj.config.names() if outlet or spokesperson else None
         hits = run_search(obj.read(), query, limit,
                           outlet=names.outlet(outlet) if outlet else None,
                           spokesperson=names.spokesperson(spokesperson) if spokesperson
@@ -286,7 +287,7 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
                        f"({listed}){gone}\n    {safe(hit['url'])}\n    "
                        f"v{hit['snippet_version']}: {safe(hit['snippet'])}")
     if not hits and not as_json:
-        click.echo(f"nothing matches {query!r}", err=True)
+        click.echo(f"nothing matches {safe(shortened(query))!r}", err=True)
 
 
 @cli.command()

@@ -14,7 +14,7 @@ import urllib.parse
 from pathlib import Path
 
 from briefwatch.jobs.when import local
-from briefwatch.storage.text.diff import Block, Comparison, turn_sentence
+from briefwatch.storage.text.diff import COARSE, Block, Comparison, turn_sentence
 from briefwatch.storage.text.names import shown
 
 # Search snippets mark the match with characters no transcript holds (Unicode private use).
@@ -38,6 +38,7 @@ def environment():
     env.filters["marked"] = marked
     env.filters["lang"] = language
     env.filters["when"] = local  # a stored UTC time in the view's time zone: `x|when(tz)`
+    env.globals["coarse"] = COARSE  # what a diff cut short by its budget says
     return env
 
 
