@@ -18,6 +18,9 @@ CHANNEL_TIMEOUT = 30  # seconds a connection may stay silent, mid-request or idl
 CONNECTION_LIMIT = 256
 MAX_HEADER_BYTES = 128 * 1024  # a 64 KB search query fits; a bigger request line does not
 MAX_BODY_BYTES = 1024  # the view answers GET and HEAD only
+# Keep reading a connection while its request is answered, so that a client that leaves is
+# seen (environ["waitress.client_disconnected"]): a long diff stops working for nobody.
+REQUEST_LOOKAHEAD = 1
 
 
 def make(db_path: Path, host: str, port: int, names_file: Path | None = None,
@@ -33,4 +36,5 @@ def make(db_path: Path, host: str, port: int, names_file: Path | None = None,
         channel_timeout=CHANNEL_TIMEOUT, cleanup_interval=min(10, CHANNEL_TIMEOUT),
         connection_limit=CONNECTION_LIMIT, max_request_header_size=MAX_HEADER_BYTES,
         max_request_body_size=MAX_BODY_BYTES, ident="briefwatch", expose_tracebacks=False,
-        clear_untrusted_proxy_headers=True, asyncore_use_poll=True)
+        clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
+        channel_request_lookahead=REQUEST_LOOKAHEAD)
