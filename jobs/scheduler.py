@@ -224,13 +224,19 @@ def _stop_running_crawls() -> None:
 def list_jobs(config: Config) -> list[dict]:
     """Each job of the config with its next run time (the stored one, if the daemon ran)."""
     from briefwatch.jobs.cron import cron_trigger
+    from briefwatch.storage.db import open_reader
+    from briefwatch.storage.schedule import stored_next_runs
 
-    scheduler = scheduler_for(config)
-    scheduler.start(paused=True)
-    try:
-        stored = {job.id: job.next_run_time for job in scheduler.get_jobs()}
-    finally:
-        scheduler.shutdown(wait=False)
+    # Read without APScheduler, which would create its table: `jobs` only reads (from a
+    # read-only filesystem too), and before the daemon's first start there is nothing stored.
+    stored: dict = {}
+    if config.storage_path.exists():
+        db = open_reader(config.storage_path)
+        try:
+            stored = {job: dt.datetime.fromtimestamp(at, dt.UTC) if at is not None else None
+                      for job, at in stored_next_runs(db, JOBS_TABLE).items()}
+        finally:
+            db.close()
     now = dt.datetime.now(dt.UTC)
     rows = []
     for spec in job_specs(config):

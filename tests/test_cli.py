@@ -231,7 +231,7 @@ def test_a_database_on_a_read_only_filesystem_is_read(tmp_path):
     assert not (data / "bw.db-shm").exists()  # WAL readers would need to create it
     commands = [["list", "--json"], ["changes", "--json"], ["show", "1", "--json"],
                 ["history", "1", "--json"], ["diff", "1"], ["search", "China", "--json"],
-                ["export"], ["runs", "--json"], ["sources", "--json"]]
+                ["export"], ["runs", "--json"], ["sources", "--json"], ["jobs", "--json"]]
     for command in commands:
         writable = run_cli(*command, config=config)
         proc = subprocess.run(_read_only(data, "--config", str(config), *command),

@@ -7,6 +7,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -188,10 +189,22 @@ def test_a_job_stored_by_a_briefwatch_of_top_level_packages_is_read(tmp_path, si
         old = pickle.loads(state)
         old["func"] = "jobs.scheduler:crawl_job"
         conn.execute("UPDATE apscheduler_jobs SET job_state = ?", [pickle.dumps(old)])
-    # from another folder: in the repository, `jobs` would be found as a folder of the tree
     rows = {r["id"]: r for r in run_cli("jobs", "--json", config=config, cwd=tmp_path).jsonl()}
     assert rows["source:mfa-en"]["stored"] is True
     assert rows["source:mfa-en"]["next_run"] == "2030-01-01T04:30:00+00:00"
+    # The daemon restores the job itself. From another folder: in the repository, `jobs`
+    # would be found as a folder of the tree.
+    daemon = ("from pathlib import Path\n"
+              "from briefwatch.jobs.config import load_config\n"
+              "from briefwatch.jobs.scheduler import scheduler_for\n"
+              f"scheduler = scheduler_for(load_config(Path({str(config)!r})))\n"
+              "scheduler.start(paused=True)\n"
+              "job = scheduler.get_job('source:mfa-en')\n"
+              "print(job.next_run_time.isoformat() if job else None)\n"
+              "scheduler.shutdown(wait=False)\n")
+    restored = subprocess.run([sys.executable, "-c", daemon], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60)
+    assert restored.stdout.strip() == "2030-01-01T04:30:00+00:00", restored.stderr
 
 
 def test_a_job_due_as_the_daemon_stops_is_left_for_the_next_start(tmp_path, site, caplog):
