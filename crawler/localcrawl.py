@@ -31,7 +31,7 @@ def crawl(plan: dict, db, *, log_level: str = "WARNING", log_file=None,
     Ctrl-C or SIGTERM asks the crawl process to stop: its spiders close, what was stored
     stays, and the result says `interrupted` (a second signal kills it)."""
     from briefwatch.crawler.handover import enlarge, page_from, read_frames
-    from briefwatch.crawler.recorder import Recorder, templates_of
+    from briefwatch.crawler.recorder import Recorder, name_among, templates_of
 
     read_end, write_end = os.pipe()
     enlarge(write_end)
@@ -41,9 +41,10 @@ def crawl(plan: dict, db, *, log_level: str = "WARNING", log_file=None,
         cmd += ["--log-file", str(log_file)]
     counts: dict[str, dict] = {}
 
-    def count(source: str, key: str) -> None:
+    def count(source: str, key: str, named: str | None = None) -> None:
         mine = counts.setdefault(source, {})
         mine[key] = mine.get(key, 0) + 1
+        name_among(mine, key, named)
 
     result = CrawlResult(returncode=-1)
     recorder = Recorder(db, plan["run"], count=count, emit=on_page,

@@ -27,12 +27,12 @@ def templates_of(sources) -> dict:
 
 
 class Recorder:
-    """`count(source, key)` is told of every outcome ("new", "not_modified", …); `emit` gets
-    a progress line per page. With `autocommit`, a transaction is committed every `batch`
-    pages or second; without, only by `commit` (the coordinator commits what it settles in
-    Redis, no more)."""
+    """`count(source, key, named=None)` is told of every outcome ("new", "not_modified", …; a
+    rejected page with `named`, its URL and why); `emit` gets a progress line per page. With
+    `autocommit`, a transaction is committed every `batch` pages or second; without, only by
+    `commit` (the coordinator commits what it settles in Redis, no more)."""
 
-    def __init__(self, db, run: int, *, count: Callable[[str, str], None],
+    def __init__(self, db, run: int, *, count: Callable[..., None],
                  emit: Callable[[dict], None] | None = None,
                  templates: dict | None = None, batch: int = BATCH, autocommit: bool = True):
         self.db = db
@@ -121,11 +121,22 @@ class Recorder:
         return self._done(item, outcome.verb, item.capture_url)
 
     def _done(self, item: FetchedPage, verb: str, detail: str) -> str:
-        self.count(item.source, verb)
+        # A rejected page is named too (`rejected_urls`), as a failed fetch is: a reader of
+        # the run can see which URL was not a transcript, and why.
+        self.count(item.source, verb, f"{item.url} ({detail})" if verb == "rejected" else None)
         if self.emit:
             self.emit({"event": "page", "source": item.source, "verb": verb, "url": item.url,
                        "detail": detail})
         return verb
+
+
+def name_among(stats: dict, key: str, named: str | None, most: int = 20) -> None:
+    """`named` (a URL and why) into the source's `KEY_urls`, the first `most` of a run: the
+    stats name what they count, as for failed fetches, without growing with a bad site."""
+    if named is not None:
+        urls = stats.setdefault(f"{key}_urls", [])
+        if len(urls) < most:
+            urls.append(named)
 
 
 def _rehash(raw: bytes, template=None) -> str | None:

@@ -138,6 +138,10 @@ def test_a_split_transcript_of_no_known_template_keeps_every_page(tmp_path):
         summary = crawl(config)
         assert (summary["new"], summary["rejected"]) == (0, 1)
         assert local.url(fresh.path) not in stored(config)
+        # the rejected URL is named, with why, as failed fetches are (issue 27)
+        [(name, stats)] = summary["sources"].items()
+        [named] = stats["rejected_urls"]
+        assert named.startswith(local.url(fresh.path) + " (") and named.endswith(")")
 
 
 WORDPRESS = {

@@ -198,9 +198,12 @@ class Coordinator:
         self.frontier.settle_results(len(results), self.tally)
         return len(results)
 
-    def _count(self, source: str, key: str) -> None:
+    def _count(self, source: str, key: str, named: str | None = None) -> None:
+        from briefwatch.crawler.recorder import name_among
+
         counts = self.tally.setdefault(source, {})
         counts[key] = counts.get(key, 0) + 1
+        name_among(counts, key, named)
 
     def _failure(self, header: dict) -> None:
         kind = header["failure"]  # failed | listing_failed
