@@ -147,7 +147,13 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
 def _writable(path: Path) -> None:
     import os
 
-    if not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK):
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        # A file made read-only (chmod 444) is the user's word, even to root, who could write
+        # it: said as the file's state, not as a folder's.
+        raise StorageError(f"{path}: the database file is read-only (its permissions): crawls "
+                           f"need to write it (chmod u+w {path}); reading commands work as "
+                           f"they are")
+    if not os.access(path.parent, os.W_OK):
         # sqlite would say only "attempt to write a readonly database"
         raise StorageError(f"{path}: the database's folder cannot be written (a read-only "
                            f"filesystem, or permissions): crawls need to write there; "

@@ -245,6 +245,27 @@ def test_a_database_on_a_read_only_filesystem_is_read(tmp_path):
     assert "cannot be written" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_a_read_only_database_file_is_said_to_be_one(tmp_path):
+    # chmod 444 on the file, in a writable folder: the message names the file, not the folder
+    # (issue 27), and nothing is written, even by root.
+    import os
+    import stat
+
+    from briefwatch.storage.db import open_db
+
+    config = write_config(tmp_path / "c.toml", [
+        {"name": "mfa-en", "spider": "mfa", "start_urls": ["http://127.0.0.1:9/x/"]}])
+    open_db(tmp_path / "briefwatch.db").close()
+    db = tmp_path / "briefwatch.db"
+    os.chmod(db, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    before = db.read_bytes()
+    result = run_cli("crawl", config=config)
+    one_line_error(result, 1, "database file is read-only", f"chmod u+w {db}")
+    assert "folder" not in result.err
+    assert db.read_bytes() == before
+    assert run_cli("list", config=config).code == 0  # reading works as it is
+
+
 @pytest.fixture
 def three_sources(tmp_path):
     """Events of two configured sources and of one the config no longer has, recorded
