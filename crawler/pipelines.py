@@ -50,9 +50,20 @@ class StorePipeline:
         run = runs.start(self.db, [context.source], {"backfill": context.backfill})
         self.recorder = Recorder(
             self.db, run,
-            count=lambda _source, key: self.crawler.stats.inc_value(f"briefwatch/{key}"),
+            count=self._count,
             templates={context.source: configured_template(self.crawler.spider)},
         )
+
+    def _count(self, _source: str, key: str, named: str | None = None) -> None:
+        from briefwatch.crawler.recorder import name_among
+
+        stats = self.crawler.stats
+        stats.inc_value(f"briefwatch/{key}")
+        if named is not None:
+            # Scrapy's stats hold values, not lists to append to: the list is set anew.
+            urls = {f"{key}_urls": list(stats.get_value(f"briefwatch/{key}_urls") or [])}
+            name_among(urls, key, named)
+            stats.set_value(f"briefwatch/{key}_urls", urls[f"{key}_urls"])
 
     def close_spider(self) -> None:
         from briefwatch.storage import runs
