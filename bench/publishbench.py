@@ -59,7 +59,10 @@ through the crawl's own path), published by the real command in a new process, w
 |---|---|---|---|---|---|---|---|---|
 | {rows} | {source:,.0f} MB | {size:,.0f} MB | {seconds:,.0f} s | {peak:,.0f} MB |
 
-The published file holds no raw pages (the WARC export is the evidence), hence its size.
+The published file holds no raw pages (the WARC export is the evidence), yet it is larger
+than the database it comes from: it keeps every version's text and every exchange's text as
+plain text, beside three full-text indexes (each Chinese character a word), where the source
+keeps its pages compressed against their neighbours.
 Most of the time is the exchange history (every version of every transcript split into
 exchanges and followed into the next, as `briefwatch exchanges` does) and the three search
 indexes; memory stays flat: rows are read and written in batches of 500.
