@@ -190,8 +190,6 @@ EXCHANGE_INTEGERS = frozenset({"version", "index", "paired_index", "id", "first_
 def exchange_record(item) -> dict:
     """`exchanges --json` and `export --unit exchanges`: one exchange of any version
     (storage.exchangehistory.ExchangeInContext)."""
-    from briefwatch.storage.text.kinds import kind_of
-
     doc, exchange, pairing = item.document, item.exchange, item.pairing
     return {"conference": doc["published"], "source": doc["source"],
             "language": item.language, "url": doc["url"], "version": exchange["version"],
@@ -201,7 +199,7 @@ def exchange_record(item) -> dict:
                        "url": pairing[f"{item.other}_url"], "index": item.paired_index}
             if item.paired_index is not None else None,
             "status": item.status, "id": doc["id"], "title": item.latest["title"],
-            "transcript_kind": kind_of(item.latest["title"] or "", doc["url"]),
+            "transcript_kind": item.transcript_kind,
             "document_status": doc["status"],
             **{k: exchange[k] for k in ("first_version", "last_version", "removed_at",
                                         "spokesperson_as_written")}}

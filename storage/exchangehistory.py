@@ -143,6 +143,7 @@ class ExchangeInContext:
     other: str | None  # the other language of the pairing
     paired_index: int | None
     status: str  # the pairing state: in both | only here | unpaired
+    transcript_kind: str  # storage.text.kinds.kind_of the latest title and the URL
 
 
 def exchanges_of_transcripts(db, names, languages: dict[str, str], *, source: str | None = None,
@@ -155,6 +156,7 @@ def exchanges_of_transcripts(db, names, languages: dict[str, str], *, source: st
     `removed`: only those an edit removed; `opening`: exchange 0 too."""
     from briefwatch.storage import pairings
     from briefwatch.storage.documents import list_documents, versions
+    from briefwatch.storage.text.kinds import kind_of
 
     for doc in reversed(list_documents(db, source)):
         if since and (doc["published"] or "") < since:
@@ -168,6 +170,7 @@ def exchanges_of_transcripts(db, names, languages: dict[str, str], *, source: st
         language = language or languages.get(doc["source"])
         paired = pairings.counterparts(pairing, language) if pairing else {}
         other = ("zh" if language == "en" else "en") if pairing else None
+        kind = kind_of(stored[-1]["title"] or "", doc["url"])  # once a transcript
         for exchange in exchange_history(stored, names):
             if exchange["index"] == 0 and not opening:
                 continue
@@ -181,4 +184,4 @@ def exchanges_of_transcripts(db, names, languages: dict[str, str], *, source: st
             index, status = (paired.get(exchange["index"], (None, "unpaired"))
                              if exchange["last_version"] is None else (None, "unpaired"))
             yield ExchangeInContext(doc, stored[-1], language, exchange, pairing, other, index,
-                                    status)
+                                    status, kind)
