@@ -80,32 +80,47 @@ def _refused() -> tuple[type, ...]:
     return (ConnectionRefusedError, wrapped) if wrapped else (ConnectionRefusedError,)
 
 
-class RefusingHostMiddleware:
-    """A host that refuses connections is down: once one request to it has been refused on
-    every retry, the other requests to it fail at once, as failed fetches tried again at the
-    next run, instead of each waiting out its own retries (a dead host cost a minute and a
-    half for sixty pages)."""
+class _GivenUpHosts:
+    """Hosts given up for the rest of the crawl: every other request to one fails at once,
+    as a failed fetch tried again at the next run, instead of waiting out its own retries.
+    A subclass says which failure gives a host up (`gives_up`) and why (`reason`)."""
 
     def __init__(self, crawler):
         self.max_retries = crawler.settings.getint("RETRY_TIMES")
-        self.refusing: set[str] = set()
+        self.given_up: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    @staticmethod
+    def host(url: str) -> str | None:
+        return urlsplit(url).netloc
+
     def process_request(self, request, spider=None):
         from scrapy.exceptions import IgnoreRequest
 
-        host = urlsplit(request.url).netloc
-        if host in self.refusing:
-            raise IgnoreRequest(f"{host} refuses connections")
+        host = self.host(request.url)
+        if host in self.given_up:
+            raise IgnoreRequest(self.reason(host))
 
     def process_exception(self, request, exception, spider=None):
-        # Called before the retry middleware's: on the last try, the host is given up.
-        if isinstance(exception, _refused()) and \
-                request.meta.get("retry_times", 0) >= self.max_retries:
-            self.refusing.add(urlsplit(request.url).netloc)
+        # Called before the retry middleware's.
+        if self.gives_up(request, exception):
+            self.given_up.add(self.host(request.url))
+
+
+class RefusingHostMiddleware(_GivenUpHosts):
+    """A host that refuses connections is down: once one request to it has been refused on
+    every retry, it is given up (a dead host cost a minute and a half for sixty pages)."""
+
+    def gives_up(self, request, exception) -> bool:
+        # On the last try: a refusal may be a restart.
+        return isinstance(exception, _refused()) and \
+            request.meta.get("retry_times", 0) >= self.max_retries
+
+    def reason(self, host: str) -> str:
+        return f"{host} refuses connections"
 
 
 def _unresolved() -> tuple[type, ...]:
@@ -117,29 +132,21 @@ def _unresolved() -> tuple[type, ...]:
     return (DNSLookupError, wrapped) if wrapped else (DNSLookupError,)
 
 
-class UnresolvedHostMiddleware:
+class UnresolvedHostMiddleware(_GivenUpHosts):
     """A host whose name does not resolve (offline, a typo, a retired name) is given up at its
-    first failure: that request is not retried (a DNS answer does not change in seconds) and
-    every other request to it fails at once, as failed fetches tried again at the next run.
+    first failure, and that request is not retried (a DNS answer does not change in seconds).
     Offline, a crawl of the real sources took 48 s to fail and `archive` 89 s, each lookup
     retried with backoff."""
 
-    def __init__(self, crawler):
-        self.unresolved: set[str] = set()
+    @staticmethod
+    def host(url: str) -> str | None:
+        return urlsplit(url).hostname
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+    def gives_up(self, request, exception) -> bool:
+        if not isinstance(exception, _unresolved()):
+            return False
+        request.meta["dont_retry"] = True  # the retry middleware leaves it alone
+        return True
 
-    def process_request(self, request, spider=None):
-        from scrapy.exceptions import IgnoreRequest
-
-        host = urlsplit(request.url).hostname
-        if host in self.unresolved:
-            raise IgnoreRequest(f"DNS lookup failed: {host} does not resolve")
-
-    def process_exception(self, request, exception, spider=None):
-        # Called before the retry middleware's, which leaves a dont_retry request alone.
-        if isinstance(exception, _unresolved()):
-            self.unresolved.add(urlsplit(request.url).hostname)
-            request.meta["dont_retry"] = True
+    def reason(self, host: str) -> str:
+        return f"DNS lookup failed: {host} does not resolve"
