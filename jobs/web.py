@@ -286,6 +286,14 @@ class App:
                               offset=(page - 1) * SEARCH_PAGE)
             except BadQuery as exc:
                 error = str(exc)
+            except sqlite3.DatabaseError as exc:
+                from briefwatch.storage.searchindex import REBUILD, is_damage
+
+                if not is_damage(exc):
+                    raise
+                raise HTTPError("503 Service Unavailable",
+                                f"The search index is damaged; on the server, '{REBUILD}' "
+                                f"rebuilds it from the stored versions.") from None
         return render("search.html", query=query, hits=hits[:SEARCH_PAGE], error=error,
                       page=page, more=len(hits) > SEARCH_PAGE), "text/html; charset=utf-8"
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from briefwatch.crawler.cluster.frontier import (
     PREFIX,
+    REDIS_URL_VARIABLE,
     ClusterError,
     Frontier,
     connect,
@@ -83,12 +84,14 @@ def _serve(server, redis_url, name, node, idle_timeout, log_level, log_file, say
         if run is not None and run not in joined and state == "running":
             joined.add(run)
             say(f"worker {name} joins run {run}")
+            # The URL, which may hold a password, goes in the environment, which only its owner
+            # reads, not on a command line every user's `ps` shows.
             cmd = [sys.executable, "-m", "briefwatch.crawler.cluster.workerprocess",
-                   "--redis", redis_url, "--run", str(run), "--worker", name,
-                   "--log-level", log_level]
+                   "--run", str(run), "--worker", name, "--log-level", log_level]
             if log_file:
                 cmd += ["--log-file", str(log_file)]
-            env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid())}
+            env = {**os.environ, "BRIEFWATCH_PARENT_PID": str(os.getpid()),
+                   REDIS_URL_VARIABLE: redis_url}
             stop["child"] = subprocess.Popen(cmd, env=env, start_new_session=True)
             code = _wait(stop["child"], lambda: _claim_name(server, node), stop)
             stop["child"] = None

@@ -14,12 +14,19 @@ class NotFound(LookupError):
     """No transcript matches what the user named; the message says what was looked for."""
 
 
+class NoSuchID(NotFound):
+    """What the user named is an ID no transcript can have (past SQLite's 64-bit integers):
+    bad input, not a transcript missing."""
+
+
 def find(db: sqlite_utils.Database, ref: str) -> dict:
     """A transcript by its URL or numeric ID. A URL is also found as people copy it: without
     its scheme (`www.fmprc.gov.cn/…`), with a trailing slash or without one."""
     row = None
-    # (an ID past SQLite's 64-bit integers is no stored one: an OverflowError otherwise)
-    if ref.isdigit() and int(ref) < 2**63:
+    if ref.isdigit() and int(ref) >= 2**63:  # an OverflowError in the query otherwise
+        raise NoSuchID(f"{ref} is not a transcript ID (IDs are below 2**63): "
+                       f"'briefwatch list' shows the stored ones")
+    if ref.isdigit():
         row = next(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]), None)
     if row is None:
         row = next(db.query("SELECT * FROM documents WHERE url = ?", [ref]), None)

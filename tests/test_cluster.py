@@ -42,16 +42,43 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+REDIS_PASSWORD = "cluster-Pw-9d2e"
+
+
+class CommandLines:
+    """The command line of every process, read from /proc every 20 ms while the block runs:
+    what any user of the machine sees in `ps`."""
+
+    def __enter__(self):
+        self.seen, self.done = set(), threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.02):
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    self.seen.add(cmdline.read_bytes().replace(b"\0", b" ").decode())
+                except OSError:
+                    continue  # the process ended
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+
 @pytest.fixture
 def redis_url():
-    """A redis-server of the test's own, on a Unix socket (no free TCP port to race for)."""
+    """A redis-server of the test's own, on a Unix socket (no free TCP port to race for),
+    with a password, as a shared one has."""
     folder = Path(tempfile.mkdtemp(prefix="bw-redis-"))  # socket paths must stay short
     socket_path = folder / "redis.sock"
     proc = subprocess.Popen(
         ["redis-server", "--port", "0", "--unixsocket", str(socket_path), "--save", "",
-         "--appendonly", "no", "--dir", str(folder)],
+         "--appendonly", "no", "--dir", str(folder), "--requirepass", REDIS_PASSWORD],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"unix://{socket_path}?db=0"
+    url = f"unix://{socket_path}?db=0&password={REDIS_PASSWORD}"
     client = redis.Redis.from_url(url)
     def answers() -> bool:
         try:
@@ -210,7 +237,11 @@ def test_three_workers_store_and_flag_what_a_local_crawl_does(tmp_path, redis_ur
                     fetched(site.requests[middle:]))
 
         # 1. the first crawl: every listing page, every transcript, SCIO's three pages each
-        one, many, local_fetches, cluster_fetches = both()
+        with CommandLines() as processes:
+            one, many, local_fetches, cluster_fetches = both()
+        # each worker's run process was handed the Redis URL out of sight of `ps`
+        assert any("workerprocess" in line for line in processes.seen), processes.seen
+        assert not [line for line in processes.seen if REDIS_PASSWORD in line]
         assert summary_counts(one) == summary_counts(many)
         assert (many["status"], many["new"], many["failed"]) == ("completed", 51, 0)
         assert stored(cluster) == stored(local)
@@ -647,3 +678,18 @@ def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
     assert first["options"]["cluster"] is True
     assert set(first["stats"]["mfa-en"]["workers"]) == {"w1"}
 
+
+
+def test_a_workers_crawl_keeps_briefwatchs_extensions_beside_its_own():
+    """A dict given at the command line's priority replaces the project's: a worker's crawl
+    once lost the throttle that keeps the rooms' delay floors."""
+    from briefwatch.crawler.cluster.workerprocess import worker_settings
+    from briefwatch.crawler.settings import scrapy_settings
+
+    settings = scrapy_settings(None, worker_settings("redis://127.0.0.1/0", 1, "w1", 30))
+    enabled = {name for name, order in settings.getwithbase("EXTENSIONS").items()
+               if order is not None}
+    assert "briefwatch.crawler.throttle.FlooredAutoThrottle" in enabled
+    assert "briefwatch.crawler.cluster.workerprocess.WorkerExtension" in enabled
+    assert not enabled & {"scrapy.extensions.throttle.AutoThrottle",
+                          "scrapy.extensions.remote_control.RemoteControl"}

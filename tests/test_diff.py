@@ -124,6 +124,7 @@ def test_summary_keeps_its_keys_and_names_the_removed_question():
         "words_changed": 19, "turns_added": 0, "turns_removed": 2, "turns_changed": 1,
         "questions_removed": [{"outlet": "Reuters", "outlet_as_written": "Reuters",
                                "first_words": "Will the minister visit Kenya next week?"}],
+        "questions_added": [],
         # what the edit class is read from: "is" -> "was a great" is two runs of changed words
         "exchange_turns_added": 0, "exchange_turns_removed": 2, "sentences_added": 0,
         "sentences_removed": 2, "edit_runs": 2, "typo_runs": 0, "key_terms": [],

@@ -438,3 +438,23 @@ def test_a_chinese_edit_says_which_english_exchange_it_concerns(tmp_path):
     told = hook.posts[1]["message"].split("\n")
     assert "  in English: the question from CCTV (“How does China view the forum?”)" in told
     assert sum("in English" in line for line in told) == 1
+
+
+def test_a_subject_names_the_outlet_of_an_added_question():
+    from briefwatch.jobs.render.digest import headline
+    from briefwatch.storage.text.diff import change_summary, describe
+    from briefwatch.storage.text.editclass import classify
+    from briefwatch.storage.text.names import load_names
+    from briefwatch.storage.text.turns import split_turns
+
+    added = BRIEFING.replace("CCTV:", "AFP: Will the talks on Taiwan resume?\nWang Wenbin: "
+                                      "I have no information to offer.\nCCTV:")
+    summary = change_summary(BRIEFING, added, split_turns(BRIEFING, TITLE),
+                             split_turns(added, TITLE))
+    assert [q["outlet"] for q in summary["questions_added"]] == ["AFP"]
+    assert describe(summary, load_names()).startswith("question from AFP added")
+    edit_class, significance = classify("edited", summary)
+    event = {"kind": "edited", "summary": summary, "significance": significance,
+             "title": TITLE, "url": "http://127.0.0.1/t.shtml", "published": "2020-07-03"}
+    assert edit_class == "exchange" and significance >= 0.5  # a key term: news by itself
+    assert headline([event], load_names()) == "AFP question added to Jul 3 briefing"

@@ -47,8 +47,11 @@ def test_numbers_too_big_for_sqlite_are_bad_input_not_a_crash(edited):
         result = run_cli(*args, config=edited.config)
         assert result.code == 2, (args, result.err)
         assert "Error" not in result.err and "is not in the range" in result.err, result.err
-    shown = run_cli("show", HUGE + "99", config=edited.config)
-    assert shown.code == 1 and "no transcript with URL or ID" in shown.err, shown.err
+    for command in ("show", "history", "diff"):  # an ID no transcript can have: bad input
+        shown = run_cli(command, HUGE + "99", config=edited.config)
+        assert shown.code == 2 and "is not a transcript ID" in shown.err, shown.err
+    missing = run_cli("show", "99999", config=edited.config)  # one that could be: not found
+    assert missing.code == 1 and "no transcript with URL or ID" in missing.err, missing.err
     for path, query, status in (("/changes", f"page={HUGE}", "400"),
                                 ("/transcripts", f"page={HUGE}", "400"),
                                 ("/t/" + HUGE, "", "404"), (f"/t/{HUGE}/languages", "", "404"),
@@ -98,6 +101,9 @@ def test_a_damaged_search_index_is_said_and_rebuilt(edited, tmp_path):
     assert found.code == 1
     assert found.err.count("\n") == 1 and "search index is damaged" in found.err, found.err
     assert "'briefwatch reindex'" in found.err and "Traceback" not in found.err
+    status, page = _get(config, "/search", "q=Taiwan")  # the web view says the same
+    assert status.startswith("503") and "search index is damaged" in page, (status, page)
+    assert "briefwatch reindex" in page
     crawled = run_cli("crawl", "--revisit", "none", config=config)  # the site is gone
     assert "warning: the search index is damaged" in crawled.err, crawled.err
     rebuilt = run_cli("reindex", config=config)
@@ -136,6 +142,7 @@ def test_a_name_that_does_not_resolve_is_tried_once_not_retried():
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["failures"] == 12 and "DNS lookup failed" in found["first"][0]
     assert found["retries"] == 0 and found["exceptions"] <= 12, found
+    assert found["lookups"] == 1, found  # the requests already queued did not ask again
 
 
 MND_EN = """<!DOCTYPE html><html><head><meta charset="utf-8">

@@ -73,7 +73,8 @@ def test_new_unchanged_edited(db):
     assert events(db, kind="edited")[0]["summary"] == {
         "paragraphs_added": 0, "paragraphs_removed": 0, "paragraphs_changed": 1,
         "words_changed": 1, "turns_added": 0, "turns_removed": 0, "turns_changed": 1,
-        "questions_removed": [], "exchange_turns_added": 0, "exchange_turns_removed": 0,
+        "questions_removed": [], "questions_added": [], "exchange_turns_added": 0,
+        "exchange_turns_removed": 0,
         "sentences_added": 0, "sentences_removed": 0, "edit_runs": 1, "typo_runs": 0,
         "key_terms": [], "words_total": 4}
 

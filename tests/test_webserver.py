@@ -1,6 +1,6 @@
 """`briefwatch serve` as a server facing the open network (issue 27): the Host header checked,
 the feed built on [serve] base_url, security headers on every answer (500s too), bidi controls
-of scraped titles never reaching a page.
+of scraped titles never reaching a page, half-sent requests holding no thread.
 
 A copy of the database of two real crawls (tests/sites/edited.py), with a scraped title that
 carries U+202E and one stored change summary damaged, served by the real command.
@@ -11,14 +11,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from briefwatch.jobs.webserver import THREADS
 
 from tests.helpers import CLI, REPO, wait_for
 from tests.sites.edited import build
@@ -52,7 +56,7 @@ def served(tmp_path_factory):
     wait_for(lambda: "serving http://" in (folder / "out").read_text(), 30, "serve started")
     base = re.search(r"http://\S+?(?=/ )", (folder / "out").read_text())[0]
     wait_for(lambda: _answers(base), 30, "serve answers")
-    yield base, log, damaged, renamed
+    yield base, log, damaged, renamed, proc.pid
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -96,7 +100,7 @@ def test_the_feed_is_built_on_base_url_whatever_the_host(served):
 
 
 def test_every_answer_carries_the_security_headers_500s_too(served):
-    base, log, damaged, _ = served
+    base, log, damaged = served[:3]
     for path, expected in (("/", 200), ("/nowhere", 404), ("/changes?kind=bogus", 400),
                            (f"/t/{damaged}", 500)):
         status, headers, page = get(base + path)
@@ -116,3 +120,24 @@ def test_bidi_controls_of_a_scraped_title_never_reach_a_page(served):
         status, _, page = get(base + path)
         assert status == 200, path
         assert "evil" in page and not re.search("[\u202a-\u202e\u2066-\u2069]", page), path
+
+
+def test_four_hundred_half_sent_requests_hold_no_thread_and_stop_no_one(served):
+    """A slowloris: connections that send half a request and then nothing. Each was a thread
+    of the development server (401 of them); waitress buffers them in its event loop."""
+    base, pid = served[0], served[4]
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    held = []
+    try:
+        for _ in range(400):
+            conn = socket.create_connection((host, port), timeout=10)
+            conn.sendall(b"GET /transcripts HTTP/1.1\r\nHost: " + host.encode() + b"\r\nX-Wait: ")
+            held.append(conn)
+        status, _, page = get(base + "/transcripts")  # an ordinary reader, meanwhile
+        assert status == 200 and "<table" in page
+        threads = int(re.search(r"Threads:\s+(\d+)",
+                                Path(f"/proc/{pid}/status").read_text())[1])
+        assert threads <= THREADS + 4, threads
+    finally:
+        for conn in held:
+            conn.close()

@@ -38,6 +38,8 @@ CURRENT = f"{PREFIX}:current"
 
 # A worker unseen for this long is taken for dead and its requests are given to others.
 DEFAULT_WORKER_TIMEOUT = 30.0
+# How a worker node hands a run's worker process the Redis URL (see crawler.cluster.workerprocess)
+REDIS_URL_VARIABLE = "BRIEFWATCH_REDIS_URL"
 
 _POP = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

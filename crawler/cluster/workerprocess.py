@@ -1,5 +1,6 @@
 """One worker's part in one cluster run, in its own process:
-`python -m crawler.cluster.workerprocess --redis URL --run N --worker NAME`.
+`python -m briefwatch.crawler.cluster.workerprocess --run N --worker NAME`, the Redis URL in
+$BRIEFWATCH_REDIS_URL (or `--redis URL`).
 
 It runs every source of the run's plan with scrapy-redis's scheduler on the shared frontier,
 extracts what it fetches, and hands outcomes back through Redis; it never opens the database.
@@ -11,17 +12,28 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import warnings
 from pathlib import Path
 
 from briefwatch.crawler import crawlstats
-from briefwatch.crawler.cluster.frontier import DEFAULT_WORKER_TIMEOUT, Frontier, connect
+from briefwatch.crawler.cluster.frontier import (
+    DEFAULT_WORKER_TIMEOUT,
+    REDIS_URL_VARIABLE,
+    Frontier,
+    connect,
+)
 from briefwatch.crawler.cluster.leasedqueue import FOUND_ON, LEASE, MARKS
 from briefwatch.crawler.handover import page_header
 from briefwatch.crawler.items import FetchedPage
 from briefwatch.crawler.plan import context_from_plan
-from briefwatch.crawler.settings import scrapy_settings, source_slots, tls_settings
+from briefwatch.crawler.settings import (
+    EXTENSIONS,
+    scrapy_settings,
+    source_slots,
+    tls_settings,
+)
 from scrapy import Request
 
 logger = logging.getLogger(__name__)
@@ -48,7 +60,10 @@ def worker_settings(redis_url: str, run: int, worker: str, worker_timeout: float
             "briefwatch.crawler.cluster.workerprocess.HandBackPipeline": 800,
         },
         "SPIDER_MIDDLEWARES": {"briefwatch.crawler.cluster.workerprocess.LeaseMiddleware": 10},
-        "EXTENSIONS": {"briefwatch.crawler.cluster.workerprocess.WorkerExtension": 500},
+        # beside briefwatch's own (a dict given here replaces the project's whole dict: the
+        # delay floors' throttle was lost, and the unused remote control was imported again)
+        "EXTENSIONS": {**EXTENSIONS,
+                       "briefwatch.crawler.cluster.workerprocess.WorkerExtension": 500},
     }
 
 
@@ -224,12 +239,16 @@ class WorkerExtension:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.cluster.workerprocess")
-    parser.add_argument("--redis", required=True)
+    parser.add_argument("--redis", default=os.environ.get(REDIS_URL_VARIABLE),
+                        help=f"the Redis URL [default: ${REDIS_URL_VARIABLE}, which keeps a "
+                             f"password out of the process list]")
     parser.add_argument("--run", required=True, type=int)
     parser.add_argument("--worker", required=True)
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--log-file", type=Path)
     args = parser.parse_args(argv)
+    if not args.redis:
+        parser.error(f"give --redis URL or set {REDIS_URL_VARIABLE}")
 
     from briefwatch.crawler.crawlprocess import die_with_parent
 

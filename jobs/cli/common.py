@@ -128,10 +128,12 @@ def utc_option(command):
 
 def lookup(fn, *args):
     """storage's lookups (a transcript, a version) with NotFound as a one-line failure."""
-    from briefwatch.storage.documents import NotFound
+    from briefwatch.storage.documents import NoSuchID, NotFound
 
     try:
         return fn(*args)
+    except NoSuchID as exc:
+        raise Failure(str(exc), EXIT_USAGE) from None
     except NotFound as exc:
         raise Failure(str(exc)) from None
 

@@ -134,6 +134,8 @@ def headline(events: list[dict], names) -> str | None:
         said = f"{asked(summary['missing'])} missing from the {language} {which}"
     elif summary.get("questions_removed"):
         said = f"{asked(summary['questions_removed'])} removed from {which}"
+    elif summary.get("questions_added"):
+        said = f"{asked(summary['questions_added'])} added to {which}"
     elif summary.get("exchange_turns_added") or summary.get("turns_added"):
         said = f"exchange added to {which}"
     elif summary.get("title_changed"):

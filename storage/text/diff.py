@@ -171,8 +171,8 @@ def change_summary(old_text: str, new_text: str, old_turns: list[dict] | None = 
     paragraphs_added, paragraphs_removed, paragraphs_changed, words_changed, turns_added,
     turns_removed, turns_changed, questions_removed ([{"outlet", "outlet_as_written",
     "first_words"}], the outlet as written: named_summary gives it its canonical name when
-    shown), and title_changed ({"from", "to"}) when the titles given differ. Without turns,
-    each text counts as a single block.
+    shown), questions_added (likewise), and title_changed ({"from", "to"}) when the titles
+    given differ. Without turns, each text counts as a single block.
     """
     summary = compare(old_text, new_text, old_turns, new_turns).summary
     return with_title_change(summary, old_title, new_title)
@@ -759,6 +759,11 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
     def turns_with(change: str) -> int:
         return sum(1 + len(r.get("answers", ())) for r in changes if r["change"] == change)
 
+    def questions(change: str) -> list[dict]:
+        return [{"outlet": r["name"], "outlet_as_written": r["name_as_written"],
+                 "first_words": r["first_words"]}
+                for r in changes if r["change"] == change and r["role"] == "question"]
+
     def exchange_turns(change: str) -> int:
         return sum(1 + len(r.get("answers", ())) for r in changes
                    if r["change"] == change and r["role"] in ("question", "answer"))
@@ -768,10 +773,8 @@ def _summary(blocks: list[Block], changes: list[dict]) -> dict:
         "paragraphs_changed": counts["replace"], "words_changed": words,
         "turns_added": turns_with("added"), "turns_removed": turns_with("removed"),
         "turns_changed": turns_with("changed"),
-        "questions_removed": [{"outlet": r["name"], "outlet_as_written": r["name_as_written"],
-                               "first_words": r["first_words"]}
-                              for r in changes
-                              if r["change"] == "removed" and r["role"] == "question"],
+        "questions_removed": questions("removed"),
+        "questions_added": questions("added"),
         # What the edit class and significance are read from (storage.text.editclass).
         "exchange_turns_added": exchange_turns("added"),
         "exchange_turns_removed": exchange_turns("removed"),
@@ -879,8 +882,9 @@ def named_summary(summary: dict | None, names: Names) -> dict | None:
     if not summary:
         return summary
     out = dict(summary)
-    if "questions_removed" in out:
-        out["questions_removed"] = [names.named_outlet(q) for q in out["questions_removed"] or ()]
+    for key in ("questions_removed", "questions_added"):
+        if key in out:
+            out[key] = [names.named_outlet(q) for q in out[key] or ()]
     for key in ("missing", "present_again"):
         if "language" in out and out.get(key):
             out[key] = [names.named_outlet(e) for e in out[key]]
@@ -995,11 +999,12 @@ def describe(summary: dict | None, names: Names) -> str:
     if summary.get("title_changed"):
         title = summary["title_changed"]
         parts.append(f"title changed: “{title['from']}” → “{title['to']}”")
-    gone = [f"from {shown(q['outlet'], q.get('outlet_as_written'))}" if q.get("outlet")
-            else f"“{q.get('first_words', '')}”" for q in summary.get("questions_removed") or ()]
-    if gone:
-        listed = gone[0] if len(gone) == 1 else ", ".join(gone[:-1]) + " and " + gone[-1]
-        parts.append(f"question{'s' if len(gone) > 1 else ''} {listed} removed")
+    for key, done in (("questions_removed", "removed"), ("questions_added", "added")):
+        asked = [f"from {shown(q['outlet'], q.get('outlet_as_written'))}" if q.get("outlet")
+                 else f"“{q.get('first_words', '')}”" for q in summary.get(key) or ()]
+        if asked:
+            listed = asked[0] if len(asked) == 1 else ", ".join(asked[:-1]) + " and " + asked[-1]
+            parts.append(f"question{'s' if len(asked) > 1 else ''} {listed} {done}")
     parts += [
         f"{_plural(summary[key], 'paragraph')} {label}"
         for key, label in (("paragraphs_removed", "removed"), ("paragraphs_added", "added"),

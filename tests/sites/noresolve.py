@@ -1,38 +1,35 @@
-"""A Scrapy crawl with briefwatch's settings on a machine where no name resolves: its resolver
-fails every lookup, as an offline machine's does, without asking any DNS server. Run as
-`python -m tests.sites.noresolve HOST`; prints the failures, retries and time as JSON."""
+"""A Scrapy crawl with briefwatch's settings on a machine where no name resolves: the system's
+lookup fails every time, as an offline machine's does, without asking any DNS server. Run as
+`python -m tests.sites.noresolve HOST`; prints the failures, retries, lookups and time as
+JSON."""
 
 import json
 import sys
 import time
 
 import scrapy
+from briefwatch.crawler.resolver import OncePerName
 from briefwatch.crawler.settings import scrapy_settings
 from scrapy.crawler import CrawlerProcess
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
-from twisted.internet.interfaces import IResolverSimple
-from zope.interface import implementer
 
 PAGES = 12
 
 
-@implementer(IResolverSimple)
-class NoNames:
-    """The resolver of a machine with no network: every name fails to resolve."""
+class NoNames(OncePerName):
+    """briefwatch's resolver on a machine with no network: every name the system is asked
+    for fails to resolve, a moment later, as it would there; each time it is asked counts."""
 
-    def __init__(self, reactor):
-        self.reactor = reactor
+    asked: list[str] = []
 
-    @classmethod
-    def from_crawler(cls, crawler, reactor):
-        return cls(reactor)
+    def lookup(self, name, timeout=()):
+        from twisted.internet import reactor
 
-    def install_on_reactor(self):
-        self.reactor.installResolver(self)
-
-    def getHostByName(self, name, timeout=()):  # noqa: N802 - Twisted's interface
-        return defer.fail(DNSLookupError(name))
+        self.asked.append(name)
+        answer = defer.Deferred()
+        reactor.callLater(0.05, answer.errback, DNSLookupError(name))
+        return answer
 
 
 class Fetch(scrapy.Spider):
@@ -52,7 +49,7 @@ class Fetch(scrapy.Spider):
 
 
 def main() -> None:
-    settings = scrapy_settings(None, {"DNS_RESOLVER": "tests.sites.noresolve.NoNames",
+    settings = scrapy_settings(None, {"DNS_RESOLVER": f"{__name__}.NoNames",
                                       "ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0,
                                       "AUTOTHROTTLE_ENABLED": False})
     process = CrawlerProcess(settings)
@@ -63,7 +60,8 @@ def main() -> None:
     stats = crawler.stats.get_stats()
     print(json.dumps({"failures": len(Fetch.failures), "seconds": time.monotonic() - started,
                       "exceptions": stats.get("downloader/exception_count", 0),
-                      "retries": stats.get("retry/count", 0), "first": Fetch.failures[:1]}))
+                      "retries": stats.get("retry/count", 0), "first": Fetch.failures[:1],
+                      "lookups": len(NoNames.asked)}))
 
 
 if __name__ == "__main__":

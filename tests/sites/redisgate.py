@@ -16,13 +16,15 @@ import select
 import socket
 import threading
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 
 class RedisGate:
     def __init__(self, redis_url: str):
-        """`redis_url`: the real server, on a Unix socket (unix://PATH)."""
+        """`redis_url`: the real server, on a Unix socket (unix://PATH), its password (if
+        any) in the query, as redis-py reads it."""
         self.redis_path = urlsplit(redis_url).path
+        self.password = parse_qs(urlsplit(redis_url).query).get("password", [""])[0]
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.hold_on: Callable[[bytes], bool] | None = None
@@ -37,7 +39,8 @@ class RedisGate:
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/0" if self.password else \
+            f"redis://127.0.0.1:{self.port}/0"
 
     def arm(self, request: Callable[[bytes], bool]) -> None:
         """Hold the next request (raw bytes) for which `request` is true, and its connection
