@@ -42,6 +42,23 @@ def run_cli(*args: str, config: Path | None = None, cwd: Path | None = None,
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def read_cli(*args: str, config: Path | None = None) -> Result:
+    """A command that only reads, run in this process through the same `main` (its output,
+    error line and exit code as run_cli gives them): the checks of what a crawl stored,
+    without starting a Python for each. A test whose subject is a command uses run_cli."""
+    from briefwatch.jobs.cli import main
+    from click.testing import CliRunner
+
+    argv = (["--config", str(config)] if config is not None else []) + [str(a) for a in args]
+    with CliRunner().isolation(env={"BRIEFWATCH_CONFIG": None}) as (out, err, _):
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        return Result(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+
+
 def write_config(path: Path, sources: list[dict], *, db: str = "briefwatch.db",
                  revisit_days: int = 30) -> Path:
     lines = [
@@ -70,7 +87,7 @@ def crawl(config: Path, *args: str, timeout: float = 120) -> dict:
 
 def stored(config: Path) -> dict[str, dict]:
     """Every stored transcript by URL, as `briefwatch export` gives it (its latest text)."""
-    return {row["url"]: row for row in run_cli("export", config=config).jsonl()}
+    return {row["url"]: row for row in read_cli("export", config=config).jsonl()}
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, *,

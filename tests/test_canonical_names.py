@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from briefwatch.jobs import demo as ds
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import read_cli, run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_web import _start as start_serve
 from tests.test_web import get
@@ -121,7 +121,7 @@ VOS_REMOVED = "question from Voice of the Strait (台海之声) removed"
 
 
 def _edit(story: Story, url: str, config: Path | None = None) -> dict:
-    (edit,) = [e for e in run_cli("changes", "--json", "--kind", "edited",
+    (edit,) = [e for e in read_cli("changes", "--json", "--kind", "edited",
                                   config=config or story.config).jsonl() if e["url"] == url]
     return edit
 
@@ -137,7 +137,7 @@ def test_edit_summaries_name_the_outlet_as_pairs_do_with_the_written_form_beside
         assert removed["first_words"].startswith(story.first_words[outlet[0]])
     history = run_cli("history", story.ria_url, config=story.config)
     assert RIA_REMOVED in history.out
-    (later,) = [v for v in run_cli("history", story.ria_url, "--json",
+    (later,) = [v for v in read_cli("history", story.ria_url, "--json",
                                    config=story.config).jsonl() if v["change"]]
     assert later["change"]["questions_removed"] == _edit(story, story.ria_url)["summary"][
         "questions_removed"]
@@ -165,17 +165,17 @@ def test_the_turns_diff_names_outlets_and_spokespersons_canonically(story):
 
 
 def test_pairs_compare_exchanges_and_the_divergent_event_say_the_same_names(story):
-    rows = run_cli("pairs", "--divergent", "--json", config=story.config).jsonl()
+    rows = read_cli("pairs", "--divergent", "--json", config=story.config).jsonl()
     assert sorted((m["outlet"], m["outlet_as_written"]) for r in rows
                   for m in r["missing_in_zh"]) == [(RIA[0], RIA[0]), (VOS[0], VOS[0])]
-    events = run_cli("changes", "--kind", "divergent", "--json", config=story.config).jsonl()
+    events = read_cli("changes", "--kind", "divergent", "--json", config=story.config).jsonl()
     assert sorted(m["outlet"] for e in events for m in e["summary"]["missing"]) == [
         RIA[0], VOS[0]]
     said = run_cli("changes", "--kind", "divergent", config=story.config).out
     assert "question from RIA Novosti (“" in said and "question from Voice of the Strait (“" in said
 
     en_name, zh_name = story.spokesperson
-    rows = run_cli("exchanges", "--source", "mfa-zh", "--json", config=story.config).jsonl()
+    rows = read_cli("exchanges", "--source", "mfa-zh", "--json", config=story.config).jsonl()
     mine = [r for r in rows if r["url"] == story.vos_url]
     assert mine and {(r["spokesperson"], r["spokesperson_as_written"]) for r in mine} == {
         (en_name, zh_name)}
@@ -185,8 +185,8 @@ def test_pairs_compare_exchanges_and_the_divergent_event_say_the_same_names(stor
     for r in mine:
         written = r["outlet_as_written"].removesuffix("记者")
         assert f"#{r['index']:<3} {r['outlet']} ({written}) → {en_name} ({zh_name})" in text
-    exported = run_cli("export", "--unit", "exchanges", config=story.config).jsonl()
-    assert exported == run_cli("exchanges", "--json", config=story.config).jsonl()
+    exported = read_cli("export", "--unit", "exchanges", config=story.config).jsonl()
+    assert exported == read_cli("exchanges", "--json", config=story.config).jsonl()
 
     compared = json.loads(run_cli("compare", story.vos_url, "--format", "json",
                                   config=story.config).out)

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.helpers import CLI, run_cli, write_config
+from tests.helpers import CLI, read_cli, run_cli, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
             "init", "demo", "sources", "schedule", "jobs", "notify", "serve", "worker",
@@ -302,11 +302,11 @@ def test_changes_newest_first_limited_and_json_oldest_first(three_sources):
     heads = [line.split()[3:5] for line in shown.splitlines() if not line.startswith(" ")]
     assert heads == [["removed", "mfa-zh"], ["edited", "mfa-en"], ["new", "old"],
                      ["new", "mfa-zh"], ["new", "mfa-en"]]
-    kinds = [e["kind"] for e in run_cli("changes", "--json", config=three_sources).jsonl()]
+    kinds = [e["kind"] for e in read_cli("changes", "--json", config=three_sources).jsonl()]
     assert kinds == ["new", "new", "new", "edited", "removed"]
-    latest = run_cli("changes", "--json", "--limit", "2", config=three_sources).jsonl()
+    latest = read_cli("changes", "--json", "--limit", "2", config=three_sources).jsonl()
     assert [e["kind"] for e in latest] == ["edited", "removed"]
-    newest = run_cli("changes", "--json", "--limit", "2", "--order", "newest",
+    newest = read_cli("changes", "--json", "--limit", "2", "--order", "newest",
                      config=three_sources).jsonl()
     assert [e["kind"] for e in newest] == ["removed", "edited"]
     oldest = run_cli("changes", "--order", "oldest", "--kind", "new", "--limit", "2",
@@ -314,7 +314,7 @@ def test_changes_newest_first_limited_and_json_oldest_first(three_sources):
     assert [line.split()[4] for line in oldest.splitlines() if not line.startswith(" ")] == [
         "mfa-zh", "old"]
     # a source the config dropped is still read: its transcripts are stored
-    assert len(run_cli("changes", "--source", "old", "--json", config=three_sources).jsonl()) == 1
+    assert len(read_cli("changes", "--source", "old", "--json", config=three_sources).jsonl()) == 1
 
 
 def test_list_has_a_header_and_filters(three_sources):
@@ -324,7 +324,7 @@ def test_list_has_a_header_and_filters(three_sources):
     assert run_cli("list", "--json", config=three_sources).out.startswith("{")
 
     def ids(*args: str) -> list[int]:
-        return [d["id"] for d in run_cli("list", "--json", *args, config=three_sources).jsonl()]
+        return [d["id"] for d in read_cli("list", "--json", *args, config=three_sources).jsonl()]
 
     assert ids("--limit", "2") == [3, 2]
     assert ids("--since", "2020-07-02") == [3, 2]
@@ -358,7 +358,7 @@ def test_times_are_shown_in_the_configured_time_zone_or_utc(three_sources):
     text = three_sources.read_text(encoding="utf-8")
     three_sources.write_text(text.replace("[crawl]\n", '[crawl]\ntimezone = "Asia/Shanghai"\n'),
                              encoding="utf-8")
-    (event,) = run_cli("changes", "--json", "--kind", "edited", config=three_sources).jsonl()
+    (event,) = read_cli("changes", "--json", "--kind", "edited", config=three_sources).jsonl()
     assert event["detected_at"].endswith("+00:00")  # JSON keeps UTC
     moment = dt.datetime.fromisoformat(event["detected_at"])
     shanghai = moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S CST")

@@ -29,7 +29,7 @@ import redis
 from briefwatch.jobs import demo as ds
 
 from tests import helpers
-from tests.helpers import CLI, REPO, run_cli, wait_for, write_config
+from tests.helpers import CLI, REPO, read_cli, run_cli, wait_for, write_config
 from tests.sites import families as fs
 from tests.sites.redisgate import RedisGate
 
@@ -160,7 +160,7 @@ def stored(config: Path) -> dict[str, tuple]:
 
 
 def flagged(config: Path, run: int) -> Counter:
-    rows = run_cli("changes", "--json", "--run", str(run), config=config).jsonl()
+    rows = read_cli("changes", "--json", "--run", str(run), config=config).jsonl()
     return Counter((e["kind"], e["url"], e["version"]) for e in rows)
 
 
@@ -273,7 +273,7 @@ def test_three_workers_store_and_flag_what_a_local_crawl_does(tmp_path, redis_ur
         assert cluster_fetches == local_fetches
         assert stored(cluster) == stored(local)
 
-    runs = run_cli("runs", "--json", config=cluster).jsonl()
+    runs = read_cli("runs", "--json", config=cluster).jsonl()
     assert [r["status"] for r in runs] == ["completed"] * 3
     assert runs[0]["options"]["cluster"] is True
     shown = run_cli("runs", config=cluster)
@@ -544,7 +544,7 @@ def test_a_restarted_coordinator_takes_over_its_run(slow_cluster):
     rows = stored(c.config)
     assert len(rows) == 40 and {r[2] for r in rows.values()} == {1}
     assert flagged(c.config, 1) == c.each_new_once()
-    runs = run_cli("runs", "--json", config=c.config).jsonl()
+    runs = read_cli("runs", "--json", config=c.config).jsonl()
     assert [(r["id"], r["status"]) for r in runs] == [(1, "completed")]
 
 
@@ -583,7 +583,7 @@ def test_a_redis_that_loses_the_run_fails_it_rather_than_finishing_it(slow_clust
     assert coordinator.returncode == 1, err
     assert "lost run 1 (restarted without persistence?)" in err
     assert len(err.strip().splitlines()) == 1
-    runs = run_cli("runs", "--json", config=c.config).jsonl()
+    runs = read_cli("runs", "--json", config=c.config).jsonl()
     assert [r["status"] for r in runs] == ["failed"]
     summary = crawl_json(c.config, "--cluster")  # the worker is still there for the next run
     assert summary["status"] == "completed"
@@ -644,7 +644,7 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path, redis_url):
     nobody = run_cli("crawl", "--cluster", config=lonely)
     assert nobody.code == 1
     assert "no worker took part for 1 s; start `briefwatch worker`" in nobody.err
-    runs = run_cli("runs", "--json", config=lonely).jsonl()
+    runs = read_cli("runs", "--json", config=lonely).jsonl()
     assert [r["status"] for r in runs] == ["failed"]
     assert redis.Redis.from_url(redis_url).keys("briefwatch:run:*") == []
 
@@ -674,7 +674,7 @@ def test_the_scheduler_runs_cluster_crawls(tmp_path, redis_url, workers):
         finally:
             if daemon.poll() is None:
                 daemon.kill()
-    first = run_cli("runs", "--json", config=config).jsonl()[0]
+    first = read_cli("runs", "--json", config=config).jsonl()[0]
     assert first["options"]["cluster"] is True
     assert set(first["stats"]["mfa-en"]["workers"]) == {"w1"}
 

@@ -21,17 +21,17 @@ from briefwatch.jobs.demo import (
     write_archive,
 )
 
-from tests.helpers import CLI, REPO, crawl, run_cli, write_config
+from tests.helpers import CLI, REPO, crawl, read_cli, run_cli, write_config
 
 
 def export(config: Path) -> dict[str, dict]:
-    result = run_cli("export", config=config)
+    result = read_cli("export", config=config)
     assert result.code == 0, result.err
     return {row["url"]: row for row in result.jsonl()}
 
 
 def events(config: Path, *args: str) -> list[dict]:
-    result = run_cli("changes", "--json", *args, config=config)
+    result = read_cli("changes", "--json", *args, config=config)
     assert result.code == 0, result.err
     return result.jsonl()
 
@@ -178,7 +178,7 @@ def test_new_then_edited_then_unchanged(small):
         assert f"+{paragraph}" in lines
     assert "\x1b[" not in diff.out  # no colour when not a terminal
 
-    history = run_cli("history", url, "--json", config=config).jsonl()
+    history = read_cli("history", url, "--json", config=config).jsonl()
     assert [h["version"] for h in history] == [1, 2]
     assert history[1]["change"]["paragraphs_changed"] >= 1
     shown = json.loads(run_cli("show", url, "--json", "--version", "1", config=config).out)
@@ -225,7 +225,7 @@ def test_a_dropped_question_is_an_edit_with_its_summary(small):
     removed = len(target.paragraphs) - len(cut.paragraphs)
     assert edit["summary"]["paragraphs_removed"] == removed >= 2
     gone = next(p for p in target.paragraphs if p not in cut.paragraphs)
-    found = run_cli("search", gone, "--json", config=config).jsonl()
+    found = read_cli("search", gone, "--json", config=config).jsonl()
     # the passage survives only in version 1 of the edited transcript
     assert {f["url"]: f["versions"] for f in found}[edit["url"]] == [1]
 
@@ -240,7 +240,7 @@ def test_a_removed_page_is_suspect_then_removed_then_restored(small):
     # which page, and why, in crawl --json, runs --json and runs (issue 15, 5)
     (held,) = first["suspects"]
     assert held["url"] == url and "error page" in held["reason"]
-    listed = run_cli("runs", "--json", config=config).jsonl()[-1]
+    listed = read_cli("runs", "--json", config=config).jsonl()[-1]
     assert [s["url"] for s in listed["suspects"]] == [url]
     assert f"suspect: {url}" in run_cli("runs", config=config).out
     from tests.test_web import _start, get
@@ -363,7 +363,7 @@ def test_a_second_crawl_while_one_runs_exits_at_once(small):
 
 
 def test_runs_lists_each_crawl(small):
-    runs = run_cli("runs", "--json", config=small["config"]).jsonl()
+    runs = read_cli("runs", "--json", config=small["config"]).jsonl()
     assert [r["status"] for r in runs] == ["completed"]
     assert runs[0]["counts"]["new"] == 30
     assert runs[0]["stats"]["mfa-en"]["listing_pages"] == 3
@@ -376,7 +376,7 @@ def test_export_csv_and_list(small):
     header = result.out.splitlines()[0]
     # a byte-order mark first, or Excel reads the Chinese as Latin-1 (issue 15)
     assert header == "\ufeffurl,source,title,published,first_seen,last_seen,versions,status,text"
-    listed = run_cli("list", "--json", config=small["config"]).jsonl()
+    listed = read_cli("list", "--json", config=small["config"]).jsonl()
     assert len(listed) == 30
     assert listed[0]["published"] == small["briefings"][0].date.isoformat()
 
@@ -401,7 +401,7 @@ def test_scrapy_commands_work_from_the_repository_root(small, tmp_path):
     crawled = subprocess.run([*scrapy, "crawl", "mfa"], cwd=REPO, env=env,
                              capture_output=True, text=True, timeout=120)
     assert crawled.returncode == 0, crawled.stderr[-2000:]
-    runs = run_cli("runs", "--json", config=small["config"]).jsonl()
+    runs = read_cli("runs", "--json", config=small["config"]).jsonl()
     assert runs[-1]["counts"]["new"] == 1
     assert runs[-1]["status"] == "completed"
 
@@ -435,7 +435,7 @@ def test_demo_in_a_folder_runs_again_and_can_keep_its_site_up(tmp_path):
         assert again.code == 0, again.err
         assert re.search(r"run 1 completed: 24 new, 0 edited, 0 unchanged, 0 rejected, "
                          r"0 failed", again.out)
-    listed = run_cli("list", "--json", config=folder / "briefwatch.toml").jsonl()
+    listed = read_cli("list", "--json", config=folder / "briefwatch.toml").jsonl()
     assert len(listed) == 26 and len({r["url"] for r in listed}) == 26
 
     proc = subprocess.Popen([*CLI, "demo", "--dir", str(folder),

@@ -29,7 +29,7 @@ from briefwatch.storage.text.diff import (
 from briefwatch.storage.text.names import load_names
 from briefwatch.storage.text.turns import split_turns
 
-from tests.helpers import REPO, run_cli
+from tests.helpers import REPO, read_cli, run_cli
 from tests.sites.edited import HOSTILE, build
 
 # -- words and paragraphs ------------------------------------------------------------------
@@ -332,7 +332,7 @@ def test_unified_stays_the_default(edited):
 
 def test_versions_without_recorded_turns_are_split_on_the_fly(edited, tmp_path):
     before = {fmt: diff(edited, "dropped", "--format", fmt).out for fmt in ("turns", "json")}
-    history = run_cli("history", edited.urls["dropped"], "--json", config=edited.config).jsonl()
+    history = read_cli("history", edited.urls["dropped"], "--json", config=edited.config).jsonl()
     db_path = edited.config.parent / "briefwatch.db"
     with sqlite3.connect(db_path) as conn:
         stored = conn.execute("SELECT count(*) FROM versions WHERE turns IS NOT NULL").fetchone()
@@ -342,7 +342,7 @@ def test_versions_without_recorded_turns_are_split_on_the_fly(edited, tmp_path):
     try:
         for fmt, out in before.items():
             assert diff(edited, "dropped", "--format", fmt).out == out
-        assert run_cli("history", edited.urls["dropped"], "--json",
+        assert read_cli("history", edited.urls["dropped"], "--json",
                        config=edited.config).jsonl() == history
     finally:
         with sqlite3.connect(db_path) as conn:
@@ -351,7 +351,7 @@ def test_versions_without_recorded_turns_are_split_on_the_fly(edited, tmp_path):
 
 
 def test_history_json_change_has_the_turn_keys(edited):
-    history = run_cli("history", edited.urls["dropped"], "--json", config=edited.config).jsonl()
+    history = read_cli("history", edited.urls["dropped"], "--json", config=edited.config).jsonl()
     assert history[0]["change"] is None
     assert history[1]["change"]["questions_removed"][0]["outlet"] == edited.dropped_outlet
 
@@ -456,7 +456,7 @@ def test_record_summarises_turns_even_when_the_stored_version_has_none(tmp_path)
 def test_cli_search_says_a_passage_was_removed_later_and_whose_words_the_snippet_are(edited):
     # issue 15: the web view said so; the CLI listed the versions and left the reader to guess
     words = " ".join(edited.dropped_question.split(": ", 1)[1].split()[:6])
-    hits = run_cli("search", words, "--json", config=edited.config).jsonl()
+    hits = read_cli("search", words, "--json", config=edited.config).jsonl()
     (hit,) = [h for h in hits if h["url"] == edited.urls["dropped"]]
     assert (hit["versions"], hit["latest"], hit["snippet_version"]) == ([1], 2, 1)
     result = run_cli("search", words, config=edited.config)

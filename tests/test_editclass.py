@@ -13,7 +13,7 @@ from briefwatch.storage.text.editclass import classify
 from briefwatch.storage.text.turns import split_turns
 from briefwatch.storage.versions import record
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import read_cli, run_cli, write_config
 from tests.test_storage import page
 
 TITLE = "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference on July 3, 2020"
@@ -101,13 +101,13 @@ def test_changes_filters_and_sorts_by_significance(tmp_path):
         "AFP: What about the South China Sea talks?\nWang Wenbin: The talks went well.",
         "AFP: What about the talks?\nWang Wenbin: Fine."), TITLE))
     db.close()
-    rows = run_cli("changes", "--json", config=config).jsonl()
+    rows = read_cli("changes", "--json", config=config).jsonl()
     assert [(r["kind"], r["edit_class"]) for r in rows] == [
         ("new", None), ("edited", "typo"), ("edited", "wording")]
     assert rows[1]["significance"] < rows[2]["significance"] < rows[0]["significance"]
-    top = run_cli("changes", "--json", "--min-significance", "0.1", config=config).jsonl()
+    top = read_cli("changes", "--json", "--min-significance", "0.1", config=config).jsonl()
     assert [r["edit_class"] for r in top] == [None, "wording"]
-    ranked = run_cli("changes", "--order", "significance", "--json", "--limit", "2",
+    ranked = read_cli("changes", "--order", "significance", "--json", "--limit", "2",
                      config=config).jsonl()
     assert [r["edit_class"] for r in ranked] == [None, "wording"]
     text = run_cli("changes", config=config).out

@@ -17,7 +17,7 @@ from briefwatch.storage.exchangehistory import exchange_history, same_exchanges,
 from briefwatch.storage.pairings import exchanges_of
 from briefwatch.storage.text.names import load_names
 
-from tests.helpers import run_cli
+from tests.helpers import read_cli, run_cli
 from tests.test_pairs import _crawl, _series
 
 DAY = dt.date(2020, 7, 3)
@@ -142,7 +142,7 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
         config = _series(tmp_path, site, en_archive, zh_archive)
         _crawl(config)
         url = site.url(en_archive.article_paths[target.number])
-        before = [r for r in run_cli("exchanges", "--json", config=config).jsonl()
+        before = [r for r in read_cli("exchanges", "--json", config=config).jsonl()
                   if r["url"] == url]
         assert [r["index"] for r in before] == list(range(1, questions + 1))
         gone, kept = before[1], before[0]
@@ -154,7 +154,7 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
                          per_page=10)
         assert _crawl(config, "--revisit", "all")["edited"] == 1
 
-        rows = run_cli("exchanges", "--json", config=config).jsonl()
+        rows = read_cli("exchanges", "--json", config=config).jsonl()
         mine = [r for r in rows if r["url"] == url]
         # every exchange once: the removed one where it stood
         assert [(r["index"], r["version"], r["first_version"], r["last_version"])
@@ -162,7 +162,7 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
                                    *[(k, 2, 1, None) for k in range(2, questions)]]
         reworded, removed = mine[0], mine[1]
         assert removed["question"] == gone["question"] and removed["outlet"] == gone["outlet"]
-        v2 = run_cli("history", url, "--json", config=config).jsonl()[1]
+        v2 = read_cli("history", url, "--json", config=config).jsonl()[1]
         assert removed["removed_at"] == v2["fetched_at"] and v2["version"] == 2
         assert reworded["question"].endswith("Can you confirm that?")
         assert reworded["question"] != kept["question"] and reworded["removed_at"] is None
@@ -172,7 +172,7 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
         assert (removed["status"], removed["paired"]) == ("unpaired", None)
         assert reworded["status"] == "in both" and reworded["paired"]["source"] == "mfa-zh"
         # the transcript on every row; the old keys keep their meanings
-        listed = {d["url"]: d for d in run_cli("list", "--json", config=config).jsonl()}
+        listed = {d["url"]: d for d in read_cli("list", "--json", config=config).jsonl()}
         for row in rows:
             doc = listed[row["url"]]
             assert (row["id"], row["title"], row["document_status"]) == (
@@ -189,7 +189,7 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
                 for r in untouched} == {(1, 1, None, None)}
 
         # --removed: exactly the one the edit deleted, in JSON and in words
-        assert run_cli("exchanges", "--removed", "--json", config=config).jsonl() == [removed]
+        assert read_cli("exchanges", "--removed", "--json", config=config).jsonl() == [removed]
         said = run_cli("exchanges", "--removed", "--utc", config=config)
         assert said.code == 0 and said.out.count("\n    http") == 1
         assert "last in v1; removed by v2" in said.out
@@ -198,11 +198,11 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
         turns = run_cli("diff", str(removed["id"]), "--from", "1", "--to", "2", "--format",
                         "turns", config=config).out
         assert f"Question from {removed['outlet']}" in turns and "with its answer" in turns
-        assert run_cli("exchanges", "--removed", "--source", "mfa-zh", "--json",
+        assert read_cli("exchanges", "--removed", "--source", "mfa-zh", "--json",
                        config=config).jsonl() == []
 
         # --with-opening: each transcript's announcements too, as exchange 0
-        opened = run_cli("exchanges", "--with-opening", "--json", config=config).jsonl()
+        opened = read_cli("exchanges", "--with-opening", "--json", config=config).jsonl()
         openings = [r for r in opened if r["index"] == 0]
         assert len(openings) == len(en) + len(zh)
         assert [r for r in opened if r["index"] != 0] == rows
@@ -212,8 +212,8 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
         assert first["question"] == "" and first["outlet"] is None
 
         # The export carries the same rows, and the new columns with stable types.
-        assert run_cli("export", "--unit", "exchanges", config=config).jsonl() == rows
-        assert run_cli("export", "--unit", "exchanges", "--with-opening",
+        assert read_cli("export", "--unit", "exchanges", config=config).jsonl() == rows
+        assert read_cli("export", "--unit", "exchanges", "--with-opening",
                        config=config).jsonl() == opened
         assert run_cli("export", "--unit", "exchanges", "--format", "csv", "-o",
                        tmp_path / "x.csv", config=config).code == 0
@@ -252,7 +252,7 @@ def test_exchanges_of_every_version_name_what_an_edit_removed(tmp_path):
         _crawl(config, "--revisit", "all")
         _crawl(config, "--revisit", "all")  # a soft 404 on two runs in a row
         gone_url = site.url(en_archive.article_paths[other.number])
-        after = run_cli("exchanges", "--json", config=config).jsonl()
+        after = read_cli("exchanges", "--json", config=config).jsonl()
         theirs = [r for r in after if r["url"] == gone_url]
         assert theirs and {r["document_status"] for r in theirs} == {"removed"}
         assert {r["last_version"] for r in theirs} == {None}  # no edit removed them

@@ -19,7 +19,7 @@ import pytest
 from briefwatch.jobs.demo import invent_briefings, reword, write_archive
 
 from tests import helpers
-from tests.helpers import CLI, REPO, run_cli, stored, wait_for
+from tests.helpers import CLI, REPO, read_cli, run_cli, stored, wait_for
 from tests.sites.faulty import FaultySite
 
 
@@ -41,7 +41,7 @@ def crawl(config: Path, *args: str) -> dict:
 
 
 def kinds(config: Path) -> list[str]:
-    return [e["kind"] for e in run_cli("changes", "--json", config=config).jsonl()]
+    return [e["kind"] for e in read_cli("changes", "--json", config=config).jsonl()]
 
 
 def test_every_fault_at_once_and_nothing_false(tmp_path):
@@ -174,7 +174,7 @@ def test_kill_9_in_the_middle_of_a_crawl(tmp_path, moment):
         assert _count(db, "documents") == partial, "an orphaned crawl went on writing"
         # Whoever looks next (a reader, before any crawl relabels it) is told the truth: the
         # run was interrupted, and found what its events hold.
-        killed = run_cli("runs", "--json", config=config).jsonl()[-1]
+        killed = read_cli("runs", "--json", config=config).jsonl()[-1]
         assert killed["status"] == "interrupted" and killed["counts"]["new"] == partial, killed
 
         site.always.clear()
@@ -183,9 +183,9 @@ def test_kill_9_in_the_middle_of_a_crawl(tmp_path, moment):
         assert integrity(db) == "ok"
         rows = stored(config)
         assert len(rows) == 60
-        new_events = run_cli("changes", "--json", "--kind", "new", config=config).jsonl()
+        new_events = read_cli("changes", "--json", "--kind", "new", config=config).jsonl()
         assert sorted(e["url"] for e in new_events) == sorted(rows)
-        history = run_cli("runs", "--json", config=config).jsonl()
+        history = read_cli("runs", "--json", config=config).jsonl()
         assert [r["status"] for r in history] == ["interrupted", "completed"]
         assert history[0]["counts"]["new"] == partial  # as the next crawl recorded it
         assert history[0]["counts"]["new"] + history[1]["counts"]["new"] == 60
@@ -234,5 +234,5 @@ def test_a_host_that_refuses_connections_is_given_up_and_the_run_failed(tmp_path
     assert stats["failed"] == 24  # every revisit counted, none stored or flagged
     # one request and its retries found the host refusing; the others were never sent
     assert stats["requests"] <= 8, stats
-    assert run_cli("runs", "--json", config=config).jsonl()[-1]["status"] == "failed"
-    assert run_cli("changes", "--kind", "removed", "--json", config=config).jsonl() == []
+    assert read_cli("runs", "--json", config=config).jsonl()[-1]["status"] == "failed"
+    assert read_cli("changes", "--kind", "removed", "--json", config=config).jsonl() == []

@@ -16,7 +16,7 @@ import shutil
 
 from briefwatch.jobs import demo as ds
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import read_cli, run_cli, write_config
 
 OLD_COLUMN = "/web/wjdt_674879/fyrbt_674889/"
 NEW_COLUMN = "/web/fyrbt_673021/jzhsl_673025/"
@@ -59,7 +59,7 @@ def test_a_transcript_the_listing_links_from_another_folder_of_the_site_is_crawl
         crawl = run_cli("crawl", "--json", config=config)
         assert crawl.code == 0, crawl.err
         assert json.loads(crawl.out)["new"] == len(zh)
-        stored = {d["url"]: d for d in run_cli("list", "--json", config=config).jsonl()}
+        stored = {d["url"]: d for d in read_cli("list", "--json", config=config).jsonl()}
         assert site.url(there) in stored
         assert stored[site.url(there)]["title"] == moved.title
         assert stored[site.url(there)]["published"] == "2021-10-19"

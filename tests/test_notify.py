@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from briefwatch.jobs.demo import LocalSite, invent_briefings, reword, write_archive
 
-from tests.helpers import run_cli
+from tests.helpers import read_cli, run_cli
 
 
 class Mailbox:
@@ -321,11 +321,11 @@ def test_a_watch_hears_only_of_its_terms_with_the_passages_quoted(tmp_path):
     shown = run_cli("changes", "--watch", "taiwan", config=config)
     assert shown.code == 0, shown.err
     assert shown.out.count("\n    taiwan: ") == 5  # two in each new transcript
-    rows = run_cli("changes", "--watch", "taiwan", "--json", config=config).jsonl()
+    rows = read_cli("changes", "--watch", "taiwan", "--json", config=config).jsonl()
     assert [(r["kind"], r["url"].rsplit("/", 1)[1]) for r in rows] == [
         ("new", "mentions.shtml"), ("new", "zh.shtml"), ("edited", "edited.shtml")]
     assert rows[2]["passages"] == [{"change": "added", "text": TAIWAN}]
-    assert "passages" not in run_cli("changes", "--json", config=config).jsonl()[0]
+    assert "passages" not in read_cli("changes", "--json", config=config).jsonl()[0]
     wrong = run_cli("changes", "--watch", "tibet", config=config)
     assert wrong.code == 2 and "unknown watch 'tibet' (configured: taiwan)" in wrong.err
     assert len(wrong.err.strip().splitlines()) == 1

@@ -11,7 +11,7 @@ import re
 from briefwatch.jobs import demo as ds
 from briefwatch.storage.text.names import load_names
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import read_cli, run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_web import _start as start_serve
 from tests.test_web import get
@@ -42,14 +42,14 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
     with ds.LocalSite(root) as site:
         config = _series(tmp_path, site, en_archive, zh_archive)
         _crawl(config)
-        rows = run_cli("pairs", "--json", config=config).jsonl()
+        rows = read_cli("pairs", "--json", config=config).jsonl()
         assert [r["date"] for r in rows] == sorted(b.date.isoformat() for b in en)
         for row in rows:
             assert row["series"] == ["mfa-en", "mfa-zh"]
             assert row["en"]["exchanges"] == row["zh"]["exchanges"] == len(row["matched"]) > 0
             assert (row["missing_in_en"], row["missing_in_zh"], row["merged"]) == ([], [], [])
-        assert run_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
-        assert run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
+        assert read_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
+        assert read_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
 
         # The Chinese record of one conference loses its second exchange.
         cut = zh[2]
@@ -59,7 +59,7 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
                          per_page=10)
         summary = _crawl(config, "--revisit", "all")
         assert summary["edited"] == 1
-        (row,) = run_cli("pairs", "--divergent", "--json", config=config).jsonl()
+        (row,) = read_cli("pairs", "--divergent", "--json", config=config).jsonl()
         assert row["date"] == cut.date.isoformat()
         assert row["missing_in_en"] == [] and row["merged"] == []
         (missing,) = row["missing_in_zh"]
@@ -67,7 +67,7 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
         assert (missing["index"], missing["outlet"]) == (2, outlet)
         assert row["zh"]["exchanges"] == row["en"]["exchanges"] - 1
 
-        (event,) = run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl()
+        (event,) = read_cli("changes", "--kind", "divergent", "--json", config=config).jsonl()
         assert event["url"] == site.url(zh_archive.article_paths[cut.number])
         assert event["summary"]["language"] == "zh"
         assert [m["outlet"] for m in event["summary"]["missing"]] == [outlet]
@@ -77,14 +77,14 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
         assert "not in the Chinese transcript" in text
 
         # Exchanges, with the same exchange in the other language
-        listed = run_cli("exchanges", "--source", "mfa-en", "--json", config=config).jsonl()
+        listed = read_cli("exchanges", "--source", "mfa-en", "--json", config=config).jsonl()
         assert {r["status"] for r in listed} == {"in both", "only here"}
         only = [r for r in listed if r["status"] == "only here"]
         assert [(r["conference"], r["index"], r["outlet"]) for r in only] == [
             (cut.date.isoformat(), 2, outlet)]
         both = next(r for r in listed if r["status"] == "in both")
         assert both["paired"]["source"] == "mfa-zh" and both["language"] == "en"
-        by_outlet = run_cli("exchanges", "--outlet", prefix, "--json", config=config).jsonl()
+        by_outlet = read_cli("exchanges", "--outlet", prefix, "--json", config=config).jsonl()
         assert by_outlet and {r["outlet"] for r in by_outlet} == {outlet}
 
         # The conference in both languages: text, JSON, a standalone page, the web view.
@@ -124,22 +124,22 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
         # Search, within the exchanges of one outlet or one spokesperson.
         asked = next(r for r in listed if r["status"] == "only here")
         phrase = " ".join(asked["question"].split()[:4])
-        hits = run_cli("search", phrase, "--json", config=config).jsonl()
-        within = run_cli("search", phrase, "--outlet", prefix, "--json", config=config).jsonl()
+        hits = read_cli("search", phrase, "--json", config=config).jsonl()
+        within = read_cli("search", phrase, "--outlet", prefix, "--json", config=config).jsonl()
         assert asked["url"] in {h["url"] for h in within}
         assert {h["url"] for h in within} <= {h["url"] for h in hits}
         # only transcripts where that outlet asked something with the phrase
         assert {h["url"] for h in within} <= {r["url"] for r in listed if r["outlet"] == outlet
                                                and phrase.split()[0] in r["question"]}
         person = asked["spokesperson"]
-        assert run_cli("search", phrase, "--spokesperson", person, "--json",
+        assert read_cli("search", phrase, "--spokesperson", person, "--json",
                        config=config).jsonl()
-        assert run_cli("search", phrase, "--spokesperson", "Nobody Here", "--json",
+        assert read_cli("search", phrase, "--spokesperson", "Nobody Here", "--json",
                        config=config).jsonl() == []
 
         # One row per exchange with its counterpart, in JSONL, CSV (for Excel) and Parquet.
-        exported = run_cli("export", "--unit", "exchanges", config=config).jsonl()
-        assert exported == run_cli("exchanges", "--json", config=config).jsonl()
+        exported = read_cli("export", "--unit", "exchanges", config=config).jsonl()
+        assert exported == read_cli("exchanges", "--json", config=config).jsonl()
         prefixes = {o[0] + ":" for o in ds.OUTLETS} | {o[1] + "记者：" for o in ds.OUTLETS}
         per_briefing = sum(1 for b in [*en, *zh] for p in b.paragraphs
                            if any(p.startswith(prefix) for prefix in prefixes))
@@ -173,14 +173,14 @@ def test_a_series_pairs_every_conference_and_names_an_exchange_cut_from_one_lang
 
         # Nothing changes: nothing is recomputed, no event is added.
         _crawl(config, "--revisit", "all")
-        assert len(run_cli("changes", "--kind", "divergent", "--json",
+        assert len(read_cli("changes", "--kind", "divergent", "--json",
                            config=config).jsonl()) == 1
 
         # The exchange comes back: the records converge, and that is said too.
         ds.write_archive(root, "zh-2014", zh, per_page=10)
         _crawl(config, "--revisit", "all")
-        assert run_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
-        events = run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl()
+        assert read_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
+        events = read_cli("changes", "--kind", "divergent", "--json", config=config).jsonl()
         assert [len(e["summary"]["present_again"]) for e in events] == [0, 1]
 
 
@@ -219,9 +219,9 @@ def test_divergence_reaches_the_webhook_and_the_feed_and_a_first_crawl_sums_it_u
         _crawl(config)
         (first,) = hook.posts
         assert "mfa-zh: first crawl found 1 transcript lacking exchanges" in first["message"]
-        (alone,) = run_cli("pairs", "--unpaired", "--json", config=config).jsonl()
+        (alone,) = read_cli("pairs", "--unpaired", "--json", config=config).jsonl()
         assert (alone["source"], alone["date"]) == ("mfa-en", en[-1].date.isoformat())
-        assert len(run_cli("pairs", "--json", config=config).jsonl()) == 4
+        assert len(read_cli("pairs", "--json", config=config).jsonl()) == 4
         assert "DIVERGENT" not in first["message"]  # summed up, not listed
 
         # later, an edit cuts an exchange from the English record of another conference
@@ -314,7 +314,7 @@ def test_the_failure_classes_of_real_pages_pair_one_to_one_and_name_the_spokespe
     with ds.LocalSite(root) as site:
         config = _series(tmp_path, site, en_archive, zh_archive)
         _crawl(config)
-        rows = run_cli("pairs", "--json", config=config).jsonl()
+        rows = read_cli("pairs", "--json", config=config).jsonl()
         assert len(rows) == 2
         for row in rows:
             assert (row["missing_in_en"], row["missing_in_zh"], row["merged"],
@@ -322,9 +322,9 @@ def test_the_failure_classes_of_real_pages_pair_one_to_one_and_name_the_spokespe
         qa, outlets = sorted(rows, key=lambda r: r["date"])
         assert qa["en"]["exchanges"] == qa["zh"]["exchanges"] == 4
         assert outlets["en"]["exchanges"] == outlets["zh"]["exchanges"] == 2
-        assert run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
+        assert read_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
 
-        listed = run_cli("exchanges", "--json", config=config).jsonl()
+        listed = read_cli("exchanges", "--json", config=config).jsonl()
         # (invented spokespersons are not in the names table: each is named as written)
         hosts = {(f"mfa-{b.lang}", b.date.isoformat()): b.spokesperson
                  for lang in made for b in made[lang]}
@@ -336,7 +336,7 @@ def test_the_failure_classes_of_real_pages_pair_one_to_one_and_name_the_spokespe
         assert after["question"].startswith("Does China have a comment")
         assert after["outlet"] is None
         person = hosts["mfa-en", qa["date"]]
-        by_person = run_cli("exchanges", "--spokesperson", person, "--json",
+        by_person = read_cli("exchanges", "--spokesperson", person, "--json",
                             config=config).jsonl()
         assert {r["conference"] for r in by_person} == {qa["date"], outlets["date"]}
 
@@ -383,7 +383,7 @@ def test_an_upgrade_reads_stored_versions_by_the_new_rules_and_tells_nothing_of_
             conn.execute("DELETE FROM _sqlite_migrations WHERE name = "
                          "'m012_turns_and_pairings_anew'")
         conn.close()
-        assert len(run_cli("pairs", "--divergent", "--json", config=config).jsonl()) == 1
+        assert len(read_cli("pairs", "--divergent", "--json", config=config).jsonl()) == 1
 
         _crawl(config)
         with sqlite3.connect(path) as conn:
@@ -392,5 +392,5 @@ def test_an_upgrade_reads_stored_versions_by_the_new_rules_and_tells_nothing_of_
             assert conn.execute("SELECT divergent, uncertain, rules FROM pairings"
                                 ).fetchall() == [(0, None, 2)]
         conn.close()
-        assert run_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
-        assert run_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []
+        assert read_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
+        assert read_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []

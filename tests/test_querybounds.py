@@ -12,7 +12,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from briefwatch.storage.search import MAX_QUERY_WORDS, search
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import read_cli, run_cli, write_config
 
 GIANT = "x" * 1_000_000  # a word of a megabyte: a page's base64 blob, say
 LONG_QUERY = " ".join(f"word{k % 50}" for k in range(16_000))  # 16,000 words, about 110 KB
@@ -76,7 +76,7 @@ def test_a_query_that_finds_nothing_is_echoed_shortened(db):
 
 def test_a_query_under_the_caps_still_finds_its_passage(db):
     config, _ = db
-    hits = run_cli("search", "Time will prove that", "--json", config=config).jsonl()
+    hits = read_cli("search", "Time will prove that", "--json", config=config).jsonl()
     assert [h["snippet"] for h in hits] == [
         "[Time will prove that] cooperation benefits both peoples. Thank you."]
 

@@ -19,7 +19,7 @@ from briefwatch.jobs.rooms import ROOMS as LISTED
 from briefwatch.storage.text.kinds import kind_of
 from briefwatch.storage.text.turns import unpack_turns
 
-from tests.helpers import Result, run_cli, write_config
+from tests.helpers import Result, read_cli, run_cli, write_config
 from tests.sites.rooms import SYSTEM_PAGE, World, WorldSite, write_world
 
 # Every room `init --list` shows has its copy in the world (tests/sites/rooms.py).
@@ -75,9 +75,9 @@ def tell(tmp) -> Story:
             assert result.code == 0, (step, result.out, result.err)
             nights.append(Night(world, json.loads(result.out), result, site.requests[since:],
                                 _stored(tmp / "briefwatch.db")))
-        changes = run_cli("changes", "--json", config=config).jsonl()
+        changes = read_cli("changes", "--json", config=config).jsonl()
         text = run_cli("changes", config=config).out
-        sources = {r["source"]: r for r in run_cli("sources", "--json", config=config).jsonl()}
+        sources = {r["source"]: r for r in read_cli("sources", "--json", config=config).jsonl()}
         return Story(site.base_url, nights, changes, text, sources)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from briefwatch.jobs.demo import LocalSite, invent_briefings, write_archive
 
-from tests.helpers import crawl, run_cli, stored, write_config
+from tests.helpers import crawl, read_cli, run_cli, stored, write_config
 from tests.sites.families import ForbiddenSite, write_mission, write_scio, write_wordpress
 
 
@@ -67,7 +67,7 @@ def test_mission_columns_are_captured_whole(tmp_path, layout, encoding, pager):
         assert_whole(config, newer, local, newer.articles[:3])
         quiet_night = page_requests(local, before)
         assert len(quiet_night) < backfill / 4, quiet_night
-        new_events = run_cli("changes", "--json", "--kind", "new", config=config).jsonl()
+        new_events = read_cli("changes", "--json", "--kind", "new", config=config).jsonl()
         assert len(new_events) == len({e["url"] for e in new_events}) == 48
 
 
@@ -94,7 +94,7 @@ def test_scio_briefings_over_several_pages_are_one_transcript(tmp_path):
         write_scio(root, 6, per_page=4, seed=3, pages_per_briefing=3, notices=2, edits={1: 5})
         summary = crawl(config, "--revisit", "all")
         assert (summary["new"], summary["edited"]) == (0, 1)
-        (edit,) = run_cli("changes", "--json", "--kind", "edited", config=config).jsonl()
+        (edit,) = read_cli("changes", "--json", "--kind", "edited", config=config).jsonl()
         assert edit["url"] == local.url(site.articles[1].path)
 
 
@@ -227,7 +227,7 @@ def test_sources_lists_each_source(tmp_path):
             mission_source(local, site),
             {"name": "idle", "spider": "mfa", "start_urls": [local.url("/nothing/index.html")]}])
         crawl(config, "consulate")
-        rows = run_cli("sources", "--json", config=config).jsonl()
+        rows = read_cli("sources", "--json", config=config).jsonl()
         assert [(r["source"], r["spider"], r["transcripts"]) for r in rows] == [
             ("consulate", "mission", 5), ("idle", "mfa", 0)]
         assert rows[0]["last_run"]["status"] == "completed"

@@ -13,7 +13,7 @@ from briefwatch.storage import runs
 from briefwatch.storage.db import open_db
 from briefwatch.storage.versions import record, record_suspect
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import read_cli, run_cli, write_config
 from tests.test_storage import URL, page
 
 FIRST = "A: one.\nB: two."
@@ -58,7 +58,7 @@ def test_history_shows_removals_and_restorations_among_the_versions(gone):
         "RESTORED (run 6)",
         "REMOVED: HTTP 410 (run 7)",
     ], shown.out
-    rows = run_cli("history", URL, "--json", config=gone).jsonl()
+    rows = read_cli("history", URL, "--json", config=gone).jsonl()
     assert [r["version"] for r in rows] == [1, 2]
     assert [(s["kind"], s["run"], s["reason"]) for s in rows[0]["status_changes"]] == [
         ("removed", 2, "HTTP 404"), ("restored", 3, None),

@@ -9,7 +9,7 @@ import json
 from briefwatch.storage.db import open_db
 from briefwatch.storage.versions import record
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import read_cli, run_cli, write_config
 from tests.test_notify import Webhook
 from tests.test_storage import URL, page
 
@@ -46,7 +46,7 @@ def test_a_retitled_transcript_says_so_in_every_summary(tmp_path):
         assert f"    [title 0.15] {SAID}\n" in changes.out
         back = f"title changed: “{NEW_TITLE}” → “{OLD_TITLE}”, 1 paragraph changed"
         assert f"    [title 0.30] {back}, 1 word changed" in changes.out
-        rows = run_cli("changes", "--json", "--kind", "edited", config=config).jsonl()
+        rows = read_cli("changes", "--json", "--kind", "edited", config=config).jsonl()
         assert [r["summary"]["title_changed"] for r in rows] == [
             {"from": OLD_TITLE, "to": NEW_TITLE}, {"from": NEW_TITLE, "to": OLD_TITLE}]
         history = run_cli("history", URL, config=config).out.splitlines()

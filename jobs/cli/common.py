@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -179,7 +180,21 @@ def warn_failed_deliveries(deliveries) -> None:
 def open_output(path: Path | None, binary: bool = False):
     """Standard output, or the file -o names (a failure to write it in one line)."""
     if path is None:
-        yield click.get_binary_stream("stdout") if binary else click.get_text_stream("stdout")
+        import io
+
+        sys.stdout.flush()  # what was echoed before comes first
+        stream = sys.stdout.buffer
+        if binary:
+            yield stream
+            return
+        # UTF-8 whatever the locale says, as the README promises; flushed when the command ends
+        # (not when the wrapper is collected), and stdout left open
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        try:
+            yield text
+        finally:
+            text.flush()
+            text.detach()
         return
     try:
         with open(path, "wb") if binary else open(path, "w", encoding="utf-8",
