@@ -34,6 +34,14 @@ LISTING_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # An injected bot trap on fmprc.gov.cn: following it gets a crawler banned.
 TRAP = re.compile(r"pepp4_", re.IGNORECASE)
 GONE = (404, 410)
+# A listing page is tens of KB; parsed, a 16 MB one took 200 MB of lxml's memory. Past this,
+# its download is cancelled and the listing counted as failed, saying why (Scrapy's
+# per-request download_maxsize; transcripts keep DOWNLOAD_MAXSIZE).
+MAX_LISTING_BYTES = 4 * 1024 * 1024
+# Transcripts read from one listing page: the briefing rooms' pages list tens. A page listing
+# 100,000 (a hostile or broken one) took the crawl process to 583 MB, each link a request
+# queued; past this, the rest of the page is left and the crawl says so.
+MAX_LISTING_ITEMS = 2000
 NEXT_TEXT = re.compile(r"^(?:next(?: page)?|下一页|下页|>|»|›|next\s*[>»›])$", re.IGNORECASE)
 
 
@@ -106,7 +114,9 @@ class ListingSpider(scrapy.Spider):
         for url in self.context.start_urls if self.context.walk_listings else ():
             request = scrapy.Request(url, callback=self.parse_listing,
                                      errback=self.listing_failed, priority=10,
-                                     meta={"listing_root": url}, dont_filter=True)
+                                     meta={"listing_root": url,
+                                           "download_maxsize": MAX_LISTING_BYTES},
+                                     dont_filter=True)
             self.claims.claim("listing", self._key(url), request)
             yield request
         for url in self.context.revisit:
@@ -135,7 +145,8 @@ class ListingSpider(scrapy.Spider):
             further = further[:1] if fresh else []
         for url in further:
             request = scrapy.Request(url, callback=self.parse_listing,
-                                     errback=self.listing_failed, priority=5)
+                                     errback=self.listing_failed, priority=5,
+                                     meta={"download_maxsize": MAX_LISTING_BYTES})
             if self._listing_budget_left() and self.claims.claim("listing", self._key(url),
                                                                   request):
                 yield request
@@ -189,31 +200,49 @@ class ListingSpider(scrapy.Spider):
         return list(dict.fromkeys(nexts + [url for _, url in sorted(numbered)]))
 
     def listing_items(self, response: Response) -> list[ListingItem]:
-        scope, contained = response, False
+        """The transcripts a listing page links, in its order: at most MAX_LISTING_ITEMS.
+        Links are read from lxml's elements as they come (parsel's selectors, one object per
+        link, cost 100 MB on a page of 100,000 links)."""
+        scope, contained = [response.selector.root], False
         for css in self.listing_containers:
             found = response.css(css)
             if found:
-                scope, contained = found, True
+                scope, contained = [s.root for s in found], True
                 break
         seen: set[str] = set()
         items = []
-        for link in scope.css("a[href]"):
-            url = urljoin(response.url, link.attrib["href"].strip())
-            title = " ".join(" ".join(link.css("::text").getall()).split())
-            if url in seen or not self._allowed(url):
-                continue
-            if not self.is_article(url, title, response) and not (
-                    contained and self.moved_article(url, title)):
-                continue
-            seen.add(url)
-            around = " ".join(link.xpath("ancestor::li[1]//text()").getall()) or \
-                " ".join(link.xpath("..//text()").getall())
-            date = LISTING_DATE.search(around)
-            items.append(ListingItem(
-                url, title,
-                f"{int(date[1]):04d}-{int(date[2]):02d}-{int(date[3]):02d}" if date else "",
-            ))
+        for root in scope:
+            for link in root.iter("a"):
+                href = link.get("href")
+                if href is None:
+                    continue
+                url = urljoin(response.url, href.strip())
+                title = " ".join(" ".join(link.itertext()).split())  # as parsel's ::text
+                if url in seen or not self._allowed(url):
+                    continue
+                if not self.is_article(url, title, response) and not (
+                        contained and self.moved_article(url, title)):
+                    continue
+                seen.add(url)
+                if len(items) == MAX_LISTING_ITEMS:
+                    self.warn(f"listing page {response.url} links more than "
+                              f"{MAX_LISTING_ITEMS:,} transcripts; only the first "
+                              f"{MAX_LISTING_ITEMS:,} were read (a listing page lists tens)")
+                    return items
+                around = " ".join(link.xpath("ancestor::li[1]//text()")) or \
+                    " ".join(link.xpath("..//text()"))
+                date = LISTING_DATE.search(around)
+                items.append(ListingItem(
+                    url, title,
+                    f"{int(date[1]):04d}-{int(date[2]):02d}-{int(date[3]):02d}" if date else "",
+                ))
         return items
+
+    def warn(self, message: str) -> None:
+        """Said at the end of the crawl (`briefwatch crawl` prints a source's warnings)."""
+        said = self.crawler.stats.get_value("briefwatch/warnings") or []
+        if message not in said:
+            self.crawler.stats.set_value("briefwatch/warnings", [*said, message])
 
     def is_article(self, url: str, title: str, listing: Response) -> bool:
         """A transcript link: under the listing's folder, with the family's URL pattern."""

@@ -53,9 +53,3 @@ class MidSpider(ListingSpider):
             self.warn(f"{urlsplit(failure.request.url).hostname}'s certificate did not verify "
                       f"against ca_bundle {bundle}: not fetched. Check that the file holds the "
                       "CA the site's chain ends in")
-
-    def warn(self, message: str) -> None:
-        """Said at the end of the crawl (`briefwatch crawl` prints a source's warnings)."""
-        said = self.crawler.stats.get_value("briefwatch/warnings") or []
-        if message not in said:
-            self.crawler.stats.set_value("briefwatch/warnings", [*said, message])

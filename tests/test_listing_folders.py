@@ -74,3 +74,46 @@ def test_a_transcript_the_listing_links_from_another_folder_of_the_site_is_crawl
         again = run_cli("crawl", "--json", "--revisit", "all", config=config)
         assert again.code == 0, again.err
         assert json.loads(again.out)["unchanged"] == len(zh)
+
+
+def _listing(links: int) -> bytes:
+    items = "".join(f'<li><a href="./t{9_000_000 + k}.shtml">Regular Press Conference</a> '
+                    f"(2020-01-06)</li>" for k in range(links))
+    return (f'<html><body><div class="newsLst_mod"><ul>{items}</ul></div></body></html>'
+            .encode())
+
+
+def test_a_listing_page_of_a_hundred_thousand_links_is_read_to_a_bound_and_said():
+    """A page listing 100,000 transcripts took the crawl process to 583 MB, every link a
+    request queued (issue 27): the spider reads MAX_LISTING_ITEMS and says it left the rest,
+    and a listing page over MAX_LISTING_BYTES is not downloaded at all."""
+    from briefwatch.crawler.context import CrawlContext
+    from briefwatch.spiders.base import MAX_LISTING_BYTES, MAX_LISTING_ITEMS
+    from briefwatch.spiders.mfa import MfaSpider
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    url = "http://127.0.0.1/mfa_eng/xwfw_665399/s2510_665401/2511_665403/default.shtml"
+    crawler = get_crawler(MfaSpider)
+    spider = MfaSpider.from_crawler(crawler, context=CrawlContext("mfa-en", (url,)))
+    for links, read in ((50, 50), (MAX_LISTING_ITEMS, MAX_LISTING_ITEMS),
+                        (100_000, MAX_LISTING_ITEMS)):
+        crawler.stats.set_value("briefwatch/warnings", [])
+        items = spider.listing_items(HtmlResponse(url, body=_listing(links), encoding="utf-8"))
+        assert len(items) == read and items[0].url.endswith("/t9000000.shtml")
+        assert items[0].date == "2020-01-06"
+        warned = crawler.stats.get_value("briefwatch/warnings")
+        assert warned == ([] if links <= MAX_LISTING_ITEMS else [
+            f"listing page {url} links more than {MAX_LISTING_ITEMS:,} transcripts; only the "
+            f"first {MAX_LISTING_ITEMS:,} were read (a listing page lists tens)"])
+    (first,) = _started(spider)
+    assert first.meta["download_maxsize"] == MAX_LISTING_BYTES
+
+
+def _started(spider):
+    import asyncio
+
+    async def collect():
+        return [request async for request in spider.start()]
+
+    return asyncio.run(collect())
