@@ -25,7 +25,7 @@ def apply_crawl_settings(settings) -> None:
 
     path = resolve_config_path(settings.get("BRIEFWATCH_CONFIG"))
     if path.exists():
-        config = load_config(path)
+        config = load_config(path, channels=False)
         entries = source_entries(config.sources)
         settings.setdict({**crawl_overrides(crawl_table(config.crawl)),
                           "DOWNLOAD_SLOTS": source_slots(entries), **tls_settings(entries),
@@ -38,7 +38,8 @@ def context_for(settings, spider: str, source_name: str | None):
     from briefwatch.jobs.crawl import plan
     from briefwatch.storage.db import open_db
 
-    config = load_config(resolve_config_path(settings.get("BRIEFWATCH_CONFIG")))
+    config = load_config(resolve_config_path(settings.get("BRIEFWATCH_CONFIG")),
+                         channels=False)
     candidates = [s for s in config.sources if s.spider == spider]
     if source_name:
         source = config.source(source_name)

@@ -200,3 +200,26 @@ def test_watches_and_the_base_url(tmp_path):
     assert config.watch("kenya").terms == ("Kenya",)
     with pytest.raises(ConfigError, match="unknown watch 'tibet' \\(configured: taiwan, kenya\\)"):
         config.watch("tibet")
+
+
+def test_a_notification_url_apprise_does_not_know_stops_only_what_notifies(tmp_path):
+    """apprise's check costs half a second of imports (every plugin): the commands that only
+    read skip it, those that send notifications refuse the config in one line."""
+    from tests.helpers import read_cli, run_cli
+
+    bad = '[notify]\nurls = ["nosuchscheme://x"]\n'
+    path = write(tmp_path, GOOD + bad)
+    assert load_config(path, channels=False).notify_urls == ("nosuchscheme://x",)
+    with pytest.raises(ConfigError, match="not a valid apprise URL"):
+        load_config(path)
+    watch = write(tmp_path, GOOD + '[[watch]]\nname = "t"\nterms = ["Taiwan"]\n'
+                                   'notify = ["nosuchscheme://y"]\n')
+    with pytest.raises(ConfigError, match="watch 't': 'notify': nosuchscheme://y is not a valid"):
+        load_config(watch)
+    path = write(tmp_path, GOOD + bad)
+    reading = read_cli("sources", config=path)
+    assert reading.code == 0 and "apprise" not in reading.err, reading.err
+    for command in ("notify", "crawl"):
+        refused = run_cli(command, config=path)
+        assert refused.code == 2 and "not a valid apprise URL" in refused.err, refused.err
+        assert len(refused.err.strip().splitlines()) == 1

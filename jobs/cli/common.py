@@ -70,9 +70,10 @@ class Context:
     """One command's view of the world: the config (read when first needed), the database
     (one read-only connection per command, closed when it ends) and the reader's clock."""
 
-    def __init__(self, config_option: str | None, debug: bool):
+    def __init__(self, config_option: str | None, debug: bool, *, notifying: bool = True):
         self.config_option = config_option
         self.debug = debug
+        self.notifying = notifying  # whether the config's notification URLs are checked
         self._config = None
         self._reader = None
         self.utc = False  # --utc: times in UTC, not [crawl] timezone
@@ -90,7 +91,8 @@ class Context:
     @property
     def config(self):
         if self._config is None:
-            self._config = load_config(resolve_config_path(self.config_option))
+            self._config = load_config(resolve_config_path(self.config_option),
+                                       channels=self.notifying)
         return self._config
 
     def db(self, *, create: bool = False):

@@ -7,6 +7,9 @@ import click
 from briefwatch.jobs.cli.common import Context
 
 VERSION = "0.1.0"
+# The commands that send notifications: they have apprise check every notification URL of the
+# config (half a second of imports that the commands which only read are spared).
+NOTIFYING = frozenset({"crawl", "archive", "notify", "schedule", "demo"})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -24,7 +27,7 @@ def cli(ctx: click.Context, config_option: str | None, debug: bool) -> None:
     Example:
       briefwatch init && briefwatch crawl && briefwatch changes
     """
-    ctx.obj = Context(config_option, debug)
+    ctx.obj = Context(config_option, debug, notifying=ctx.invoked_subcommand in NOTIFYING)
     # The command's database connection is closed when it ends, whatever way it ends.
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:

@@ -61,8 +61,7 @@ def type_name(kind: Any) -> str:
 
 def validate_routes(routes: tuple[str, ...], channels: tuple[Channel, ...], where: str,
                     label: str) -> None:
-    urls = tuple(r for r in routes if "://" in r)
-    validate_apprise_urls(urls, where, f"{label}: 'notify'")
+    # (the URLs among them are apprise's to judge: jobs.config.check_channels, when notifying)
     known_tags = {tag for channel in channels for tag in channel.tags}
     for tag in (r for r in routes if "://" not in r):
         if not TAG.match(tag):

@@ -49,7 +49,27 @@ def resolve_config_path(option: str | None) -> Path:
     return Path(option or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_NAME)
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, *, channels: bool = True) -> Config:
+    """The config file at `path`, checked. `channels`: also have apprise judge every
+    notification URL ([notify] urls, a source's or a watch's `notify`), which costs half a
+    second of imports: the commands that never notify leave it to those that do."""
+    config = _load(path)
+    if channels:
+        check_channels(config)
+    return config
+
+
+def check_channels(config: Config) -> None:
+    """Every notification URL of `config` is one apprise knows (a one-line ConfigError)."""
+    where = str(config.path)
+    validate_apprise_urls(config.notify_urls, where, "[notify] urls")
+    for label, routes in ([(f"source {s.name!r}", s.notify) for s in config.sources]
+                          + [(f"watch {w.name!r}", w.notify) for w in config.watches]):
+        validate_apprise_urls(tuple(r for r in routes or () if "://" in r), where,
+                              f"{label}: 'notify'")
+
+
+def _load(path: Path) -> Config:
     if not path.exists():
         raise ConfigError(
             f"no config file at {path}: create one with 'briefwatch init {path}' "
@@ -117,7 +137,6 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     only_keys(notify, {"urls", "min_significance"}, where, "[notify]")
     min_significance = significance(notify, where, "[notify]")
     channels = tuple(_channel(url) for url in string_list(notify, "urls", where, "[notify]"))
-    validate_apprise_urls(tuple(c.url for c in channels), where, "[notify] urls")
 
     feed = section(data, "feed", where)
     only_keys(feed, {"path"}, where, "[feed]")
