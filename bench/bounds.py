@@ -204,7 +204,11 @@ def main() -> None:
     parser.add_argument("--transcripts", type=int, default=1000)
     parser.add_argument("--cap", type=float, default=120.0)
     parser.add_argument("--out", default=str(HERE / "BOUNDS.md"))
+    parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)  # see below
     args = parser.parse_args()
+    if args.build:
+        build(args.build, args.transcripts)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         config, db = build(work, args.transcripts)
@@ -225,10 +229,15 @@ def main() -> None:
         sides["after"] = sys.executable
         results = {}
         for name, python in sides.items():
-            # each side its own copy: opening a database migrates it to that side's schema
+            # each side its own database, written by that side's Python: an older briefwatch
+            # refuses a database of a newer schema
             (work / name).mkdir()
-            shutil.copy(db, work / name / db.name)
-            shutil.copy(config, work / name / config.name)
+            if python == sys.executable:
+                shutil.copy(db, work / name / db.name)
+                shutil.copy(config, work / name / config.name)
+            else:
+                subprocess.run([python, __file__, "--build", str(work / name),
+                                "--transcripts", str(args.transcripts)], check=True)
             results[name] = measure(python, work / name / config.name, work / name / db.name,
                                     queries, args.cap)
     text = report(results, args, args.transcripts)
