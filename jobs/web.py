@@ -269,6 +269,7 @@ class App:
 
     def search(self, db, environ, params):
         from briefwatch.storage.search import BadQuery, QueryTooLong, check_query, search
+        from briefwatch.storage.searchindex import REBUILD, IndexDamaged
 
         query = params.get("q") or ""
         try:
@@ -286,11 +287,7 @@ class App:
                               offset=(page - 1) * SEARCH_PAGE)
             except BadQuery as exc:
                 error = str(exc)
-            except sqlite3.DatabaseError as exc:
-                from briefwatch.storage.searchindex import REBUILD, is_damage
-
-                if not is_damage(exc):
-                    raise
+            except IndexDamaged:
                 raise HTTPError("503 Service Unavailable",
                                 f"The search index is damaged; on the server, '{REBUILD}' "
                                 f"rebuilds it from the stored versions.") from None

@@ -102,6 +102,12 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
             [phrase, CANDIDATES]))
     except sqlite3.OperationalError as exc:
         raise BadQuery(f"cannot search for {shortened(query)!r}: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        from briefwatch.storage.searchindex import IndexDamaged, is_damage
+
+        if is_damage(exc):
+            raise IndexDamaged(str(exc)) from None
+        raise
     best: dict[int, tuple[float, int]] = {}  # document -> (rank, version id) of its best match
     for row in rows:
         if row["document"] not in best or row["rank"] < best[row["document"]][0]:

@@ -23,6 +23,15 @@ def damage(db) -> str | None:
     return None
 
 
+class IndexDamaged(Exception):
+    """The index cannot be read (storage.search raises it): says so, and how to rebuild it."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"the search index is damaged ({reason}); '{REBUILD}' rebuilds it "
+                         f"from the stored versions")
+        self.reason = reason
+
+
 def is_damage(exc: BaseException) -> bool:
     """An error of reading the index that means it is damaged (not a bad query)."""
     return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc,

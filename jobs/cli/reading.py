@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 
 import click
@@ -256,6 +255,7 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
     """
     from briefwatch.storage.search import BadQuery, check_query, shortened
     from briefwatch.storage.search import search as run_search
+    from briefwatch.storage.searchindex import IndexDamaged
 
     try:
         check_query(query)  # a query past the caps is refused before the database is opened
@@ -266,13 +266,8 @@ def search(obj: Context, query, as_json, limit, outlet, spokesperson) -> None:
                           else None, names=names)
     except BadQuery as exc:
         raise Failure(str(exc), EXIT_USAGE) from None
-    except sqlite3.DatabaseError as exc:
-        from briefwatch.storage.searchindex import REBUILD, is_damage
-
-        if not is_damage(exc):
-            raise
-        raise Failure(f"the search index is damaged ({exc}); '{REBUILD}' rebuilds it from "
-                      f"the stored versions") from None
+    except IndexDamaged as exc:
+        raise Failure(str(exc)) from None
     for hit in map(contract.search_record, hits):
         if as_json:
             emit_json(hit)
