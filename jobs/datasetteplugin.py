@@ -11,7 +11,7 @@ phrase is of the characters: `"香 港"`. Other databases keep Datasette's funct
 from __future__ import annotations
 
 from briefwatch.storage.publish import APPLICATION_ID
-from briefwatch.storage.search import index_form
+from briefwatch.storage.searchindex import index_form
 from datasette import hookimpl
 from datasette.utils import escape_fts
 

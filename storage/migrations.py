@@ -139,8 +139,8 @@ def m006_word_search(db) -> None:
     # Words, and each Chinese character as a word of its own, instead of trigrams: a fifth of
     # the insert cost and under half the size (bench/), and two-character Chinese words such
     # as 香港 become searchable. The index holds its own copy of the text in that form
-    # (storage.search.index_form), so it is contentless; storage.versions fills it.
-    from briefwatch.storage.search import index_form
+    # (storage.searchindex.index_form), so it is contentless; storage.versions fills it.
+    from briefwatch.storage.searchindex import index_form
 
     db["versions"].disable_fts()
     db.execute(

@@ -5,7 +5,7 @@ tables or the raw pages (the WARC export is the evidence).
 
 Search: each table's FTS5 index is an external-content table (`content=[versions]`, as
 sqlite-utils' `enable_fts` makes it), so Datasette finds it by itself; it is filled with the
-text in the form `briefwatch search` indexes (storage.search.index_form: each Chinese
+text in the form `briefwatch search` indexes (storage.searchindex.index_form: each Chinese
 character a word), because a reader types Chinese words without spaces and FTS5 has no
 tokenizer that splits them (jobs/datasetteplugin.py turns a typed `香港` into the phrase of its
 characters). Rebuilding the index from its content (`sqlite-utils rebuild-fts`) would index
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
-from briefwatch.storage.search import index_form
+from briefwatch.storage.searchindex import index_form
 from briefwatch.storage.text.diff import describe
 from briefwatch.storage.text.kinds import kind_of
 

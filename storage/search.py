@@ -6,6 +6,7 @@ import re
 import sqlite3
 from typing import TYPE_CHECKING
 
+from briefwatch.storage.searchindex import IndexDamaged, index_form, is_damage
 from briefwatch.storage.text import cjk
 
 if TYPE_CHECKING:
@@ -13,9 +14,6 @@ if TYPE_CHECKING:
 
 # Characters of context on each side of the match in a snippet.
 SNIPPET_CONTEXT = 90
-# Chinese and Japanese write no spaces between words: each character is indexed as a word, so
-# a query of characters is a phrase of them.
-_CJK = re.compile(f"([{cjk.LETTERS}])")
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -67,11 +65,6 @@ def check_query(query: str) -> str:
     return passage
 
 
-def index_form(text: str) -> str:
-    """A text as the search index sees it: each CJK character set apart as a word."""
-    return _CJK.sub(r" \1 ", text or "")
-
-
 # A passage found in more versions than this is ranked among the newest this many: ranking
 # every version of a decade that says "cooperation" costs a third of a second (bench/DECADE.md).
 CANDIDATES = 2000
@@ -103,8 +96,6 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50,
     except sqlite3.OperationalError as exc:
         raise BadQuery(f"cannot search for {shortened(query)!r}: {exc}") from None
     except sqlite3.DatabaseError as exc:
-        from briefwatch.storage.searchindex import IndexDamaged, is_damage
-
         if is_damage(exc):
             raise IndexDamaged(str(exc)) from None
         raise

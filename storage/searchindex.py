@@ -4,13 +4,26 @@ in part: `search` then failed with "vtable constructor failed")."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
+
+from briefwatch.storage.text import cjk
 
 REBUILD = "briefwatch reindex"
 # The index and its shadow tables (FTS5 keeps the index itself in versions_fts_data, …)
 _TABLES = ("versions_fts", "versions_fts_data", "versions_fts_idx", "versions_fts_docsize",
            "versions_fts_config", "versions_fts_content")
+
+
+# Chinese and Japanese write no spaces between words: each character is indexed as a word, so
+# a query of characters is a phrase of them.
+_CJK = re.compile(f"([{cjk.LETTERS}])")
+
+
+def index_form(text: str) -> str:
+    """A text as the search index sees it: each CJK character set apart as a word."""
+    return _CJK.sub(r" \1 ", text or "")
 
 
 def damage(db) -> str | None:
@@ -42,8 +55,6 @@ def rebuild(path: Path) -> int:
     """Drop the index, whatever state its pages are in, and index every stored version
     again; the file is then rewritten (VACUUM) so that no page of the old index is left.
     Returns how many versions were indexed. The caller holds the crawl lock."""
-    from briefwatch.storage.search import index_form
-
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         # A damaged index cannot be dropped (dropping reads it): its entries are taken out of

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from briefwatch.storage.clock import now
 from briefwatch.storage.rawstore import pack, unpack
-from briefwatch.storage.search import index_form
+from briefwatch.storage.searchindex import index_form
 from briefwatch.storage.text.diff import change_summary
 from briefwatch.storage.text.editclass import classify
 from briefwatch.storage.text.turns import pack_turns, split_turns, unpack_turns
