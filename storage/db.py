@@ -18,7 +18,7 @@ SCHEMA = ("m001_initial", "m002_version_turns", "m003_notifications", "m004_revi
           "m005_suspect_fetches", "m006_word_search", "m007_pairings",
           "m008_evidence_and_archive", "m009_compact_raw_pages",
           "m010_read_indexes", "m011_listing_reach", "m012_turns_and_pairings_anew",
-          "m013_capture_digests", "m014_edit_classes")
+          "m013_capture_digests", "m014_edit_classes", "m015_turns_of_tied_speakers")
 
 
 

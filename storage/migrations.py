@@ -285,10 +285,16 @@ def m012_turns_and_pairings_anew(db) -> None:
     # again from its text, and every pairing is computed again at the next crawl, by the
     # rules of `rules` (storage.pairings.RULES), without events for what the old rules said.
     # `uncertain` says why an alignment cannot say which exchanges are missing (NULL: it can).
-    from briefwatch.storage.text.turns import pack_turns, split_turns
-
     db.execute("ALTER TABLE pairings ADD COLUMN uncertain TEXT")
     db.execute("ALTER TABLE pairings ADD COLUMN rules INTEGER NOT NULL DEFAULT 1")
+    _split_turns_again(db)
+
+
+def _split_turns_again(db) -> None:
+    """Every stored version's turns split again from its text by today's rules (a version
+    stored without turns is split when read)."""
+    from briefwatch.storage.text.turns import pack_turns, split_turns
+
     last = 0
     while True:
         rows = db.execute("SELECT id, text, title, turns FROM versions WHERE id > ? "
@@ -379,3 +385,12 @@ def m014_edit_classes(db) -> None:
             db.execute("UPDATE events SET edit_class = ?, significance = ? WHERE id = ?",
                        [edit_class, significance, event])
         last = rows[-1][0]
+
+
+@migrations()
+def m015_turns_of_tied_speakers(db) -> None:
+    # The turn splitter learnt who answers when an outlet speaks as often as the spokesperson
+    # (an unanswered last question; two officials opening a conference): every version's turns
+    # are split again, and every pairing is computed again at the next crawl
+    # (storage.pairings.RULES 3), without events for what the old rules said.
+    _split_turns_again(db)

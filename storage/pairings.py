@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _REGULAR = re.compile(r"regular press conference|例行记者会", re.I)
 # The revision of the rules (turns, exchanges, pairing) a stored pairing was computed by: a
 # pairing of older rules is computed again, and what it finds is no news (no event).
-RULES = 2
+RULES = 3
 
 
 def conference_kind(title: str) -> str:

@@ -307,9 +307,9 @@ def test_a_watch_hears_only_of_its_terms_with_the_passages_quoted(tmp_path):
         assert run_cli("notify", config=config).code == 0
         assert run_cli("notify", config=config).code == 0  # nothing owed twice
     assert [p["title"] for p in everything.posts] == [
-        "briefwatch: exchange added to Jul 3 briefing (+5 more)"]
+        "briefwatch: Reuters question added to Jul 3 briefing (+5 more)"]
     (post,) = desk.posts
-    assert post["title"] == "briefwatch: exchange added to Jul 3 briefing (+2 more) " \
+    assert post["title"] == "briefwatch: Reuters question added to Jul 3 briefing (+2 more) " \
         "(watch taiwan)"
     body = post["message"]
     assert "quiet.shtml" not in body and body.count("EDITED: ") == 1

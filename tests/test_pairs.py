@@ -348,6 +348,7 @@ def test_an_upgrade_reads_stored_versions_by_the_new_rules_and_tells_nothing_of_
     import dataclasses
     import sqlite3
 
+    from briefwatch.storage.pairings import RULES
     from briefwatch.storage.text.turns import pack_turns, split_turns, unpack_turns
 
     root = tmp_path / "site"
@@ -390,7 +391,7 @@ def test_an_upgrade_reads_stored_versions_by_the_new_rules_and_tells_nothing_of_
             assert conn.execute("SELECT turns FROM versions WHERE id = ?",
                                 [version]).fetchone()[0] == pack_turns(split_turns(text, title))
             assert conn.execute("SELECT divergent, uncertain, rules FROM pairings"
-                                ).fetchall() == [(0, None, 2)]
+                                ).fetchall() == [(0, None, RULES)]
         conn.close()
         assert read_cli("pairs", "--divergent", "--json", config=config).jsonl() == []
         assert read_cli("changes", "--kind", "divergent", "--json", config=config).jsonl() == []

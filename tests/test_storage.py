@@ -54,7 +54,7 @@ def test_schema(db):
         "m005_suspect_fetches", "m006_word_search", "m007_pairings",
         "m008_evidence_and_archive", "m009_compact_raw_pages",
         "m010_read_indexes", "m011_listing_reach", "m012_turns_and_pairings_anew",
-        "m013_capture_digests", "m014_edit_classes"]
+        "m013_capture_digests", "m014_edit_classes", "m015_turns_of_tied_speakers"]
 
 
 def test_new_unchanged_edited(db):
@@ -77,6 +77,31 @@ def test_new_unchanged_edited(db):
         "exchange_turns_removed": 0,
         "sentences_added": 0, "sentences_removed": 0, "edit_runs": 1, "typo_runs": 0,
         "key_terms": [], "words_total": 4}
+
+
+def test_the_upgrade_splits_stored_turns_again(tmp_path):
+    """A version stored while an unanswered last question was read as an answer (its outlet
+    tied with the spokesperson): m015 splits it again, as exchanges and pairings read it."""
+    from briefwatch.storage.text.turns import pack_turns, unpack_turns
+
+    asked = ("Kenya's minister will visit.\nReuters: Will the minister visit?\n"
+             "Ada Okonjo: We will release information.\nCCTV: How does China view the forum?\n"
+             "Ada Okonjo: It is a success.\nReuters: What of the remarks on Taiwan?")
+    path = tmp_path / "bw.db"
+    db = open_db(path)
+    record(db, None, page(asked))
+    old = unpack_turns(db.execute("SELECT turns FROM versions").fetchone()[0])
+    assert old[-1]["role"] == "question"
+    old[-1] = {**old[-1], "role": "answer"}  # as the rules before m015 read it
+    db.execute("UPDATE versions SET turns = ?", [pack_turns(old)])
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_turns_of_tied_speakers'")
+    db.conn.commit()
+    db.close()
+
+    db = open_db(path)
+    assert unpack_turns(db.execute("SELECT turns FROM versions").fetchone()[0])[-1][
+        "role"] == "question"
+    db.close()
 
 
 def test_extractor_change_is_not_an_edit_when_old_html_reextracts_the_same(db):

@@ -98,6 +98,31 @@ def test_one_exchange_and_no_title_falls_back_to_alternation():
     assert [r[0] for r in roles(text)] == ["question", "answer"]
 
 
+# A question appended at the end with no answer yet: its outlet speaks as often as the
+# spokesperson, and no title names him.
+UNANSWERED = ("Kenya's minister will visit.\nReuters: Will the minister visit?\n"
+              "{official}: We will release information.\nCCTV: How does China view the forum?\n"
+              "{official}: It is a success.\nReuters: What of the remarks on Taiwan?")
+
+
+@pytest.mark.parametrize("official", ["Wang Wenbin", "Ada Okonjo"])
+def test_an_unanswered_last_question_still_asks(official):
+    """Wang Wenbin is a spokesperson of the names table; Ada Okonjo is nobody's: she answers
+    because she speaks beside every other speaker, where Reuters speaks beside her only."""
+    assert [r[:2] for r in roles(UNANSWERED.format(official=official))] == [
+        ("announcements", None), ("question", "Reuters"), ("answer", official),
+        ("question", "CCTV"), ("answer", official), ("question", "Reuters")]
+
+
+def test_an_outlet_of_the_names_table_asks_however_often_it_speaks():
+    text = ("AFP: First?\nAda Okonjo: One.\nAFP: Second?\nAda Okonjo: Two.\nAFP: Third?\n"
+            "Bloomberg: Fourth?\nAda Okonjo: Four.")
+    assert [r[:2] for r in roles(text)] == [
+        ("question", "AFP"), ("answer", "Ada Okonjo"), ("question", "AFP"),
+        ("answer", "Ada Okonjo"), ("question", "AFP"), ("question", "Bloomberg"),
+        ("answer", "Ada Okonjo")]
+
+
 @pytest.mark.parametrize("paragraph", [
     "Liu Weimin started the press conference with the following announcements:",
     "Finally, in summary: China always undertakes its responsibility.",

@@ -27,11 +27,14 @@ The roles are decided, in this order:
 1. Markers: `Q`, `QUESTION`, `问`, `Follow-up`, `追问`, and any Chinese prefix containing `记者`
    (journalist) ask; `A`, `ANSWER`, `答` answer.
 2. Officials: a speaker named in the transcript's title (`Foreign Ministry Spokesperson Wang
-   Wenbin's Regular Press Conference…`, `…发言人赵立坚主持…`), a speaker with an official's title
-   (`Chairperson`, `Spokesperson`, `Minister`, `MR`, `MS`, …), a Chinese personal name (an
-   outlet asks as `…记者`), and the speakers with the most
+   Wenbin's Regular Press Conference…`, `…发言人赵立坚主持…`), a spokesperson of the names
+   table, a speaker with an official's title (`Chairperson`, `Spokesperson`, `Minister`, `MR`,
+   `MS`, …), a Chinese personal name (an outlet asks as `…记者`), and the speakers with the most
    turns (the spokesperson answers every question, so speaks at least as often as any outlet),
-   unless every speaker speaks as often (one outlet asking one spokesperson twice).
+   unless every speaker speaks as often (one outlet asking one spokesperson twice). Of speakers
+   tied for the most turns (an unanswered last question ties its outlet with the spokesperson),
+   an outlet of the names table asks, and the one who speaks beside the most other speakers
+   answers (the spokesperson answers each outlet; an outlet speaks beside the spokesperson).
    The same person may appear with and without a title (`Chairperson Hu Kaihong`, `Hu Kaihong`).
    Officials answer; every other speaker is an outlet asking.
 3. When neither settles it (no marker, no official found, e.g. a one-question transcript), the
@@ -236,6 +239,7 @@ def _classify(turns: list[dict], title: str) -> None:
     spoken = [t for t in turns if t["speaker"] is not None]
     unmarked = [t for t in spoken if _marker(t["speaker"]) is None]
     keys = [_key(t["speaker"]) for t in unmarked]
+    names = load_names()
     officials: list[tuple[str, ...]] = []
     title_words = title.lower()
     for turn, key in zip(unmarked, keys, strict=True):
@@ -247,15 +251,16 @@ def _classify(turns: list[dict], title: str) -> None:
         # In Chinese a person is told from an outlet by the name itself (outlets ask as 记者).
         person = cjk.LETTER.search(turn["speaker"]) and not _ZH_OUTLET.search(
             turn["speaker"]) and _zh_person(turn["speaker"], title)
-        if (named or person or first in _TITLES or first + "." in _TITLES) \
-                and key not in officials:
+        if (named or person or names.is_spokesperson(turn["speaker"]) or first in _TITLES
+                or first + "." in _TITLES) and key not in officials:
             officials.append(key)
     # The most frequent speakers, unless everyone speaks as often (one outlet, one answerer).
     counts = Counter(keys)
     top = max(counts.values(), default=0)
     tied = [key for key, n in counts.items() if n == top]
     if top >= 2 and (len(tied) == 1 or len(tied) < len(counts)):
-        officials += [key for key in tied if key not in officials]
+        officials += [key for key in _answerers(tied, unmarked, keys, names)
+                      if key not in officials]
 
     asked = False
     previous: tuple[str | None, str | None] = (None, None)  # (speaker key, role) of last turn
@@ -280,6 +285,25 @@ def _classify(turns: list[dict], title: str) -> None:
         asked = asked or role == "question"
         turn["role"] = role
         turn["name"] = _name(speaker, role)
+
+
+def _answerers(tied: list[tuple[str, ...]], unmarked: list[dict],
+               keys: list[tuple[str, ...]], names) -> list[tuple[str, ...]]:
+    """Of the speakers tied for the most turns, those who answer. An outlet of the names
+    table asks, however often. Otherwise the one who speaks beside the most others: the
+    spokesperson answers every outlet, while an outlet speaks beside the spokesperson only
+    (`Reuters`, `Wang Wenbin`, `CCTV`, `Wang Wenbin`, `Reuters`: an unanswered last question
+    ties Reuters with the spokesperson)."""
+    speakers = {key: turn["speaker"] for turn, key in zip(unmarked, keys, strict=True)}
+    tied = [key for key in tied if not names.knows_outlet(speakers[key])]
+    beside: dict[tuple[str, ...], set] = {key: set() for key in tied}
+    for before, after in zip(keys, keys[1:], strict=False):
+        if before != after:
+            for one, other in ((before, after), (after, before)):
+                if one in beside:
+                    beside[one].add(other)
+    most = max((len(others) for others in beside.values()), default=0)
+    return [key for key in tied if len(beside[key]) == most]
 
 
 def _name(speaker: str, role: str) -> str | None:
