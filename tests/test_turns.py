@@ -7,7 +7,7 @@ import json
 
 import pytest
 from briefwatch.jobs.demo import invent_briefings, question_indices
-from briefwatch.storage.text.turns import speaker_of, split_turns
+from briefwatch.storage.text.turns import reclassify, speaker_of, split_turns
 
 from tests.helpers import REPO
 
@@ -165,6 +165,21 @@ def test_every_invented_briefing_is_split_as_the_generator_wrote_it(lang):
         assert {t["name"] for t in turns if t["role"] == "answer"} == {briefing.spokesperson}
         covered = [i for t in turns for i in range(t["start"], t["end"])]
         assert covered == list(range(len(briefing.paragraphs)))
+
+
+def test_stored_turns_classified_again_read_as_a_fresh_split():
+    """storage.text.turns.reclassify (the upgrade m015) decides roles from stored speakers
+    alone: on every format, and on turns whose roles were stored wrong, it gives what
+    split_turns gives."""
+    texts = [(text, title) for text, title, _ in ROOMS.values()]
+    texts += [("\n".join(b.paragraphs), b.title) for lang in ("en", "zh")
+              for b in invent_briefings(lang, dt.date(2024, 3, 8), 10, seed=4)]
+    texts += [(UNANSWERED.format(official="Ada Okonjo"), "")]
+    for text, title in texts:
+        fresh = split_turns(text, title)
+        scrambled = [{**t, "role": "question" if t["role"] == "answer" else t["role"]}
+                     for t in fresh]
+        assert reclassify(scrambled, title) == fresh, title
 
 
 SAMPLE_CASES = {

@@ -236,43 +236,39 @@ def _marker(speaker: str) -> str | None:
 
 
 def _classify(turns: list[dict], title: str) -> None:
-    spoken = [t for t in turns if t["speaker"] is not None]
-    unmarked = [t for t in spoken if _marker(t["speaker"]) is None]
-    keys = [_key(t["speaker"]) for t in unmarked]
+    # Decided once a speaker, not once a turn: a conference's sixty turns have a few speakers.
+    speakers = list(dict.fromkeys(t["speaker"] for t in turns if t["speaker"] is not None))
+    markers = {speaker: _marker(speaker) for speaker in speakers}
+    key_of = {speaker: _key(speaker) for speaker in speakers if markers[speaker] is None}
+    unmarked = [t for t in turns if t["speaker"] in key_of]
+    keys = [key_of[t["speaker"]] for t in unmarked]
     names = load_names()
     officials: list[tuple[str, ...]] = []
-    title_words = title.lower()
-    for turn, key in zip(unmarked, keys, strict=True):
-        first = turn["speaker"].split()[0].lower()
-        # A name, not a one-word outlet that a title might mention in passing.
-        long_enough = len(turn["speaker"].split()) >= 2 or (
-            len(turn["speaker"]) >= 2 and re.match(f"[{_CJK}]", turn["speaker"]))
-        named = bool(long_enough) and turn["speaker"].lower() in title_words
-        # In Chinese a person is told from an outlet by the name itself (outlets ask as 记者).
-        person = cjk.LETTER.search(turn["speaker"]) and not _ZH_OUTLET.search(
-            turn["speaker"]) and _zh_person(turn["speaker"], title)
-        if (named or person or names.is_spokesperson(turn["speaker"]) or first in _TITLES
-                or first + "." in _TITLES) and key not in officials:
+    for speaker, key in key_of.items():
+        if key not in officials and _official(speaker, title, names):
             officials.append(key)
     # The most frequent speakers, unless everyone speaks as often (one outlet, one answerer).
     counts = Counter(keys)
     top = max(counts.values(), default=0)
     tied = [key for key, n in counts.items() if n == top]
     if top >= 2 and (len(tied) == 1 or len(tied) < len(counts)):
-        officials += [key for key in _answerers(tied, unmarked, keys, names)
+        officials += [key for key in _answerers(tied, keys, key_of, names)
                       if key not in officials]
+    answers = {speaker: any(_same(key, o) for o in officials)
+               for speaker, key in key_of.items()}
 
     asked = False
     previous: tuple[str | None, str | None] = (None, None)  # (speaker key, role) of last turn
+    named: dict[tuple[str, str], str | None] = {}
     for turn in turns:
-        if turn["speaker"] is None:
-            continue
         speaker = turn["speaker"]
-        role = _marker(speaker)
+        if speaker is None:
+            continue
+        role = markers[speaker]
         if role is None:
-            key = _key(speaker)
+            key = key_of[speaker]
             if officials:
-                role = "answer" if any(_same(key, o) for o in officials) else "question"
+                role = "answer" if answers[speaker] else "question"
             elif previous[0] == key:
                 role = previous[1]
             else:
@@ -284,18 +280,40 @@ def _classify(turns: list[dict], title: str) -> None:
             role = "remarks"
         asked = asked or role == "question"
         turn["role"] = role
-        turn["name"] = _name(speaker, role)
+        if (speaker, role) not in named:
+            named[(speaker, role)] = _name(speaker, role)
+        turn["name"] = named[(speaker, role)]
 
 
-def _answerers(tied: list[tuple[str, ...]], unmarked: list[dict],
-               keys: list[tuple[str, ...]], names) -> list[tuple[str, ...]]:
+_CJK_START = re.compile(f"[{_CJK}]")
+
+
+def _official(speaker: str, title: str, names) -> bool:
+    """A speaker an official by the name itself: named in the title, a spokesperson of the
+    names table, a Chinese personal name, or an official's title first."""
+    first = speaker.split()[0].lower()
+    # A name, not a one-word outlet that a title might mention in passing.
+    long_enough = len(speaker.split()) >= 2 or (len(speaker) >= 2
+                                                 and _CJK_START.match(speaker))
+    named = bool(long_enough) and speaker.lower() in title.lower()
+    # In Chinese a person is told from an outlet by the name itself (outlets ask as 记者).
+    person = cjk.LETTER.search(speaker) and not _ZH_OUTLET.search(speaker) and _zh_person(
+        speaker, title)
+    return bool(named or person or names.is_spokesperson(speaker) or first in _TITLES
+                or first + "." in _TITLES)
+
+
+def _answerers(tied: list[tuple[str, ...]], keys: list[tuple[str, ...]],
+               key_of: dict[str, tuple[str, ...]], names) -> list[tuple[str, ...]]:
     """Of the speakers tied for the most turns, those who answer. An outlet of the names
     table asks, however often. Otherwise the one who speaks beside the most others: the
     spokesperson answers every outlet, while an outlet speaks beside the spokesperson only
     (`Reuters`, `Wang Wenbin`, `CCTV`, `Wang Wenbin`, `Reuters`: an unanswered last question
     ties Reuters with the spokesperson)."""
-    speakers = {key: turn["speaker"] for turn, key in zip(unmarked, keys, strict=True)}
+    speakers = {key: speaker for speaker, key in key_of.items()}
     tied = [key for key in tied if not names.knows_outlet(speakers[key])]
+    if len(tied) < 2:
+        return tied
     beside: dict[tuple[str, ...], set] = {key: set() for key in tied}
     for before, after in zip(keys, keys[1:], strict=False):
         if before != after:
@@ -313,6 +331,16 @@ def _name(speaker: str, role: str) -> str | None:
         name = speaker.split("记者")[0].strip("《》〈〉 ")
         return name if name and not name.endswith(("有", "后")) else None
     return speaker
+
+
+def reclassify(turns: list[dict], title: str = "") -> list[dict]:
+    """Stored turns with their roles and names decided again by today's rules, their speakers
+    and spans as they were split: what an upgrade that changes only who asks and who answers
+    needs, without reading any text."""
+    again = [{**t, "role": None} if t["speaker"] is not None else dict(t) for t in turns]
+    _classify(again, title)
+    return [{"role": t["role"], "speaker": t["speaker"], "name": t.get("name"),
+             "start": t["start"], "end": t["end"]} for t in again]
 
 
 def turns_of(version: dict) -> list[dict]:
