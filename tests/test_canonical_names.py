@@ -229,18 +229,42 @@ def test_the_web_view_names_outlets_and_spokespersons_canonically(story):
         proc.stderr.close()
 
 
-def test_names_apply_when_shown_and_old_summaries_still_read(story, tmp_path):
-    # a copy of the database, so that the other tests read what the crawls stored
+def _own_copy(story: Story, tmp_path: Path, names: Path) -> tuple[Path, Path]:
+    """(config, database): a copy of the story's database, so that the other tests read what
+    the crawls stored, with `names` as the names file."""
     copy = tmp_path / "briefwatch.db"
     with sqlite3.connect(story.db) as source, sqlite3.connect(copy) as target:
         source.backup(target)
-    # the user renames an outlet in their file: summaries stored before say the new name
-    names = _names_file(tmp_path / "renamed.toml", vos_name="VOS Radio")
+    source.close()
+    target.close()
     config = tmp_path / "c.toml"
     config.write_text(story.config.read_text(encoding="utf-8").replace(
         'path = "briefwatch.db"', f'path = "{copy}"').replace(
         'path = "feed.atom"', f'path = "{tmp_path / "feed.atom"}"').replace(
         str(story.names), str(names)), encoding="utf-8")
+    return config, copy
+
+
+def test_a_running_web_view_reads_the_names_file_again_when_it_changes(story, tmp_path):
+    names = _names_file(tmp_path / "mine.toml")
+    config, _ = _own_copy(story, tmp_path, names)
+    proc, served = start_serve(config, "--port", "0")
+    try:
+        assert VOS_REMOVED in html.unescape(get(served + "/changes")[2])
+        _names_file(names, vos_name="VOS Radio")  # the user renames the outlet while it runs
+        shown = html.unescape(get(served + "/changes")[2])
+        assert "question from VOS Radio (台海之声) removed" in shown and VOS_REMOVED not in shown
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_names_apply_when_shown_and_old_summaries_still_read(story, tmp_path):
+    # the user renames an outlet in their file: summaries stored before say the new name
+    names = _names_file(tmp_path / "renamed.toml", vos_name="VOS Radio")
+    config, copy = _own_copy(story, tmp_path, names)
     shown = run_cli("changes", "--kind", "edited", config=config)
     assert shown.code == 0, shown.err
     assert "question from VOS Radio (台海之声) removed" in shown.out

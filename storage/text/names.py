@@ -115,9 +115,23 @@ def _clean(written: str) -> str:
     return _JOURNALIST.sub("", _MARKS.sub("", written).strip()).strip() or written
 
 
-@functools.lru_cache(maxsize=8)
 def load_names(extra: Path | None = None) -> Names:
-    """The shipped table, then `extra` (a user's file, same format) on top."""
+    """The shipped table, then `extra` (a user's file, same format) on top. Read again when
+    the user's file changes: a running `serve` or `schedule` names outlets by the file as it
+    is now."""
+    return _load(extra, _stamp(extra))
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        stat = Path(path).stat() if path is not None else None
+    except OSError:
+        return None  # _load says what is wrong with it
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+@functools.lru_cache(maxsize=8)
+def _load(extra: Path | None, stamp: tuple[int, int] | None) -> Names:
     names = Names()
     for path in (SHIPPED, extra):
         if path is None:
