@@ -31,6 +31,7 @@ class Summary:
     # Keyword-only: a kind of summary puts its own positional fields after `seconds`.
     deliveries: list = field(default_factory=list, kw_only=True)  # jobs.notify.Delivery
     feed: Path | None = field(default=None, kw_only=True)  # the Atom file rewritten, if any
+    feed_error: str | None = field(default=None, kw_only=True)  # why it could not be
 
     def total(self, key: str) -> int:
         return sum(int(stats.get(key, 0) or 0) for stats in self.sources.values())
@@ -106,7 +107,10 @@ def frame(config: Config, work: Work) -> Summary:
             summary = work.summary(db, run_id, outcome, time.monotonic() - started)
             # Events of an interrupted run are real too: they are announced like any other.
             summary.deliveries = notify.send_pending(config, db)
-            summary.feed = feed.write(config, db)
+            try:
+                summary.feed = feed.write(config, db)
+            except feed.FeedError as exc:
+                summary.feed_error = str(exc)  # what was stored and told stands
         finally:
             db.close()
     return summary

@@ -79,6 +79,29 @@ def test_the_feed_file_has_the_mode_of_a_file_made_under_the_umask(edited, tmp_p
     assert path.stat().st_mode & 0o777 == 0o644
 
 
+def test_a_feed_that_cannot_be_written_is_a_warning_after_the_run_it_follows(edited, tmp_path):
+    """[feed] path naming a folder: the crawl's summary is printed and its run recorded, one
+    warning says which file and why, and no temporary file is left beside it."""
+    from briefwatch.jobs.demo.server import LocalSite
+
+    folder = tmp_path / "copy"
+    shutil.copytree(edited.config.parent, folder)
+    config = folder / edited.config.name
+    (folder / "out" / "changes.atom").mkdir(parents=True)
+    was = "/".join(edited.urls["unchanged"].split("/")[:3])
+    with LocalSite(folder / "site") as site:
+        config.write_text(config.read_text(encoding="utf-8").replace(was, site.url("").rstrip("/"))
+                          + '\n[feed]\npath = "out/changes.atom"\n', encoding="utf-8")
+        crawled = run_cli("crawl", config=config)
+    assert crawled.code == 0 and crawled.out.startswith("run 3 completed: "), crawled.out
+    warning = [line for line in crawled.err.splitlines() if "Atom feed" in line]
+    assert warning == [f"briefwatch: warning: cannot write the Atom feed "
+                       f"{folder / 'out' / 'changes.atom'}: Is a directory; check [feed] path "
+                       f"and its folder (the next run writes it again)"], crawled.err
+    assert "Error" not in crawled.err
+    assert sorted(p.name for p in (folder / "out").iterdir()) == ["changes.atom"]
+
+
 def _overwrite_index_pages(db_path) -> None:
     conn = sqlite3.connect(db_path)
     pages = [row[0] for row in conn.execute(

@@ -170,12 +170,15 @@ def echo_suspects(held: list[dict]) -> None:
         click.echo(f"  suspect: {safe(suspect['url'])}: {safe(suspect['reason'])}")
 
 
-def warn_failed_deliveries(deliveries) -> None:
-    """After a run: each channel that could not be told, in one line (jobs.notify.Delivery)."""
-    for delivery in deliveries:
+def warn_after_run(summary) -> None:
+    """After a run: each channel that could not be told (jobs.notify.Delivery), and a feed
+    that could not be written, in one line each."""
+    for delivery in summary.deliveries:
         if not delivery.ok:
             click.echo(f"briefwatch: warning: notification to {delivery.channel} failed "
                        f"({safe(delivery.error)}); it will be sent at the next run", err=True)
+    if summary.feed_error:
+        click.echo(f"briefwatch: warning: {safe(summary.feed_error)}", err=True)
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from briefwatch.jobs.cli.common import (
     pass_ctx,
     require_sources,
     safe,
-    warn_failed_deliveries,
+    warn_after_run,
 )
 from briefwatch.jobs.cli.group import cli
 
@@ -86,7 +86,7 @@ def crawl(obj: Context, sources, backfill, revisit, as_json, verbose, cluster,
     else:
         click.echo(safe(summary.line()))
         echo_suspects(summary.suspects)
-    warn_failed_deliveries(summary.deliveries)
+    warn_after_run(summary)
     if summary.status == "interrupted":
         raise Failure(f"run {summary.run} interrupted; what it stored is kept, and the next "
                       f"crawl carries on", 130)
@@ -209,7 +209,7 @@ def archive(obj: Context, source_names, url, since, until, discover, as_json, ve
         raise Failure(f"the archive could not be reached (run {summary.run} failed, nothing "
                       f"changed): {safe(summary.unreachable())}; check [archive] cdx_url and "
                       f"the network")
-    warn_failed_deliveries(summary.deliveries)
+    warn_after_run(summary)
     for name, stats in summary.sources.items():
         failed = (stats.get("cdx_failed_urls") or []) + (stats.get("failed_urls") or [])
         if failed:

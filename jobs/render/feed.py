@@ -53,22 +53,36 @@ def atom(events: list[dict], *, names, feed_id: str = FEED_ID,
     return feed.atom_str(pretty=True)
 
 
+class FeedError(OSError):
+    """The feed file cannot be written: says which and why, in one line."""
+
+
 def write(config: Config, db) -> Path | None:
+    """Rewrite [feed] path with the latest events, or FeedError (no half-written file, no
+    temporary one left behind)."""
     if config.feed_path is None:
         return None
     from briefwatch.storage.documents import events
 
     data = atom(events(db, newest=FEED_ENTRIES), names=config.names())
-    config.feed_path.parent.mkdir(parents=True, exist_ok=True)
-    # Readers polling the file never see half of it.
-    fd, tmp = tempfile.mkstemp(dir=config.feed_path.parent, prefix=".feed-")
-    # mkstemp makes the file 0600; a feed is for a web server to publish: give it the mode
-    # open() would have, 0666 less the umask.
-    os.fchmod(fd, 0o666 & ~_umask())
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, config.feed_path)
-    return config.feed_path
+    path = config.feed_path
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Readers polling the file never see half of it.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feed-")
+        # mkstemp makes the file 0600; a feed is for a web server to publish: give it the
+        # mode open() would have, 0666 less the umask.
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise FeedError(f"cannot write the Atom feed {path}: {exc.strerror or exc}; check "
+                        f"[feed] path and its folder (the next run writes it again)") from None
+    return path
 
 
 def _umask() -> int:
