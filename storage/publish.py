@@ -111,7 +111,11 @@ def publish(db, out: Path, *, names, exchanges: Iterable[dict],
     `exchanges`, the exchange records (jobs.contract.exchange_record) of those transcripts.
     Returns how many rows each table got."""
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise PublishError(f"cannot write {out}: {exc.strerror or exc} (in {out.parent})"
+                           ) from None
     os.close(fd)
     try:
         conn = sqlite3.connect(tmp)
@@ -131,10 +135,21 @@ def publish(db, out: Path, *, names, exchanges: Iterable[dict],
             conn.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) or _out_of_room(exc):
+            kept = "the earlier publish is left as it was" if out.exists() else \
+                "nothing was written"
+            raise PublishError(f"cannot write {out}: {getattr(exc, 'strerror', None) or exc}; "
+                               f"{kept}") from None
         raise
     return counts
+
+
+def _out_of_room(exc: BaseException) -> bool:
+    """SQLite's word for a full disk or a failing one, writing the published file."""
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        words in str(exc) for words in ("disk is full", "disk I/O error"))
 
 
 def _fill(conn, db, names, exchanges, sources, since) -> dict:

@@ -59,8 +59,11 @@ def publish(obj: Context, out: Path, sources, since, metadata) -> None:
         raise Failure(str(exc), EXIT_USAGE) from None
     records = (record for source in (sources or (None,))
                for record, _ in exchange_rows(obj, source, None, None, since))
-    counts = write(db, out, names=obj.config.names(), exchanges=records,
-                   sources=list(sources) or None, since=since)
+    try:
+        counts = write(db, out, names=obj.config.names(), exchanges=records,
+                       sources=list(sources) or None, since=since)
+    except PublishError as exc:
+        raise Failure(str(exc)) from None
     click.echo(f"wrote {out}: " + ", ".join(f"{n} {table}" for table, n in counts.items()),
                err=True)
     if metadata is not None:
