@@ -42,6 +42,25 @@ def run_cli(*args: str, config: Path | None = None, cwd: Path | None = None,
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+# The CLI with a cap on the size of each file it writes: past it a write fails as on a full
+# disk (EFBIG; SIGXFSZ, which would kill it, ignored).
+_CAPPED = ("import resource, signal, sys\n"
+           "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+           "resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv.pop(1)),) * 2)\n"
+           "from briefwatch.jobs.cli import main\n"
+           "main(sys.argv[1:])\n")
+
+
+def run_cli_on_a_full_disk(cap: int, *args: str, config: Path | None = None,
+                           cwd: Path | None = None) -> Result:
+    """run_cli, each file it writes held to `cap` bytes, as a disk that is full past them."""
+    cmd = [sys.executable, "-c", _CAPPED, str(cap)]
+    cmd += (["--config", str(config)] if config is not None else []) + [str(a) for a in args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd or REPO, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, encoding="utf-8")
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
 def read_cli(*args: str, config: Path | None = None) -> Result:
     """A command that only reads, run in this process through the same `main` (its output,
     error line and exit code as run_cli gives them): the checks of what a crawl stored,

@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from tests.helpers import REPO, run_cli, wait_for
+from tests.helpers import REPO, run_cli, run_cli_on_a_full_disk, wait_for
 from tests.sites.published import HONG_KONG, build
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -201,30 +201,17 @@ def test_publish_again_replaces_the_file_whole(site, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["briefings.db"]
 
 
-# The CLI with a cap on the size of the files it writes: past it a write fails as on a full
-# disk (EFBIG, SIGXFSZ ignored).
-_CAPPED = ("import resource, signal, sys\n"
-           "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-           "resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv.pop(1)),) * 2)\n"
-           "from briefwatch.jobs.cli import main\n"
-           "main(sys.argv[1:])\n")
-
-
 def test_a_publish_the_disk_cannot_hold_is_one_line_and_leaves_the_earlier_one(site, tmp_path):
     published, out, _ = site
     copy = tmp_path / "briefings.db"
     shutil.copy(out, copy)
     before = copy.read_bytes()
-    cap = len(before) // 2
-    proc = subprocess.run([sys.executable, "-c", _CAPPED, str(cap), "--config",
-                           str(published.config), "publish", str(copy)],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    line = lines[0]
-    assert line.startswith(f"briefwatch: error: cannot write {copy}: ") and line.endswith(
-        "; the earlier publish is left as it was"), line
+    proc = run_cli_on_a_full_disk(len(before) // 2, "publish", copy, config=published.config)
+    assert proc.code == 1, proc.err
+    lines = proc.err.strip().splitlines()
+    assert len(lines) == 1, proc.err
+    assert lines[0].startswith(f"briefwatch: error: cannot write {copy}: ") and lines[
+        0].endswith("; the earlier publish is left as it was"), lines
     assert copy.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["briefings.db"]
 

@@ -17,7 +17,7 @@ import wsgiref.util
 
 import pytest
 
-from tests.helpers import REPO, run_cli
+from tests.helpers import REPO, run_cli, run_cli_on_a_full_disk
 from tests.sites.edited import build
 
 HUGE = "999999999999999999999"
@@ -100,6 +100,28 @@ def test_a_feed_that_cannot_be_written_is_a_warning_after_the_run_it_follows(edi
                        f"and its folder (the next run writes it again)"], crawled.err
     assert "Error" not in crawled.err
     assert sorted(p.name for p in (folder / "out").iterdir()) == ["changes.atom"]
+
+
+def test_an_export_the_disk_cannot_hold_leaves_the_earlier_file_as_it_was(edited, tmp_path):
+    """`export -o` writes whole: a full disk half-way is one line and the file written before
+    stays; through a link the linked file is replaced, and /dev/stdout is written in place."""
+    out = tmp_path / "transcripts.jsonl"
+    assert run_cli("export", "-o", out, config=edited.config).code == 0
+    before = out.read_bytes()
+    assert len(before) > 4000
+    for fmt in ("csv", "warc"):
+        full = run_cli_on_a_full_disk(4000, "export", "--format", fmt, "-o", out,
+                                      config=edited.config)
+        assert full.code == 1 and full.err == (f"briefwatch: error: cannot write {out}: File "
+                                               f"too large; the file there is left as it was\n")
+        assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["transcripts.jsonl"]
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(out.name)
+    assert run_cli("export", "--format", "csv", "-o", link, config=edited.config).code == 0
+    assert link.is_symlink() and out.read_text(encoding="utf-8-sig").startswith("url,source,")
+    shown = run_cli("export", "-o", "/dev/stdout", config=edited.config)
+    assert shown.code == 0 and shown.out.encode() == before
 
 
 def _overwrite_index_pages(db_path) -> None:

@@ -183,7 +183,8 @@ def warn_after_run(summary) -> None:
 
 @contextlib.contextmanager
 def open_output(path: Path | None, binary: bool = False):
-    """Standard output, or the file -o names (a failure to write it in one line)."""
+    """Standard output, or the file -o names, written whole (jobs.wholefile): a failure to
+    write it is one line, and leaves a file there as it was."""
     if path is None:
         import io
 
@@ -201,12 +202,14 @@ def open_output(path: Path | None, binary: bool = False):
             text.flush()
             text.detach()
         return
+    from briefwatch.jobs.wholefile import written_whole
+
     try:
-        with open(path, "wb") if binary else open(path, "w", encoding="utf-8",
-                                                   newline="") as out:
+        with written_whole(path, binary) as out:
             yield out
     except OSError as exc:
-        raise Failure(f"cannot write {path}: {exc.strerror}") from None
+        kept = "; the file there is left as it was" if Path(path).exists() else ""
+        raise Failure(f"cannot write {path}: {exc.strerror}{kept}") from None
 
 
 def require_sources(config) -> None:

@@ -3,13 +3,12 @@ the web view's /feed.atom."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from briefwatch.jobs.config import PROJECT_URL, Config
+from briefwatch.jobs.wholefile import written_whole
 
 FEED_ENTRIES = 100
 FEED_ID = "urn:briefwatch:changes"
@@ -66,27 +65,11 @@ def write(config: Config, db) -> Path | None:
 
     data = atom(events(db, newest=FEED_ENTRIES), names=config.names())
     path = config.feed_path
-    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Readers polling the file never see half of it.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feed-")
-        # mkstemp makes the file 0600; a feed is for a web server to publish: give it the
-        # mode open() would have, 0666 less the umask.
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        with written_whole(path, binary=True) as out:  # readers never see half of it
+            out.write(data)
     except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise FeedError(f"cannot write the Atom feed {path}: {exc.strerror or exc}; check "
                         f"[feed] path and its folder (the next run writes it again)") from None
     return path
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it: it is set straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
