@@ -77,14 +77,27 @@ def frame(config: Config, work: Work) -> Summary:
     back its summary, with the notifications sent and the feed rewritten. A signal stops the
     crawl process, whose result says so: the run is `interrupted` and announced like any other.
     A KeyboardInterrupt that escapes the work leaves the run recorded as interrupted and
-    propagates, nothing announced."""
+    propagates, nothing announced. A full or failing disk is said in one line naming the
+    database (storage.errors.disk_trouble)."""
+    from briefwatch.storage.errors import cannot_write
+
+    started = time.monotonic()
+    try:
+        return _framed(config, work, started)
+    except Exception as exc:
+        said = cannot_write(config.storage_path, exc)
+        if said is None:
+            raise
+        raise said from None
+
+
+def _framed(config: Config, work: Work, started: float) -> Summary:
     from briefwatch.jobs import notify
     from briefwatch.jobs.render import feed
     from briefwatch.storage import runs
     from briefwatch.storage.db import open_db
     from briefwatch.storage.lock import crawl_lock
 
-    started = time.monotonic()
     with crawl_lock(config.storage_path):
         db = open_db(config.storage_path)
         try:

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefwatch.storage.errors import StorageError  # noqa: F401 (imported from here too)
+from briefwatch.storage.errors import StorageError, cannot_write  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -140,7 +140,8 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
         db.conn.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"{path}: cannot use the database: {exc}") from None
+        raise cannot_write(path, exc) or StorageError(
+            f"{path}: cannot use the database: {exc}") from None
     return db
 
 

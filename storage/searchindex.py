@@ -53,32 +53,35 @@ def is_damage(exc: BaseException) -> bool:
 
 def rebuild(path: Path) -> int:
     """Drop the index, whatever state its pages are in, and index every stored version
-    again; the file is then rewritten (VACUUM) so that no page of the old index is left.
-    Returns how many versions were indexed. The caller holds the crawl lock."""
+    again, in one transaction: a failure on the way (a full disk) leaves the old index as it
+    was, never none. The file is then rewritten (VACUUM) so that no page of the old index is
+    left. Returns how many versions were indexed. The caller holds the crawl lock."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        # A damaged index cannot be dropped (dropping reads it): its entries are taken out of
-        # the schema instead, and VACUUM leaves its pages behind.
         conn.execute("PRAGMA writable_schema = ON")
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute(f"DELETE FROM sqlite_master WHERE name IN ({', '.join('?' * len(_TABLES))})",
-                     _TABLES)
-        conn.execute("COMMIT")
-        conn.execute("PRAGMA writable_schema = OFF")
-    finally:
-        conn.close()
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        # as storage.migrations.m006_word_search made it
-        conn.execute("CREATE VIRTUAL TABLE versions_fts USING fts5(title, text, content='', "
-                     "tokenize='unicode61 remove_diacritics 2')")
-        indexed = 0
-        for version_id, title, text in conn.execute("SELECT id, title, text FROM versions"):
-            conn.execute("INSERT INTO versions_fts (rowid, title, text) VALUES (?, ?, ?)",
-                         [version_id, index_form(title), index_form(text)])
-            indexed += 1
-        conn.execute("COMMIT")
+        try:
+            # A damaged index cannot be dropped (dropping reads it): its entries are taken out
+            # of the schema instead, the schema is read again without them (RESET, which
+            # reads no page of the index), and VACUUM leaves its pages behind.
+            conn.execute(f"DELETE FROM sqlite_master WHERE name IN "
+                         f"({', '.join('?' * len(_TABLES))})", _TABLES)
+            conn.execute("PRAGMA writable_schema = RESET")
+            # as storage.migrations.m006_word_search made it
+            conn.execute("CREATE VIRTUAL TABLE versions_fts USING fts5(title, text, "
+                         "content='', tokenize='unicode61 remove_diacritics 2')")
+            indexed = 0
+            for version_id, title, text in conn.execute("SELECT id, title, text FROM versions"):
+                conn.execute("INSERT INTO versions_fts (rowid, title, text) VALUES (?, ?, ?)",
+                             [version_id, index_form(title), index_form(text)])
+                indexed += 1
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.execute("PRAGMA writable_schema = OFF")
         conn.execute("VACUUM")
     finally:
         conn.close()

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.helpers import CLI, read_cli, run_cli, write_config
+from tests.helpers import CLI, read_cli, run_cli, run_cli_on_a_full_disk, write_config
 
 COMMANDS = ["crawl", "changes", "list", "show", "history", "diff", "search", "runs", "export",
             "init", "demo", "sources", "schedule", "jobs", "notify", "serve", "worker",
@@ -47,6 +47,18 @@ def test_init_writes_a_config_and_refuses_to_overwrite(tmp_path):
     assert again.code == 2
     assert "already exists" in again.err and "--force" in again.err
     assert run_cli("init", path, "--force").code == 0
+
+
+def test_init_on_a_full_disk_leaves_no_half_config_and_demo_says_why_it_stopped(tmp_path):
+    path = tmp_path / "briefwatch.toml"
+    full = run_cli_on_a_full_disk(1000, "init", path)
+    one_line_error(full, 1, f"cannot write {path}: File too large")
+    assert list(tmp_path.iterdir()) == []  # no half config, that a second init would refuse
+    assert run_cli("init", path).code == 0
+    # the last line of defence: a write no command expected, in one line
+    demo = run_cli_on_a_full_disk(1000, "demo", "--dir", tmp_path / "demo")
+    one_line_error(demo, 1, "a write failed: the disk refused a write: full, past a file size "
+                            "limit, or failing (File too large); free space on the disk")
 
 
 def test_init_uses_the_config_option(tmp_path):

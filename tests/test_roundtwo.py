@@ -102,6 +102,35 @@ def test_a_feed_that_cannot_be_written_is_a_warning_after_the_run_it_follows(edi
     assert sorted(p.name for p in (folder / "out").iterdir()) == ["changes.atom"]
 
 
+# 16,000 bytes: not even the database's shared-memory index (32 KB) can be made, at its
+# opening; 40,000: the crawl's first commit of pages fills the write-ahead log.
+@pytest.mark.parametrize("cap", [16_000, 40_000])
+def test_a_crawl_on_a_full_disk_says_so_in_one_line_and_the_next_one_stores_it_all(edited,
+                                                                                  tmp_path, cap):
+    from briefwatch.jobs.demo.server import LocalSite
+
+    folder = tmp_path / "copy"
+    shutil.copytree(edited.config.parent, folder)
+    config = folder / edited.config.name
+    db = folder / "briefwatch.db"
+    was = "/".join(edited.urls["unchanged"].split("/")[:3])
+    with LocalSite(folder / "site") as site:  # another port: every transcript is new to it
+        config.write_text(config.read_text(encoding="utf-8").replace(was, site.url("").rstrip(
+            "/")), encoding="utf-8")
+        full = run_cli_on_a_full_disk(cap, "crawl", config=config)
+        assert full.code == 1, full.err
+        assert full.err.startswith(f"briefwatch: error: cannot write the database {db}: the "
+                                   f"disk refused a write: full, past a file size limit, or "
+                                   f"failing (disk I/O error); free space on its disk and run "
+                                   f"again"), full.err
+        assert len(full.err.strip().splitlines()) == 1, full.err
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        conn.close()
+        again = run_cli("crawl", "--json", config=config)
+    assert again.code == 0 and json.loads(again.out)["new"] == 10, again.out
+
+
 def test_an_export_the_disk_cannot_hold_leaves_the_earlier_file_as_it_was(edited, tmp_path):
     """`export -o` writes whole: a full disk half-way is one line and the file written before
     stays; through a link the linked file is replaced, and /dev/stdout is written in place."""
@@ -151,6 +180,12 @@ def test_a_damaged_search_index_is_said_and_rebuilt(edited, tmp_path):
     assert "briefwatch reindex" in page
     crawled = run_cli("crawl", "--revisit", "none", config=config)  # the site is gone
     assert "warning: the search index is damaged" in crawled.err, crawled.err
+    # a rebuild the disk cannot hold leaves the index as it was (it left none)
+    full = run_cli_on_a_full_disk(40_000, "reindex", config=config)
+    assert full.code == 1 and full.err.startswith(
+        f"briefwatch: error: cannot write the database {folder / 'briefwatch.db'}: the disk "
+        f"refused a write") and full.err.count("\n") == 1, full.err
+    assert "search index is damaged" in run_cli("search", "Taiwan", config=config).err
     rebuilt = run_cli("reindex", config=config)
     assert rebuilt.code == 0 and rebuilt.out.startswith("reindexed "), rebuilt.err
     again = run_cli("search", edited.dropped_outlet, "--json", config=config)

@@ -68,11 +68,14 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, an exit code
         if debug:
             traceback.print_exc()
-        from briefwatch.storage.db import StorageError
+        from briefwatch.storage.errors import StorageError, disk_trouble
 
         code = EXIT_USAGE if isinstance(exc, ConfigError) else getattr(exc, "code", EXIT_FAILURE)
         known = isinstance(exc, (ConfigError, Failure, StorageError))
-        message = (str(exc) if known
-                   else f"{type(exc).__name__}: {exc} (run with --debug for details)")
+        trouble = None if known else disk_trouble(exc)
+        message = (str(exc) if known else
+                   f"a write failed: {trouble}; free space on the disk and run the command "
+                   f"again (what was stored before is kept)" if trouble else
+                   f"{type(exc).__name__}: {exc} (run with --debug for details)")
         click.echo(f"briefwatch: error: {safe(message)}", err=True)
         sys.exit(code if isinstance(code, int) else EXIT_FAILURE)

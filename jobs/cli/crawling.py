@@ -15,6 +15,7 @@ from briefwatch.jobs.cli.common import (
     Failure,
     echo_suspects,
     emit_json,
+    holding_the_database,
     iso,
     pass_ctx,
     require_sources,
@@ -137,16 +138,12 @@ def reindex(obj: Context) -> None:
       briefwatch reindex
     """
     from briefwatch.storage.db import open_db
-    from briefwatch.storage.lock import Locked, crawl_lock
     from briefwatch.storage.searchindex import rebuild
 
     path = obj.config.storage_path
     open_db(path, create=False).close()  # a clear error when there is no database
-    try:
-        with crawl_lock(path):
-            indexed = rebuild(path)
-    except Locked as exc:
-        raise Failure(str(exc)) from None
+    with holding_the_database(path):
+        indexed = rebuild(path)
     click.echo(f"reindexed {indexed} versions")
 
 
@@ -244,25 +241,21 @@ def compact(obj: Context, no_vacuum) -> None:
     import os
 
     from briefwatch.storage.db import vacuum
-    from briefwatch.storage.lock import Locked, crawl_lock
     from briefwatch.storage.rawstore import compact as convert
 
     path = obj.config.storage_path
     before = path.stat().st_size if path.exists() else 0
-    try:
-        with crawl_lock(path):
-            db = obj.db()
-            try:
-                def progress(k: int, total: int) -> None:
-                    click.echo(f"briefwatch: compact: {k} of {total} transcripts", err=True)
+    with holding_the_database(path):
+        db = obj.db()
+        try:
+            def progress(k: int, total: int) -> None:
+                click.echo(f"briefwatch: compact: {k} of {total} transcripts", err=True)
 
-                done = convert(db, progress=progress)
-                if not no_vacuum:
-                    vacuum(db)
-            finally:
-                db.close()
-    except Locked as exc:
-        raise Failure(str(exc)) from None
+            done = convert(db, progress=progress)
+            if not no_vacuum:
+                vacuum(db)
+        finally:
+            db.close()
     after = os.stat(path).st_size
     saved = f"{done['before'] / 1024:.0f} KB of raw pages became {done['after'] / 1024:.0f} KB"
     turns = f", {done['turns']} versions' speaker turns packed" if done["turns"] else ""

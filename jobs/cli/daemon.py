@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 from briefwatch.jobs import contract
-from briefwatch.jobs.cli.common import EXIT_USAGE, Context, Failure, emit_json, pass_ctx, safe
+from briefwatch.jobs.cli.common import (
+    EXIT_USAGE,
+    Context,
+    Failure,
+    emit_json,
+    holding_the_database,
+    pass_ctx,
+    safe,
+)
 from briefwatch.jobs.cli.group import cli
 from briefwatch.jobs.config import ConfigError
 
@@ -171,18 +179,13 @@ def notify_(obj: Context, test_message, as_json) -> None:
     if test_message:
         results = notifications.send_test(config)
     else:
-        from briefwatch.storage.lock import Locked, crawl_lock
-
-        try:
-            # The crawl lock also keeps two senders from delivering one digest twice.
-            with crawl_lock(config.storage_path):
-                db = obj.db(create=True)
-                try:
-                    results = notifications.send_pending(config, db)
-                finally:
-                    db.close()
-        except Locked as exc:
-            raise Failure(str(exc)) from None
+        # The crawl lock also keeps two senders from delivering one digest twice.
+        with holding_the_database(config.storage_path):
+            db = obj.db(create=True)
+            try:
+                results = notifications.send_pending(config, db)
+            finally:
+                db.close()
     for result in results:
         if as_json:
             emit_json(contract.delivery_record(result))

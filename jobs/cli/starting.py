@@ -38,8 +38,15 @@ def init(obj: Context, path, force, list_rooms) -> None:
     path = path or resolve_config_path(obj.config_option)
     if path.exists() and not force:
         raise Failure(f"{path} already exists: pass --force to overwrite it", EXIT_USAGE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(default_config_text(), "utf-8")
+    from briefwatch.jobs.wholefile import written_whole
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with written_whole(path) as out:  # never half a config, which a second init refuses
+            out.write(default_config_text())
+    except OSError as exc:
+        kept = "; the file there is left as it was" if path.exists() else ""
+        raise Failure(f"cannot write {path}: {exc.strerror}{kept}") from None
     click.echo(f"wrote {path}; next: briefwatch --config {path} crawl")
 
 
