@@ -181,6 +181,12 @@ def run_daemon(config: Config, cluster: bool = False) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    asked_to_reload = threading.Event()
+
+    def on_hangup(signum, frame):
+        asked_to_reload.set()
+
+    signal.signal(signal.SIGHUP, on_hangup)
 
     def on_event(event):
         if event.code == EVENT_JOB_MISSED:
@@ -195,16 +201,58 @@ def run_daemon(config: Config, cluster: bool = False) -> int:
         for job in scheduler.get_jobs():
             log.info("job %s: next run %s", job.id, _iso(job.next_run_time))
         scheduler.resume()
-        log.info("briefwatch schedule running (pid %d); SIGTERM or Ctrl-C stops it",
-                 os.getpid())
+        log.info("briefwatch schedule running (pid %d); SIGTERM or Ctrl-C stops it, and an "
+                 "edit of %s (or SIGHUP) reloads it", os.getpid(), config.path)
+        seen = _stamp(config.path)
         while not stop.wait(1):
-            pass
+            now = _stamp(config.path)
+            if now != seen or asked_to_reload.is_set():
+                asked_to_reload.clear()
+                seen = now
+                config = _reload(scheduler, config, cluster)
     finally:
         scheduler.pause()
         _stop_running_crawls()
         scheduler.shutdown(wait=True)
     log.info("stopped")
     return 0
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _reload(scheduler, config: Config, cluster: bool) -> Config:
+    """The config read again and the jobs made its jobs (sync_jobs: a source added is crawled
+    at once, one removed loses its job, a schedule changed takes effect); a config that does
+    not load leaves the jobs as they were, said in the log. Returns the config now in use."""
+    from briefwatch.jobs.config import ConfigError, load_config
+
+    try:
+        fresh = load_config(config.path, channels=True)
+        if not fresh.sources:
+            raise ConfigError(f"{config.path}: no [[sources]] configured; nothing to schedule")
+    except ConfigError as exc:
+        log.error("config not reloaded: %s; the jobs stay as they were", exc)
+        return config
+    if fresh.storage_path != config.storage_path:
+        # The jobs live in the database the daemon opened at its start.
+        log.warning("[storage] path changed to %s: restart briefwatch schedule to use it; the "
+                    "jobs stay in %s", fresh.storage_path, config.storage_path)
+        return config
+    if cluster and not fresh.cluster.redis_url:
+        log.error("config not reloaded: %s: --cluster needs [cluster] redis_url; the jobs stay "
+                  "as they were", config.path)
+        return config
+    log.info("config %s reloaded", config.path)
+    sync_jobs(scheduler, fresh, cluster)
+    for job in scheduler.get_jobs():
+        log.info("job %s: next run %s", job.id, _iso(job.next_run_time))
+    return fresh
 
 
 def _stop_running_crawls() -> None:

@@ -117,6 +117,32 @@ def test_a_first_start_crawls_at_once_and_a_missed_run_runs_once_at_start(tmp_pa
     assert runs(tmp_path / "bw.db") == [(1, "completed"), (2, "completed")]
 
 
+def test_an_edited_config_is_reloaded_by_the_running_daemon(tmp_path, site):
+    """An edit of the config file (or SIGHUP) makes the jobs the config's: a config that does
+    not load leaves them as they were, said in the log; a new schedule takes effect."""
+    log = tmp_path / "daemon.log"
+    config = write(tmp_path, site, "30 4 * * *")
+    daemon = Daemon(config, log)
+    try:
+        wait_for(lambda: "crawl ended: mfa-en, exit 0" in log.read_text(), 120,
+                 "the first crawl, at once")
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'schedule = "30 4 * * *"', 'schedule = "every night"'), encoding="utf-8")
+        wait_for(lambda: "config not reloaded" in log.read_text(), 60, "the bad config seen")
+        assert "not a valid cron expression" in log.read_text() and daemon.proc.poll() is None
+        write(tmp_path, site, "*/2 * * * * *")  # every two seconds
+        wait_for(lambda: f"config {config} reloaded" in log.read_text(), 60, "the reload")
+        wait_for(lambda: len(runs(tmp_path / "bw.db")) >= 2 and "crawl ended" in log.read_text(
+            ).split("reloaded", 1)[1], 120, "a crawl on the new schedule")
+        daemon.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: log.read_text().count(f"config {config} reloaded") == 2, 60,
+                 "the reload SIGHUP asks for")
+        assert daemon.stop() == 0
+    finally:
+        daemon.kill()
+    assert "Traceback" not in log.read_text()
+
+
 def test_a_first_backfill_that_was_stopped_is_resumed_at_the_next_start(tmp_path, site):
     # The daemon was stopped (SIGTERM) during its first crawl: that run is `interrupted`, and
     # the next start carries on at once rather than wait for 04:30 with half an archive.

@@ -118,7 +118,8 @@ def schedule(obj: Context, log_file, cluster) -> None:
 
     Each source crawls on its `schedule` (default [crawl] schedule, nightly at 02:00 in
     [crawl] timezone); every source is fully revisited on [crawl] full_revisit (weekly).
-    A run missed while the daemon was down runs once when it starts. Logs go to stderr.
+    A run missed while the daemon was down runs once when it starts. An edit of the config
+    file (or SIGHUP) reloads it. Logs go to stderr.
 
     \b
     Examples:
