@@ -220,3 +220,25 @@ def test_a_question_credited_to_different_outlets_in_each_language_still_pairs()
                              build_exchanges(zh, split_turns(zh, zh_title), names))
     assert pairing.matched == [(1, 1), (2, 2), (3, 3)]
     assert (pairing.missing_in_en, pairing.missing_in_zh, pairing.merged) == ([], [], [])
+
+
+def test_a_record_of_more_exchanges_than_a_conference_has_is_not_aligned():
+    """The alignment weighs every exchange against every other: past MAX_ALIGNED exchanges
+    (a hostile or broken page; the real conferences have at most twenty) the pair is
+    uncertain, says why, and names no exchange missing."""
+    from briefwatch.storage.text.pairing import MAX_ALIGNED
+
+    def record(lang: str, count: int) -> list[dict]:
+        text = "\n".join(
+            f"Reuters: Question {i} on trade?\nLin Jian: Answer {i}." if lang == "en" else
+            f"路透社记者：第{i}个问题？\n林剑：回答{i}。" for i in range(count))
+        return build_exchanges(text, split_turns(text), load_names())
+
+    at_most = pair_exchanges(record("en", MAX_ALIGNED), record("zh", MAX_ALIGNED - 1))
+    assert len(at_most.matched) == MAX_ALIGNED - 1 and len(at_most.missing_in_zh) == 1
+    past = pair_exchanges(record("en", MAX_ALIGNED + 1), record("zh", MAX_ALIGNED))
+    assert (past.matched, past.missing_in_en, past.missing_in_zh, past.divergent) == (
+        [], [], [], False)
+    assert past.uncertain == (f"too many exchanges to align ({MAX_ALIGNED + 1} English, "
+                              f"{MAX_ALIGNED} Chinese; at most {MAX_ALIGNED} are): not a "
+                              f"conference's record")

@@ -63,6 +63,13 @@ ANCHOR = 0.0
 DIFFERENT = 1 / 3
 
 
+# The most exchanges a record may have to be aligned: the alignment weighs every exchange of
+# one record against every one of the other, so that 1,600 took 26 s, and a hostile page of a
+# hundred thousand would stall the crawl for hours. The real conferences have at most twenty
+# (bench/PAIRING.md).
+MAX_ALIGNED = 300
+
+
 @dataclass
 class Pairing:
     matched: list[tuple[int, int]] = field(default_factory=list)  # (en index, zh index)
@@ -181,6 +188,10 @@ def pair_exchanges(english: list[dict], chinese: list[dict]) -> Pairing:
     """Align the exchanges (index ≥ 1) of the English and the Chinese record."""
     en = [e for e in english if e["index"] >= 1]
     zh = [e for e in chinese if e["index"] >= 1]
+    if max(len(en), len(zh)) > MAX_ALIGNED:
+        return Pairing(uncertain=f"too many exchanges to align ({len(en)} English, {len(zh)} "
+                                 f"Chinese; at most {MAX_ALIGNED} are): not a conference's "
+                                 f"record")
     fe, fz = [_english(e) for e in en], [_chinese(e) for e in zh]
     total_en = sum(f.question + f.answer for f in fe)
     total_zh = sum(f.question + f.answer for f in fz)
