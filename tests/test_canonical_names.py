@@ -254,11 +254,20 @@ def test_a_running_web_view_reads_the_names_file_again_when_it_changes(story, tm
         _names_file(names, vos_name="VOS Radio")  # the user renames the outlet while it runs
         shown = html.unescape(get(served + "/changes")[2])
         assert "question from VOS Radio (台海之声) removed" in shown and VOS_REMOVED not in shown
+        # a save with a typo: the names read before stay in use, the log says why, once
+        names.write_text(names.read_text(encoding="utf-8") + "\n[[outlets]\n", encoding="utf-8")
+        for _ in range(2):
+            status, _, page = get(served + "/changes")
+            assert status == 200 and "question from VOS Radio (台海之声) removed" in html.unescape(
+                page)
     finally:
         proc.terminate()
         proc.wait(10)
+        log = proc.stderr.read()
         proc.stdout.close()
         proc.stderr.close()
+    assert log.count(f"cannot read the names file {names}: ") == 1, log
+    assert "the names it held before stay in use" in log and "Traceback" not in log
 
 
 def test_names_apply_when_shown_and_old_summaries_still_read(story, tmp_path):

@@ -10,6 +10,7 @@ or add new names. An unknown outlet stays as written.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -118,8 +119,28 @@ def _clean(written: str) -> str:
 def load_names(extra: Path | None = None) -> Names:
     """The shipped table, then `extra` (a user's file, same format) on top. Read again when
     the user's file changes: a running `serve` or `schedule` names outlets by the file as it
-    is now."""
-    return _load(extra, _stamp(extra))
+    is now. A file that cannot be read is NamesError, unless this process read it before: a
+    save with a typo in it then leaves the table it last read in use, and one warning in the
+    log says why, instead of every page failing."""
+    stamp = _stamp(extra)
+    try:
+        names = _load(extra, stamp)
+    except NamesError as exc:
+        if extra not in _last_read:
+            raise
+        if (extra, stamp) not in _warned:
+            _warned.add((extra, stamp))
+            logging.getLogger("briefwatch").warning("%s; the names it held before stay in use",
+                                                    exc)
+        return _last_read[extra]
+    _last_read[extra] = names
+    return names
+
+
+# The table each names file gave when it was last read whole, and the broken states of a file
+# already warned of.
+_last_read: dict[Path | None, Names] = {}
+_warned: set[tuple[Path | None, tuple[int, int] | None]] = set()
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
