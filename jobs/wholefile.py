@@ -14,10 +14,11 @@ from pathlib import Path
 @contextlib.contextmanager
 def written_whole(path: Path, binary: bool = False):
     """A file object for `path`, renamed onto it when the block ends without error; on an
-    error the temporary file is removed. The file gets the mode open() would give it (0666
-    less the umask; mkstemp's is 0600, which a web server publishing a feed cannot read). A
-    target that is not a regular file (`/dev/stdout`, a pipe) is written in place, and a
-    symbolic link's target is replaced, not the link."""
+    error the temporary file is removed. The file keeps the mode of the file it replaces, or
+    gets the one open() would give a new file (0666 less the umask; mkstemp's is 0600, which a
+    web server publishing a feed cannot read). A target that is not a regular file
+    (`/dev/stdout`, a pipe) is written in place, and a symbolic link's target is replaced, not
+    the link."""
     path = Path(path)
     try:
         mode = os.stat(path).st_mode  # through a link
@@ -33,7 +34,8 @@ def written_whole(path: Path, binary: bool = False):
     try:
         with os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8",
                                                      newline="") as out:
-            os.fchmod(out.fileno(), 0o666 & ~_umask())
+            os.fchmod(out.fileno(), stat.S_IMODE(mode) if mode is not None
+                      else 0o666 & ~_umask())
             yield out
         os.replace(tmp, target)
     except BaseException:

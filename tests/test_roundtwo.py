@@ -77,6 +77,11 @@ def test_the_feed_file_has_the_mode_of_a_file_made_under_the_umask(edited, tmp_p
     finally:
         os.umask(previous)
     assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o640)  # the user's choice (a group that publishes it) survives the rewrite
+    conn = open_db(db)
+    write(load_config(config), conn)
+    conn.close()
+    assert path.stat().st_mode & 0o777 == 0o640
 
 
 def test_a_feed_that_cannot_be_written_is_a_warning_after_the_run_it_follows(edited, tmp_path):
