@@ -51,7 +51,12 @@ def open_reader(path: Path) -> Reader | sqlite_utils.Database:
     that is missing, foreign, or written by an older briefwatch goes through open_db, which
     says why or migrates it (which needs writing)."""
     conn = _current(Path(path))
-    return Reader(conn) if conn is not None else _migrated(Path(path))
+    reader = Reader(conn) if conn is not None else _migrated(Path(path))
+    # One state of the database for the whole command: what it reads in several queries
+    # (publish's tables, export's transcripts and their versions) agrees, however many commits
+    # a crawl makes meanwhile (a WAL reader's transaction sees the file as of its first read).
+    reader.execute("BEGIN")
+    return reader
 
 
 def open_web_reader(path: Path, busy_timeout: float = 5.0) -> sqlite_utils.Database:

@@ -214,3 +214,26 @@ def test_a_snippet_marks_exactly_what_matched(db, text, query, marked):
     (hit,) = search(db, query)
     assert marked in hit["snippet"], hit["snippet"]
     assert hit["snippet"].count("[") == 1
+
+
+def test_a_reading_command_reads_one_state_of_the_database(tmp_path):
+    """What a reading command reads in several queries agrees: a crawl's commit made while it
+    reads is not half in what it saw (publish's transcripts and their versions, say)."""
+    from briefwatch.storage.db import open_reader
+
+    path = tmp_path / "bw.db"
+    writer = open_db(path)
+    record(writer, None, page("A: one."))
+    reader = open_reader(path)
+    try:
+        assert reader.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+        record(writer, None, page("A: two.", url="http://127.0.0.1/t2.shtml"))
+        record(writer, None, page("A: one, edited."))
+        assert reader.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+        assert reader.execute("SELECT count(*) FROM versions").fetchone() == (1,)
+        later = open_reader(path)
+        assert later.execute("SELECT count(*) FROM versions").fetchone() == (3,)
+        later.close()
+    finally:
+        reader.close()
+        writer.close()
