@@ -114,6 +114,17 @@ def test_an_unanswered_last_question_still_asks(official):
         ("question", "CCTV"), ("answer", official), ("question", "Reuters")]
 
 
+def test_two_officials_who_answer_as_often_both_answer():
+    """Two officials tied for the most turns, no title naming them: each answers outlets, so
+    both answer, though Guo Ren answers the same outlet twice and so speaks beside fewer."""
+    text = ("Acme News: First?\nLiu Jun: One.\nDaily Star: Second?\nGuo Ren: Two.\n"
+            "Daily Star: And?\nGuo Ren: Also.\nMorning Wire: Third?\nLiu Jun: Three.\n"
+            "Evening Post: Fourth?\nGuo Ren: Four.\nCity Radio: Fifth?\nLiu Jun: Five.")
+    assert [r[:2] for r in roles(text)] == [
+        (role, speaker) for speaker in (line.split(":")[0] for line in text.split("\n"))
+        for role in ["answer" if speaker in ("Liu Jun", "Guo Ren") else "question"]]
+
+
 def test_an_outlet_of_the_names_table_asks_however_often_it_speaks():
     text = ("AFP: First?\nAda Okonjo: One.\nAFP: Second?\nAda Okonjo: Two.\nAFP: Third?\n"
             "Bloomberg: Fourth?\nAda Okonjo: Four.")

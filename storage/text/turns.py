@@ -33,8 +33,9 @@ The roles are decided, in this order:
    turns (the spokesperson answers every question, so speaks at least as often as any outlet),
    unless every speaker speaks as often (one outlet asking one spokesperson twice). Of speakers
    tied for the most turns (an unanswered last question ties its outlet with the spokesperson),
-   an outlet of the names table asks, and the one who speaks beside the most other speakers
-   answers (the spokesperson answers each outlet; an outlet speaks beside the spokesperson).
+   an outlet of the names table asks, and so does one who speaks only beside officials and the
+   speakers tied with it (the spokesperson answers each outlet; an outlet speaks beside the
+   spokesperson only).
    The same person may appear with and without a title (`Chairperson Hu Kaihong`, `Hu Kaihong`).
    Officials answer; every other speaker is an outlet asking.
 3. When neither settles it (no marker, no official found, e.g. a one-question transcript), the
@@ -252,7 +253,7 @@ def _classify(turns: list[dict], title: str) -> None:
     top = max(counts.values(), default=0)
     tied = [key for key, n in counts.items() if n == top]
     if top >= 2 and (len(tied) == 1 or len(tied) < len(counts)):
-        officials += [key for key in _answerers(tied, keys, key_of, names)
+        officials += [key for key in _answerers(tied, keys, key_of, officials, names)
                       if key not in officials]
     answers = {speaker: any(_same(key, o) for o in officials)
                for speaker, key in key_of.items()}
@@ -304,12 +305,15 @@ def _official(speaker: str, title: str, names) -> bool:
 
 
 def _answerers(tied: list[tuple[str, ...]], keys: list[tuple[str, ...]],
-               key_of: dict[str, tuple[str, ...]], names) -> list[tuple[str, ...]]:
+               key_of: dict[str, tuple[str, ...]], officials: list[tuple[str, ...]],
+               names) -> list[tuple[str, ...]]:
     """Of the speakers tied for the most turns, those who answer. An outlet of the names
-    table asks, however often. Otherwise the one who speaks beside the most others: the
-    spokesperson answers every outlet, while an outlet speaks beside the spokesperson only
-    (`Reuters`, `Wang Wenbin`, `CCTV`, `Wang Wenbin`, `Reuters`: an unanswered last question
-    ties Reuters with the spokesperson)."""
+    table asks, however often. Of the others, one who speaks only beside the officials and
+    the speakers tied with it asks: an outlet whose last question has no answer yet speaks as
+    often as the spokesperson (`Reuters`, `Wang Wenbin`, `CCTV`, `Wang Wenbin`, `Reuters`),
+    but only ever beside the spokesperson, who answers the other outlets too. Two officials
+    answering as often (a minister and the chairperson) each speak beside outlets: both
+    answer. When none speaks beside anyone else, all of them answer."""
     speakers = {key: speaker for speaker, key in key_of.items()}
     tied = [key for key in tied if not names.knows_outlet(speakers[key])]
     if len(tied) < 2:
@@ -320,8 +324,9 @@ def _answerers(tied: list[tuple[str, ...]], keys: list[tuple[str, ...]],
             for one, other in ((before, after), (after, before)):
                 if one in beside:
                     beside[one].add(other)
-    most = max((len(others) for others in beside.values()), default=0)
-    return [key for key in tied if len(beside[key]) == most]
+    known = set(tied) | set(officials)
+    answering = [key for key in tied if beside[key] - known]
+    return answering or tied
 
 
 def _name(speaker: str, role: str) -> str | None:
