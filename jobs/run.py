@@ -79,16 +79,11 @@ def frame(config: Config, work: Work) -> Summary:
     A KeyboardInterrupt that escapes the work leaves the run recorded as interrupted and
     propagates, nothing announced. A full or failing disk is said in one line naming the
     database (storage.errors.disk_trouble)."""
-    from briefwatch.storage.errors import cannot_write
+    from briefwatch.storage.errors import disk_failures_said
 
     started = time.monotonic()
-    try:
+    with disk_failures_said(config.storage_path):
         return _framed(config, work, started)
-    except Exception as exc:
-        said = cannot_write(config.storage_path, exc)
-        if said is None:
-            raise
-        raise said from None
 
 
 def _framed(config: Config, work: Work, started: float) -> Summary:

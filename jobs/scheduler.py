@@ -218,6 +218,16 @@ def run_daemon(config: Config, cluster: bool = False) -> int:
     return 0
 
 
+def check_schedulable(config: Config, cluster: bool) -> None:
+    """ConfigError unless the daemon can run on `config`: at its start and at each reload."""
+    from briefwatch.jobs.config import ConfigError
+
+    if not config.sources:
+        raise ConfigError(f"{config.path}: no [[sources]] configured; nothing to schedule")
+    if cluster and not config.cluster.redis_url:
+        raise ConfigError(f"{config.path}: --cluster needs [cluster] redis_url")
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         stat = Path(path).stat()
@@ -234,8 +244,7 @@ def _reload(scheduler, config: Config, cluster: bool) -> Config:
 
     try:
         fresh = load_config(config.path, channels=True)
-        if not fresh.sources:
-            raise ConfigError(f"{config.path}: no [[sources]] configured; nothing to schedule")
+        check_schedulable(fresh, cluster)
     except ConfigError as exc:
         log.error("config not reloaded: %s; the jobs stay as they were", exc)
         return config
@@ -243,10 +252,6 @@ def _reload(scheduler, config: Config, cluster: bool) -> Config:
         # The jobs live in the database the daemon opened at its start.
         log.warning("[storage] path changed to %s: restart briefwatch schedule to use it; the "
                     "jobs stay in %s", fresh.storage_path, config.storage_path)
-        return config
-    if cluster and not fresh.cluster.redis_url:
-        log.error("config not reloaded: %s: --cluster needs [cluster] redis_url; the jobs stay "
-                  "as they were", config.path)
         return config
     log.info("config %s reloaded", config.path)
     sync_jobs(scheduler, fresh, cluster)

@@ -2,6 +2,9 @@
 migrations use (storage.rawstore) need not import storage.db, which runs the migrations."""
 
 
+import contextlib
+
+
 class StorageError(Exception):
     """The database cannot be used; the message is one line meant for the user."""
 
@@ -34,3 +37,16 @@ def cannot_write(path, exc: BaseException) -> StorageError | None:
         return None
     return StorageError(f"cannot write the database {path}: {trouble}; free space on its disk "
                         f"and run again (what was stored before is kept)")
+
+
+@contextlib.contextmanager
+def disk_failures_said(path):
+    """Work on the database at `path` whose full or failing disk is said by cannot_write,
+    in one line; any other error goes through as it is."""
+    try:
+        yield
+    except Exception as exc:
+        said = cannot_write(path, exc)
+        if said is None:
+            raise
+        raise said from None

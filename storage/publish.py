@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
+from briefwatch.storage.errors import disk_trouble
 from briefwatch.storage.searchindex import index_form
 from briefwatch.storage.text.diff import describe
 from briefwatch.storage.text.kinds import kind_of
@@ -137,19 +138,13 @@ def publish(db, out: Path, *, names, exchanges: Iterable[dict],
         os.replace(tmp, out)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) or _out_of_room(exc):
+        if isinstance(exc, OSError) or disk_trouble(exc):
             kept = "the earlier publish is left as it was" if out.exists() else \
                 "nothing was written"
             raise PublishError(f"cannot write {out}: {getattr(exc, 'strerror', None) or exc}; "
                                f"{kept}") from None
         raise
     return counts
-
-
-def _out_of_room(exc: BaseException) -> bool:
-    """SQLite's word for a full disk or a failing one, writing the published file."""
-    return isinstance(exc, sqlite3.OperationalError) and any(
-        words in str(exc) for words in ("disk is full", "disk I/O error"))
 
 
 def _fill(conn, db, names, exchanges, sources, since) -> dict:

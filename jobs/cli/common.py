@@ -216,19 +216,14 @@ def open_output(path: Path | None, binary: bool = False):
 def holding_the_database(path: Path):
     """The crawl lock on the database at `path`, for a command that writes it outside a run
     (`reindex`, `compact`, `notify`): a run holding it, or a full disk under it, is one line."""
-    from briefwatch.storage.errors import cannot_write
+    from briefwatch.storage.errors import disk_failures_said
     from briefwatch.storage.lock import Locked, crawl_lock
 
     try:
-        with crawl_lock(path):
+        with disk_failures_said(path), crawl_lock(path):
             yield
     except Locked as exc:
         raise Failure(str(exc)) from None
-    except Exception as exc:
-        said = cannot_write(path, exc)
-        if said is None:
-            raise
-        raise said from None
 
 
 def require_sources(config) -> None:

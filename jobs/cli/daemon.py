@@ -126,13 +126,10 @@ def schedule(obj: Context, log_file, cluster) -> None:
       briefwatch schedule --log-file /var/log/briefwatch.log
       briefwatch schedule --cluster
     """
-    from briefwatch.jobs.scheduler import configure_logging, run_daemon
+    from briefwatch.jobs.scheduler import check_schedulable, configure_logging, run_daemon
 
     config = obj.config
-    if not config.sources:
-        raise ConfigError(f"{config.path}: no [[sources]] configured; nothing to schedule")
-    if cluster and not config.cluster.redis_url:
-        raise ConfigError(f"{config.path}: --cluster needs [cluster] redis_url")
+    check_schedulable(config, cluster)
     configure_logging(log_file)
     sys.exit(run_daemon(config, cluster))
 

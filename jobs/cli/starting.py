@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from briefwatch.jobs.cli.common import EXIT_USAGE, Context, Failure, pass_ctx
+from briefwatch.jobs.cli.common import EXIT_USAGE, Context, Failure, open_output, pass_ctx
 from briefwatch.jobs.cli.group import cli
 from briefwatch.jobs.config import resolve_config_path
 
@@ -38,15 +38,12 @@ def init(obj: Context, path, force, list_rooms) -> None:
     path = path or resolve_config_path(obj.config_option)
     if path.exists() and not force:
         raise Failure(f"{path} already exists: pass --force to overwrite it", EXIT_USAGE)
-    from briefwatch.jobs.wholefile import written_whole
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with written_whole(path) as out:  # never half a config, which a second init refuses
-            out.write(default_config_text())
     except OSError as exc:
-        kept = "; the file there is left as it was" if path.exists() else ""
-        raise Failure(f"cannot write {path}: {exc.strerror}{kept}") from None
+        raise Failure(f"cannot write {path}: {exc.strerror}") from None
+    with open_output(path) as out:  # whole: never half a config, which a second init refuses
+        out.write(default_config_text())
     click.echo(f"wrote {path}; next: briefwatch --config {path} crawl")
 
 
